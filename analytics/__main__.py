@@ -1,0 +1,81 @@
+"""Command line: `python -m analytics generate|summarize ...` (see --help)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .analysis import MAX_PERSONAS, MIN_PERSONAS, analyse_file
+from .errors import DataError
+from .generate import generate_students
+from .ingest import DEFAULT_MAX_BYTES
+from .results import Analysis
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analytics", description="Cohort Atlas batch tools.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    gen = sub.add_parser("generate", help="write a seeded demo cohort in the 20-column layout")
+    gen.add_argument("--rows", type=int, default=2000)
+    gen.add_argument("--seed", type=int, default=7)
+    gen.add_argument("--out", required=True, help="CSV file to write ('-' for standard output)")
+    summ = sub.add_parser("summarize", help="personas, trajectories and data quality for a CSV file")
+    summ.add_argument("file")
+    summ.add_argument("--personas", type=int, default=5, help=f"{MIN_PERSONAS}-{MAX_PERSONAS} (default 5)")
+    summ.add_argument("--json", action="store_true", help="print one JSON object")
+    summ.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 2**20, help="size limit in MB")
+    return parser
+
+
+def _print_text(result: Analysis) -> None:
+    print(f"{result.filename}: {result.rows:,} students")
+    print("\nColumn mapping (role -> column):")
+    for role, column in result.mapping.items():
+        print(f"  {role:<22} {column}")
+    print("\nImputed cells: " + (", ".join(f"{c} {n}" for c, n in result.imputed.items()) or "none"))
+    if result.personas:
+        print(f"\nPersonas (silhouette {result.silhouette.get('personas', float('nan')):.3f}):")
+        for p in result.personas:
+            score = "" if p.mean_exam_score is None else f", mean exam score {p.mean_exam_score:.1f}"
+            print(f"  {p.id + 1}. {p.name}: {p.size:,} students ({p.share:.1%}){score}\n     {p.description}")
+    if result.trajectories:
+        print(f"\nTrajectories (silhouette {result.silhouette.get('trajectories', float('nan')):.3f}):")
+        for t in result.trajectories:
+            print(f"  {t.id + 1}. {t.name}: {t.size:,} students ({t.share:.1%})\n     {t.description}")
+    for model, reason in result.skipped.items():
+        print(f"\nNot shown: {model}: {reason}")
+    if result.warnings:
+        print("\nWarnings:")
+        for w in result.warnings:
+            print(f"  - {w}")
+    print("\nTimings (s): " + ", ".join(f"{k} {v:.3f}" for k, v in result.timings.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "generate":
+            if args.rows < 1:
+                raise DataError("--rows must be at least 1")
+            frame = generate_students(args.rows, args.seed)
+            frame.to_csv(sys.stdout if args.out == "-" else args.out, index=False)
+            if args.out != "-":
+                print(f"wrote {args.rows:,} students to {args.out}", file=sys.stderr)
+            return 0
+        result = analyse_file(args.file, args.personas, int(args.max_mb * 2**20))
+    except DataError as err:
+        print(f"error: {err.one_line()}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"error: {err.filename or ''}: {err.strerror}", file=sys.stderr)
+        return 2
+    result.timings["total"] = round(sum(result.timings.values()), 4)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        _print_text(result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

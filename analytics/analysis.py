@@ -1,0 +1,109 @@
+"""One uploaded table in, one Analysis out: mapping, cleaning, themes, personas, trajectories."""
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+
+from .clean import clean
+from .errors import DataError
+from .ingest import DEFAULT_MAX_BYTES, Table, read_path
+from .personas import fit_personas
+from .results import (PERSONA, PERSONA_ID, ROW, THEME_PREFIX, THEMES, TRAJECTORY, TRAJECTORY_ID, Analysis)
+from .schema import ROLE_BY_NAME, map_columns
+from .themes import build_themes, columns_for, zscore
+from .trajectories import fit_trajectories
+
+MIN_PERSONAS, MAX_PERSONAS = 2, 8
+MIN_THEMES = 2
+
+
+def analyse(table: Table, personas: int = 5, dataset_id: str = "") -> Analysis:
+    if not MIN_PERSONAS <= personas <= MAX_PERSONAS:
+        raise DataError(f"the number of personas must be between {MIN_PERSONAS} and {MAX_PERSONAS}, "
+                        f"not {personas}")
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[step] = round(now - clock, 4)
+        clock = now
+
+    frame = table.frame
+    mapping = map_columns(list(frame.columns))
+    if not mapping:
+        raise DataError("none of the columns is a known student attribute (such as Hours_Studied, "
+                        "Attendance, Previous_Scores, Exam_Score, Gender); check the header row",
+                        file=table.filename)
+    cleaned = clean(frame, mapping)
+    mapping = {r: c for r, c in mapping.items() if r in cleaned.values or ROLE_BY_NAME[r].kind == "group"}
+    warnings = table.warnings + cleaned.warnings
+    lap("clean")
+
+    students = cleaned.frame
+    students.insert(0, ROW, range(len(students)))
+    themes = build_themes(cleaned.values)
+    z_themes = zscore(themes)
+    exam = cleaned.values.get("exam_score")
+    lap("themes")
+
+    skipped: dict[str, str] = {}
+    silhouette: dict[str, float] = {}
+    persona_list, trajectory_list = [], []
+    missing_themes = [t for t in THEMES if t not in themes]
+    if len(themes.columns) < MIN_THEMES:
+        skipped["personas"] = ("needs at least two of the 8 themes; add columns such as Hours_Studied, "
+                               "Attendance, Previous_Scores, Motivation_Level")
+    else:
+        if missing_themes:
+            warnings.append("Personas use " + str(len(themes.columns)) + " of 8 themes; not in this file: "
+                            + "; ".join(f"{t} ({columns_for(t)})" for t in missing_themes) + ".")
+        clusters, persona_list = fit_personas(z_themes, personas, exam)
+        if clusters.k < 2:
+            skipped["personas"] = (f"all {len(students):,} student(s) have the same profile; personas need "
+                                   "at least two different students")
+            persona_list = []
+        else:
+            if clusters.k < personas:
+                warnings.append(f"Only {clusters.k} distinct student profiles; fitted {clusters.k} personas "
+                                f"instead of {personas}.")
+            if clusters.silhouette is not None:
+                silhouette["personas"] = round(clusters.silhouette, 4)
+            names = [p.name for p in persona_list]
+            students[PERSONA] = pd.Categorical.from_codes(clusters.labels, categories=names)
+            students[PERSONA_ID] = clusters.labels
+    lap("personas")
+
+    previous = cleaned.values.get("previous_score")
+    if previous is None or exam is None:
+        need = [ROLE_BY_NAME[r].label + f" (e.g. {ROLE_BY_NAME[r].aliases[0].title()})"
+                for r in ("previous_score", "exam_score") if r not in cleaned.values]
+        skipped["trajectories"] = "needs " + " and ".join(need) + " column" + ("s" if len(need) > 1 else "")
+    else:
+        clusters, trajectory_list = fit_trajectories(previous, exam)
+        if clusters.k < 3:
+            skipped["trajectories"] = ("needs at least three students with different previous/exam scores")
+            trajectory_list = []
+        else:
+            if clusters.silhouette is not None:
+                silhouette["trajectories"] = round(clusters.silhouette, 4)
+            students[TRAJECTORY] = pd.Categorical.from_codes(
+                clusters.labels, categories=[t.name for t in trajectory_list])
+            students[TRAJECTORY_ID] = clusters.labels
+    lap("trajectories")
+
+    for theme in z_themes.columns:
+        students[THEME_PREFIX + theme] = z_themes[theme].round(4)
+    return Analysis(dataset_id, table.filename, len(students), mapping, cleaned.imputed, list(themes.columns),
+                    persona_list, trajectory_list, silhouette, skipped, warnings, timings, students)
+
+
+def analyse_file(path: str, personas: int = 5, max_bytes: int = DEFAULT_MAX_BYTES) -> Analysis:
+    start = time.perf_counter()
+    table = read_path(path, max_bytes)
+    read_seconds = round(time.perf_counter() - start, 4)
+    result = analyse(table, personas)
+    result.timings = {"read": read_seconds, **result.timings}
+    return result

@@ -1,0 +1,104 @@
+"""Plain result objects returned by the analytics layer (no Dash, no plotting)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+THEMES = [
+    "Hours_Studied",
+    "Attendance",
+    "Previous_Scores",
+    "Motivation_Level",
+    "Resource_Access",
+    "Family_Capital",
+    "Personal_Wellbeing",
+    "Environmental_Stability",
+]
+
+# Columns the analysis adds to `Analysis.students`; everything else is the uploaded data, cleaned.
+ROW = "row"  # 0-based data row in the uploaded file
+PERSONA = "Persona"
+PERSONA_ID = "persona_id"
+TRAJECTORY = "Trajectory"
+TRAJECTORY_ID = "trajectory_id"
+THEME_PREFIX = "z_"  # z_<Theme>: the student's standardised theme value (cohort-wide scaling)
+
+
+@dataclass
+class Persona:
+    id: int  # 0 = highest mean exam score
+    name: str
+    description: str
+    size: int
+    share: float
+    mean_exam_score: float | None
+    centroid: dict[str, float]  # theme -> z value
+
+
+@dataclass
+class Trajectory:
+    id: int  # 0 = highest mean exam score
+    name: str
+    description: str
+    size: int
+    share: float
+    mean_previous_score: float
+    mean_exam_score: float
+    centroid: dict[str, float]  # {"previous_score": z, "exam_score": z}
+
+
+@dataclass
+class Analysis:
+    dataset_id: str
+    filename: str
+    rows: int
+    mapping: dict[str, str]  # role -> column in the file
+    imputed: dict[str, int]  # column -> cells filled in
+    themes: list[str]  # themes the personas were fitted on
+    personas: list[Persona]
+    trajectories: list[Trajectory]
+    silhouette: dict[str, float]  # model -> silhouette score
+    skipped: dict[str, str]  # model -> reason it was not run
+    warnings: list[str]
+    timings: dict[str, float]
+    students: pd.DataFrame = field(repr=False)
+
+    @property
+    def gender_column(self) -> str | None:
+        return self.mapping.get("gender")
+
+    @property
+    def school_column(self) -> str | None:
+        return self.mapping.get("school_type")
+
+    @property
+    def exam_column(self) -> str | None:
+        return self.mapping.get("exam_score")
+
+    @property
+    def previous_column(self) -> str | None:
+        return self.mapping.get("previous_score")
+
+    @property
+    def imputed_cells(self) -> int:
+        return int(sum(self.imputed.values()))
+
+    def weakest_trajectory(self) -> Trajectory | None:
+        return self.trajectories[-1] if self.trajectories else None
+
+    def to_dict(self) -> dict:
+        return {
+            "dataset_id": self.dataset_id,
+            "file": self.filename,
+            "rows": self.rows,
+            "mapping": self.mapping,
+            "imputed": self.imputed,
+            "themes": self.themes,
+            "personas": [asdict(p) for p in self.personas],
+            "trajectories": [asdict(t) for t in self.trajectories],
+            "silhouette": self.silhouette,
+            "skipped": self.skipped,
+            "warnings": self.warnings,
+            "timings": self.timings,
+        }

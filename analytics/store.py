@@ -1,0 +1,66 @@
+"""Server-side state: uploaded files and their analyses on disk (diskcache), keyed by content hash.
+
+The browser only ever holds a dataset id. Re-uploading the same bytes, or restarting the server, finds the
+same entries again; a small in-process memo spares unpickling on every callback.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import threading
+from collections import OrderedDict
+
+import diskcache
+
+from .analysis import analyse
+from .ingest import check_size, max_bytes_from_env, read_bytes
+from .results import Analysis
+
+ANALYSIS_VERSION = 1  # bump when the analysis output changes, so stale cache entries are not reused
+MEMO_SIZE = 4
+
+
+class DatasetStore:
+    def __init__(self, directory: str, max_bytes: int | None = None, size_limit: int = 4 * 2**30):
+        self.directory = directory
+        self.max_bytes = max_bytes if max_bytes is not None else max_bytes_from_env()
+        self.cache = diskcache.Cache(directory, size_limit=size_limit)
+        self._memo: OrderedDict[tuple, Analysis] = OrderedDict()
+        self._lock = threading.RLock()
+
+    def add(self, data: bytes, filename: str) -> str:
+        """Keep the file; return its dataset id. Raises DataError for an empty or oversized file."""
+        check_size(len(data), filename, self.max_bytes)
+        dataset_id = hashlib.sha256(data).hexdigest()[:24]
+        if ("file", dataset_id) not in self.cache:
+            self.cache.set(("file", dataset_id), data)
+        self.cache.set(("meta", dataset_id), {"filename": filename, "size": len(data)})
+        return dataset_id
+
+    def has(self, dataset_id: str | None) -> bool:
+        return bool(dataset_id) and ("file", dataset_id) in self.cache
+
+    def filename(self, dataset_id: str) -> str:
+        meta = self.cache.get(("meta", dataset_id))
+        return meta["filename"] if meta else dataset_id
+
+    def analysis(self, dataset_id: str, personas: int = 5) -> Analysis:
+        """The analysis of a stored file (computed once, then read from disk). Raises DataError or KeyError."""
+        key = ("analysis", ANALYSIS_VERSION, dataset_id, int(personas))
+        with self._lock:
+            result = self._memo.get(key)
+            if result is None:
+                result = self.cache.get(key)
+                if result is None:
+                    data = self.cache.get(("file", dataset_id))
+                    if data is None:
+                        raise KeyError(dataset_id)
+                    result = analyse(read_bytes(data, self.filename(dataset_id), self.max_bytes), int(personas),
+                                     dataset_id)
+                    self.cache.set(key, result)
+                self._memo[key] = result
+                while len(self._memo) > MEMO_SIZE:
+                    self._memo.popitem(last=False)
+            self._memo.move_to_end(key)
+        name = self.filename(dataset_id)
+        return result if result.filename == name else dataclasses.replace(result, filename=name)
