@@ -62,7 +62,8 @@ def analyse(table: Table, personas: int = 5, dataset_id: str = "") -> Analysis:
                             + "; ".join(f"{t} ({columns_for(t)})" for t in missing_themes) + ".")
         clusters, persona_list = fit_personas(z_themes, personas, exam)
         if clusters.k < 2:
-            skipped["personas"] = (f"all {len(students):,} student(s) have the same profile; personas need "
+            skipped["personas"] = ("needs at least two students; this file has one" if len(students) < 2 else
+                                   f"all {len(students):,} students have the same profile; personas need "
                                    "at least two different students")
             persona_list = []
         else:

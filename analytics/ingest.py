@@ -103,6 +103,12 @@ def _check_header(columns: list[str], filename: str, warnings: list[str]) -> lis
 
 def read_bytes(data: bytes, filename: str = "upload.csv", max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
     check_size(len(data), filename, max_bytes)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode Text" export
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise DataError("the file starts like UTF-16 text but does not decode as UTF-16; save it as "
+                            "'CSV UTF-8'", file=filename) from None
     head_text, encoding = _decode_head(data[:SNIFF_BYTES], filename)
     if not head_text.strip():
         raise DataError("the file has no text in it; export the student table again", file=filename)

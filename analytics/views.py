@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .clean import sheet_row
 from .results import PERSONA, PERSONA_ID, ROW, THEME_PREFIX, TRAJECTORY, TRAJECTORY_ID, Analysis
 
 BLANK = "(blank)"
@@ -24,6 +25,7 @@ def kpis(analysis: Analysis) -> dict:
         "imputed_cells": analysis.imputed_cells,
         "imputed": {col: int(n) for col, n in sorted(analysis.imputed.items(), key=lambda kv: -kv[1]) if n},
         "warnings": len(analysis.warnings),
+        "warning_list": list(analysis.warnings),
     }
 
 
@@ -98,11 +100,15 @@ def exam_scores(analysis: Analysis) -> pd.DataFrame | None:
 
 
 def table_frame(analysis: Analysis, limit: int | None = None) -> pd.DataFrame:
-    """The student table: data row, persona, trajectory, then the uploaded columns (theme z-scores left out)."""
+    """The student table: row, persona, trajectory, then the uploaded columns (theme z-scores left out).
+
+    `row` is the row number a spreadsheet shows (header = row 1), the same numbering the warnings use.
+    """
     students = analysis.students if limit is None else analysis.students.head(limit)
     first = [c for c in (ROW, PERSONA, TRAJECTORY) if c in students]
     rest = [c for c in students.columns if c not in _ADDED and not c.startswith(THEME_PREFIX)]
     frame = students[first + rest].copy()
+    frame[ROW] = frame[ROW] + sheet_row(0)
     for col in frame.columns:
         values = frame[col]
         if isinstance(values.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(values):

@@ -180,7 +180,7 @@ def test_impossible_values(kaggle_frame):
     assert "Exam_Score" not in run(csv_of(kaggle_frame)).imputed
 
 
-@pytest.mark.parametrize("variant", ["semicolon", "tab", "bom", "latin1", "crlf_quoted"])
+@pytest.mark.parametrize("variant", ["semicolon", "tab", "bom", "latin1", "crlf_quoted", "utf16_tab"])
 def test_csv_dialects_give_the_same_result(kaggle_frame, variant):
     frame = kaggle_frame.head(400).copy()
     frame.loc[0, "School_Type"] = "Public"
@@ -195,6 +195,8 @@ def test_csv_dialects_give_the_same_result(kaggle_frame, variant):
         frame = frame.copy()
         frame["Gender"] = frame["Gender"].replace({"Female": "Féminin"})
         data = frame.to_csv(index=False).encode("latin-1")
+    elif variant == "utf16_tab":  # what Excel writes for "Unicode Text"
+        data = frame.to_csv(index=False, sep="\t").encode("utf-16")
     else:
         data = frame.to_csv(index=False, quoting=1, lineterminator="\r\n").encode()
     result = run(data)

@@ -1,0 +1,95 @@
+"""Cohort Atlas: the Dash app. `python app.py [--data FILE] [--port N] [--host H]` or `gunicorn app:server`."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+
+import dash
+
+from analytics import DataError
+from analytics.generate import generate_students
+from analytics.store import DatasetStore
+from callbacks import register_all
+from callbacks.upload import ROUTE
+from components.layout import DEFAULT_PERSONAS, layout
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEMO_ROWS, DEMO_SEED = 2000, 7
+DEMO_NAME = "demo-cohort-synthetic.csv"
+VENDOR_CSS = ["bootstrap-flatly.min.css", "bootstrap-icons.min.css", "inter.css"]
+
+log = logging.getLogger("cohort_atlas")
+
+
+def cache_dir() -> str:
+    return os.environ.get("COHORT_ATLAS_CACHE") or os.path.join(HERE, ".cache")
+
+
+def add_default(store: DatasetStore, path: str | None) -> str:
+    """Store the starting dataset: the given file, or the seeded demo cohort so the page is never empty."""
+    if path:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as err:
+            raise DataError(f"cannot open it ({err.strerror})", file=path) from None
+        return store.add(data, os.path.basename(path))
+    demo = generate_students(DEMO_ROWS, seed=DEMO_SEED).to_csv(index=False).encode()
+    return store.add(demo, DEMO_NAME)
+
+
+def create_app(store: DatasetStore | None = None, default_data: str | None = None) -> dash.Dash:
+    store = store or DatasetStore(cache_dir())  # size limit from COHORT_ATLAS_MAX_MB (default 50 MB)
+    default_id = add_default(store, default_data or os.environ.get("COHORT_ATLAS_DATA") or None)
+    app = dash.Dash(__name__, title="Cohort Atlas", assets_folder=os.path.join(HERE, "assets"),
+                    assets_path_ignore=["vendor"], update_title=None,
+                    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
+    # Vendored CSS (no CDN: the app must work offline) loads before assets/style.css, which overrides it.
+    app.config.external_stylesheets = [app.get_asset_url(f"vendor/{name}") for name in VENDOR_CSS]
+    upload_url = app.config.requests_pathname_prefix + ROUTE
+    app.layout = layout(default_id, upload_url, store.max_bytes)
+    register_all(app, store)
+    # Warm the first view in the background so the first visitor does not wait for K-Means.
+    threading.Thread(target=_warm, args=(store, default_id), daemon=True).start()
+    return app
+
+
+def _warm(store: DatasetStore, dataset_id: str) -> None:
+    try:
+        store.analysis(dataset_id, DEFAULT_PERSONAS)
+    except Exception:  # the dashboard shows the same error to the user; here it is only logged
+        log.exception("analysing the default dataset failed")
+
+
+def _args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Run the Cohort Atlas dashboard.")
+    parser.add_argument("--data", help="CSV file shown first (default: a seeded demo cohort)")
+    parser.add_argument("--port", type=int, default=8050)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--debug", action="store_true", help="Dash dev tools and reloading")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    store = DatasetStore(cache_dir())
+    try:
+        if args.data:  # a file named on the command line should fail here, with its one-line reason
+            store.analysis(add_default(store, args.data), DEFAULT_PERSONAS)
+        application = create_app(store, default_data=args.data)
+    except DataError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    application.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+app = create_app()
+server = app.server

@@ -1,0 +1,49 @@
+"""Personas and trajectories split by gender and by school type, as counts or percentages."""
+from __future__ import annotations
+
+from dash import Input, Output
+
+from analytics import views
+from components import figures
+from components.cards import note
+
+from .common import HIDDEN, SHOWN, colours, load
+
+GROUPS = {"gender": ("gender", "Gender or Sex"), "school": ("school type", "School_Type or School")}
+
+
+def breakdown_panel(analysis, by: str, mode: str) -> tuple:
+    """(figure, graph style, note, caption) for one grouping column ("gender" or "school")."""
+    label, looked_for = GROUPS[by]
+    column = analysis.gender_column if by == "gender" else analysis.school_column
+    if not column:
+        return figures.empty(), HIDDEN, note(f"No {label} column in this file (looked for {looked_for})."), None
+    persona_palette, trajectory_palette = colours(analysis)
+    panels = []
+    for model, title, palette in (("personas", "Personas", persona_palette),
+                                  ("trajectories", "Trajectories", trajectory_palette)):
+        table = views.breakdown(analysis, model, by)
+        if table is not None:
+            panels.append((title, table, palette))
+    if not panels:
+        return figures.empty(), HIDDEN, note("Neither personas nor trajectories could be fitted for this file."), None
+    percent = mode == "percent"
+    if percent:
+        caption = (f"Percent of each {label} group's students: each column adds up to 100%, so groups of "
+                   "different sizes compare fairly.")
+    else:
+        caption = f"Number of students in each {label} group, split by persona and by trajectory."
+    return figures.breakdown(panels, percent), SHOWN, None, caption
+
+
+def register(app, store) -> None:
+    for by in GROUPS:
+        _register_one(app, store, by)
+
+
+def _register_one(app, store, by: str) -> None:
+    @app.callback(Output(f"{by}-breakdown", "figure"), Output(f"{by}-graph", "style"),
+                  Output(f"{by}-note", "children"), Output(f"{by}-caption", "children"),
+                  Input("view", "data"), Input("breakdown-mode", "value"))
+    def show_breakdown(view, mode):
+        return breakdown_panel(load(store, view), by, mode)

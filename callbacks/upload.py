@@ -1,0 +1,92 @@
+"""Uploads: a Flask route takes the raw file (assets/upload.js shows progress), a callback analyses it."""
+from __future__ import annotations
+
+import logging
+import os
+from urllib.parse import unquote
+
+from dash import Input, Output, State, no_update
+from flask import jsonify, request
+
+from analytics import DataError
+from analytics.ingest import check_size
+from components.cards import upload_error, upload_success
+
+from .common import HIDDEN
+
+log = logging.getLogger(__name__)
+ROUTE = "api/upload"
+
+
+def clean_filename(header: str | None) -> str:
+    name = os.path.basename(unquote(header or "").replace("\\", "/")).strip()
+    name = "".join(ch for ch in name if ch.isprintable())[:120]
+    return name or "upload.csv"
+
+
+def receive(store, read, content_length: int | None, filename: str) -> tuple[dict, int]:
+    """Refuse by the declared size before reading; `read(limit)` returns at most `limit` bytes of the body."""
+    size = content_length
+    try:
+        if size is not None:
+            check_size(size, filename, store.max_bytes)
+        data = read(store.max_bytes + 1)  # a body without a declared length is still cut off past the limit
+        size = len(data)
+        dataset_id = store.add(data, filename)
+    except DataError as err:
+        return {"error": str(err)}, 413 if (size or 0) > store.max_bytes else 400
+    except Exception:
+        log.exception("storing upload %s failed", filename)
+        return {"error": f"file '{filename}': the server could not store it; the error was logged"}, 500
+    return {"dataset_id": dataset_id, "filename": filename}, 200
+
+
+def analyse_upload(store, result: dict | None, personas: int) -> tuple:
+    """(dataset-id, status message, progress style) for what upload.js reported."""
+    if not result:
+        return no_update, no_update, no_update
+    if result.get("error"):
+        return no_update, upload_error(str(result["error"])), HIDDEN
+    filename = result.get("filename") or "the file"
+    try:
+        analysis = store.analysis(result["dataset_id"], personas)
+    except DataError as err:
+        return no_update, upload_error(str(err)), HIDDEN
+    except KeyError:
+        return no_update, upload_error(f"file '{filename}': the upload was lost on the server; try again"), HIDDEN
+    except Exception:  # a teacher gets one line; the traceback goes to the server log
+        log.exception("analysis of upload %s (%s) failed", filename, result.get("dataset_id"))
+        return no_update, upload_error(f"file '{filename}': the analysis failed unexpectedly; the error was "
+                                       "logged on the server"), HIDDEN
+    message = upload_success(filename, analysis.rows, len(analysis.personas), len(analysis.trajectories),
+                             analysis.warnings)
+    return result["dataset_id"], message, HIDDEN
+
+
+def _read_body(limit: int) -> bytes:
+    if request.content_length is not None:  # already checked against the limit
+        return request.get_data(cache=False)
+    chunks, total = [], 0
+    while total < limit:  # a stream read may return less than asked, so loop to the end or the limit
+        chunk = request.stream.read(min(2**20, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def register(app, store) -> None:
+    route = app.config.routes_pathname_prefix + ROUTE
+
+    @app.server.post(route)
+    def upload_file():
+        filename = clean_filename(request.headers.get("X-Filename"))
+        reply, status = receive(store, _read_body, request.content_length, filename)
+        return jsonify(reply), status
+
+    @app.callback(Output("dataset-id", "data"), Output("upload-status", "children"),
+                  Output("upload-progress", "style"), Input("upload-result", "data"),
+                  State("persona-count", "value"), prevent_initial_call=True)
+    def show_upload(result, personas):
+        return analyse_upload(store, result, personas)

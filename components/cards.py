@@ -1,0 +1,101 @@
+"""KPI tiles, persona/trajectory lists and the alerts the upload and analysis produce."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+WARNINGS_SHOWN = 3  # longer warning lists start collapsed so the dashboard stays in view
+TOOLTIP_WARNINGS = 5
+
+
+def _tile(icon: str, label: str, value, detail, tone: str = "primary", tile_id: str | None = None):
+    body = [
+        html.Div(html.I(className=f"bi bi-{icon}"), className=f"kpi-icon kpi-{tone}"),
+        html.Div([html.Div(label, className="kpi-label"), html.Div(value, className="kpi-value"),
+                  html.Div(detail, className="kpi-detail")], className="kpi-text"),
+    ]
+    return dbc.Card(dbc.CardBody(body, className="kpi-body"), className="kpi-card h-100",
+                    **({"id": tile_id} if tile_id else {}))
+
+
+def kpi_row(k: dict) -> list:
+    exam = ("—", "no exam score column") if k["mean_exam"] is None else (
+        f"{k['mean_exam']:.1f}", f"mean of {k['exam_column']}")
+    if k["weakest_name"] is None:
+        weakest = ("—", "trajectories not available")
+    else:
+        weakest = (f"{k['weakest_share']:.0%}", [f"{k['weakest_size']:,} students are ",
+                                                 html.Strong(f"“{k['weakest_name']}”")])
+    quality = f"{k['warnings']} warning{'s' if k['warnings'] != 1 else ''}"
+    imputed_list = [html.Div(f"{col}: {n:,}") for col, n in k["imputed"].items()] or [html.Div("No blanks filled in")]
+    tiles = [
+        _tile("people-fill", "Students", f"{k['students']:,}", "rows analysed", "primary"),
+        _tile("mortarboard-fill", "Mean exam score", *exam, tone="success"),
+        _tile("graph-down-arrow", "In the weakest trajectory", *weakest, tone="danger"),
+        _tile("clipboard2-check-fill", "Data quality", f"{k['imputed_cells']:,} cells filled in",
+              [quality, html.Span(" · hover for details", className="kpi-hint")], "warning", "kpi-quality"),
+    ]
+    notes = [html.Li(w) for w in k["warning_list"][:TOOLTIP_WARNINGS]]
+    if len(k["warning_list"]) > TOOLTIP_WARNINGS:
+        notes.append(html.Li(f"and {len(k['warning_list']) - TOOLTIP_WARNINGS} more"))
+    warnings = [html.Div("Warnings", className="fw-semibold mt-2 mb-1"), html.Ul(notes)] if notes else []
+    tooltip = dbc.Tooltip([html.Div("Cells filled in, per column", className="fw-semibold mb-1"), *imputed_list,
+                           *warnings], target="kpi-quality", placement="bottom", className="quality-tooltip")
+    return [dbc.Col(t, xs=12, sm=6, xl=3, className="mb-3") for t in tiles] + [tooltip]
+
+
+def model_list(items: list, colours: dict[str, str], total: int, score_label: str | None = None) -> html.Ul:
+    """Persona or trajectory list: colour swatch, name, size and the one-line description."""
+    rows = []
+    for item in items:
+        score = getattr(item, "mean_exam_score", None)
+        meta = [html.Span(f"{item.size:,} students · {item.size / total:.0%}" if total else "", className="me-2")]
+        if score is not None and score_label:
+            meta.append(html.Span(f"{score_label} {score:.1f}", className="badge rounded-pill text-bg-light"))
+        rows.append(html.Li([
+            html.Span(className="swatch", style={"background": colours[item.name]}),
+            html.Div([html.Div([html.Span(item.name, className="model-name"), html.Span(meta, className="model-meta")],
+                               className="model-head"),
+                      html.Div(item.description, className="model-desc")], className="model-text"),
+        ], className="model-item"))
+    return html.Ul(rows, className="model-list")
+
+
+def _warning_list(warnings: list[str]):
+    if not warnings:
+        return []
+    items = [html.Li(w) for w in warnings]
+    if len(warnings) <= WARNINGS_SHOWN:
+        return [html.Ul(items, className="mb-0 mt-2 small")]
+    return [html.Details([html.Summary(f"{len(warnings)} repairs and notes about the file"),
+                          html.Ul(items, className="mb-0 mt-1")], className="mt-2 small")]
+
+
+def upload_success(filename: str, students: int, personas: int, trajectories: int, warnings: list[str]):
+    parts = [f"{students:,} students"]
+    parts.append(f"{personas} personas" if personas else "no personas")
+    parts.append(f"{trajectories} trajectories" if trajectories else "no trajectories")
+    return dbc.Alert([html.Div([html.I(className="bi bi-check-circle-fill me-2"),
+                                html.Span(f"Loaded {filename}: " + ", ".join(parts), className="fw-semibold")]),
+                      *_warning_list(warnings)],
+                     color="success", className="upload-alert mb-0", dismissable=True)
+
+
+def upload_error(message: str):
+    return dbc.Alert([html.I(className="bi bi-exclamation-octagon-fill me-2"),
+                      html.Span(message, className="fw-semibold"),
+                      html.Div("The dashboard still shows the previous data.", className="small mt-1")],
+                     color="danger", className="upload-alert mb-0", dismissable=True)
+
+
+def skipped_alerts(skipped: dict[str, str]) -> list:
+    titles = {"personas": "Personas are not shown", "trajectories": "Trajectories are not shown"}
+    return [dbc.Alert([html.I(className="bi bi-info-circle-fill me-2"),
+                       html.Strong(titles.get(model, f"{model.capitalize()} are not shown") + ": "),
+                       reason[0].upper() + reason[1:] if reason else ""],
+                      color="warning", className="mb-3", id=f"skipped-{model}")
+            for model, reason in skipped.items()]
+
+
+def note(text: str):
+    return html.Div([html.I(className="bi bi-info-circle me-2"), text], className="chart-note")

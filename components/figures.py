@@ -1,0 +1,155 @@
+"""Plotly figures for the dashboard. Each takes ready-made tables and colour maps; nothing is computed here."""
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .theme import GRID, MUTED, base_layout
+
+LEGEND_ROW_PX = 21
+LEGEND_WRAP = 22
+PERCENT_TICKS = {"tickvals": list(range(0, 101, 20)), "ticktext": [f"{v}%" for v in range(0, 101, 20)]}
+
+
+def wrap(text: str, width: int = 24) -> str:
+    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def pretty(column: str) -> str:
+    return column.replace("_", " ").strip().capitalize()
+
+
+def empty(message: str = "") -> go.Figure:
+    fig = go.Figure(layout=base_layout(height=120))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    if message:
+        fig.add_annotation(text=message, showarrow=False, font={"color": MUTED})
+    return fig
+
+
+def donut(names: list[str], sizes: list[int], colours: dict[str, str], centre: str, caption: str) -> go.Figure:
+    fig = go.Figure(go.Pie(
+        labels=names, values=sizes, hole=0.64, sort=False, direction="clockwise",
+        marker={"colors": [colours[n] for n in names], "line": {"color": "white", "width": 2}},
+        textinfo="percent", textposition="inside", insidetextorientation="horizontal",
+        hovertemplate="<b>%{label}</b><br>%{value:,} students (%{percent})<extra></extra>",
+    ))
+    fig.update_layout(base_layout(height=300, showlegend=False, uniformtext={"minsize": 11, "mode": "hide"}))
+    fig.add_annotation(text=f"<b>{centre}</b><br><span style='font-size:12px;color:{MUTED}'>{caption}</span>",
+                       showarrow=False, font={"size": 22})
+    return fig
+
+
+def radar(centroids: pd.DataFrame, colours: dict[str, str], selected: str | None = None) -> go.Figure:
+    """Persona centroids on the theme axes; 0 is the cohort average, one ring = one standard deviation."""
+    themes = [pretty(t) for t in centroids.columns]
+    shown = [selected] if selected in centroids.index else list(centroids.index)
+    fig = go.Figure()
+    for name in shown:
+        values = centroids.loc[name].astype(float).tolist()
+        fig.add_trace(go.Scatterpolar(
+            r=values + values[:1], theta=themes + themes[:1], name=wrap(name, 40), mode="lines+markers",
+            line={"color": colours[name], "width": 2.5}, marker={"size": 5},
+            fill="toself", opacity=0.9 if len(shown) == 1 else 0.75,
+            fillcolor=_alpha(colours[name], 0.25 if len(shown) == 1 else 0.06),
+            hovertemplate="<b>" + name + "</b><br>%{theta}: %{r:+.2f} SD<extra></extra>",
+        ))
+    peak = max(1.0, float(centroids.abs().max().max()) if centroids.size else 1.0)
+    limit = round(peak + 0.25, 1)
+    fig.update_layout(base_layout(
+        height=400, showlegend=len(shown) > 1, margin={"l": 40, "r": 40, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.08, "x": 0.5, "xanchor": "center", "font": {"size": 12}},
+        polar={"bgcolor": "rgba(0,0,0,0)",
+               "radialaxis": {"range": [-limit, limit], "gridcolor": GRID, "tickfont": {"size": 10, "color": MUTED},
+                              "angle": 90, "tickangle": 90, "ticksuffix": " SD", "dtick": 1},
+               "angularaxis": {"gridcolor": GRID, "linecolor": GRID, "tickfont": {"size": 12}}},
+    ))
+    return fig
+
+
+def _alpha(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _bars(long: pd.DataFrame, colours: dict[str, str], percent: bool, orientation: str, **axes) -> list[go.Bar]:
+    """One trace per segment, in segment order: left to right, or top to bottom for columns."""
+    traces = []
+    for segment, part in long.groupby("segment", sort=False):
+        value = part["percent"] if percent else part["count"]
+        groups = part["group"].map(lambda g: wrap(g, 22)).tolist()
+        xy = {"x": value, "y": groups} if orientation == "h" else {"x": groups, "y": value}
+        traces.append(go.Bar(
+            **xy, **axes, orientation=orientation, marker={"color": colours[segment]},
+            name=segment if orientation == "h" else wrap(segment, LEGEND_WRAP),  # side-by-side legends stay narrow
+            customdata=part[["count", "percent", "group_total"]].to_numpy(),
+            text=[f"{v:.0f}%" if percent and v >= 7 else "" for v in value], textposition="inside",
+            insidetextanchor="middle", textfont={"color": "white", "size": 11},
+            hovertemplate=("<b>" + segment + "</b><br>%{" + ("y" if orientation == "h" else "x") + "}: "
+                           "%{customdata[0]:,} of %{customdata[2]:,} students (%{customdata[1]:.1f}%)"
+                           "<extra></extra>"),
+        ))
+    return traces if orientation == "h" else traces[::-1]  # a column stacks its first trace at the bottom
+
+
+def stacked_share(long: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
+    """Horizontal 100% bars, one per group (top to bottom in the table's order)."""
+    groups = list(dict.fromkeys(long["group"]))
+    fig = go.Figure(_bars(long, colours, percent=True, orientation="h"))
+    rows = len(colours)
+    fig.update_layout(base_layout(
+        barmode="stack", height=max(440, 70 + 56 * len(groups) + LEGEND_ROW_PX * ((rows + 1) // 2)), bargap=0.4,
+        margin={"l": 10, "r": 26, "t": 10, "b": 10},  # room for the "100%" tick at the right edge
+        legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0, "font": {"size": 12},
+                "traceorder": "normal"},
+    ))
+    fig.update_xaxes(range=[0, 100.01], **PERCENT_TICKS, gridcolor=GRID, zeroline=False, automargin=True)
+    fig.update_yaxes(categoryorder="array", categoryarray=[wrap(g, 22) for g in groups], autorange="reversed")
+    return fig
+
+
+def breakdown(panels: list[tuple[str, pd.DataFrame, dict[str, str]]], percent: bool) -> go.Figure:
+    """Side-by-side panels (e.g. personas, trajectories) of stacked columns per group, each with its own legend."""
+    n = len(panels)
+    gap = 0.1
+    width = (1 - gap * (n - 1)) / n
+    legend_rows = max(sum(wrap(name, LEGEND_WRAP).count("<br>") * 0.75 + 1 for name in colours)
+                      for _, _, colours in panels)
+    plot_px, top, bottom = 250, 34, 46 + round(LEGEND_ROW_PX * legend_rows)
+    fig = go.Figure()
+    layout = base_layout(barmode="stack", height=plot_px + top + bottom, bargap=0.35,
+                         margin={"l": 10, "r": 10, "t": top, "b": bottom})
+    for i, (title, long, colours) in enumerate(panels):
+        suffix = "" if i == 0 else str(i + 1)
+        left = i * (width + gap)
+        fig.add_traces(_bars(long, colours, percent, "v", xaxis=f"x{suffix}", yaxis=f"y{suffix}",
+                             legend=f"legend{suffix}"))
+        layout[f"xaxis{suffix}"] = {"domain": [left, left + width], "anchor": f"y{suffix}",
+                                    "tickfont": {"size": 12}}
+        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "gridcolor": GRID, "zeroline": False,
+                                    "automargin": True,
+                                    **({"range": [0, 100.01], **PERCENT_TICKS} if percent else {"tickformat": ",d"})}
+        layout[f"legend{suffix}"] = {"x": left, "xanchor": "left", "y": -40 / plot_px, "yanchor": "top",
+                                     "orientation": "v", "font": {"size": 12}, "traceorder": "reversed"}
+        fig.add_annotation(text=f"<b>{title}</b>", x=left, xref="paper", xanchor="left", y=1, yref="paper",
+                           yanchor="bottom", yshift=8, showarrow=False, font={"size": 13})
+    fig.update_layout(layout)
+    return fig
+
+
+def score_boxes(scores: pd.DataFrame, names: list[str], colours: dict[str, str], label: str) -> go.Figure:
+    fig = go.Figure()
+    for name in names:
+        values = scores.loc[scores["persona"] == name, "score"]
+        fig.add_trace(go.Box(
+            x=values, name=wrap(name, 22), orientation="h", marker={"color": colours[name], "size": 3},
+            line={"width": 1.5}, fillcolor=_alpha(colours[name], 0.25), boxmean=True, boxpoints="outliers",
+            hoverinfo="x", showlegend=False,
+        ))
+    fig.update_layout(base_layout(height=max(300, 62 * len(names) + 60), margin={"l": 10, "r": 10, "t": 10, "b": 10}))
+    fig.update_xaxes(title={"text": label, "font": {"size": 12, "color": MUTED}}, gridcolor=GRID, zeroline=False)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return fig

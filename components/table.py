@@ -1,0 +1,71 @@
+"""The student table (dash-ag-grid): every student with persona and trajectory, sortable and filterable."""
+from __future__ import annotations
+
+import json
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from .figures import pretty
+
+ROW_HEADER = "Row"
+GRID_THEME = ("themeQuartz.withParams({accentColor: '#2563eb', fontFamily: 'Inter Variable, system-ui, sans-serif', "
+              "headerFontWeight: 600, borderColor: '#e2e8f0', headerBackgroundColor: '#f8fafc', fontSize: 13, "
+              "spacing: 6})")
+
+
+def grid() -> dag.AgGrid:
+    return dag.AgGrid(
+        id="student-table",
+        rowData=[],
+        columnDefs=[],
+        defaultColDef={"sortable": True, "filter": True, "floatingFilter": True, "resizable": True,
+                       "minWidth": 110},
+        dashGridOptions={"pagination": True, "paginationPageSize": 25, "paginationPageSizeSelector": [25, 50, 100],
+                         "animateRows": False, "tooltipShowDelay": 300, "enableCellTextSelection": True,
+                         "theme": {"function": GRID_THEME}},
+        csvExportParams={"fileName": "cohort-atlas-students.csv"},
+        columnSize="responsiveSizeToFit",  # few columns fill the card; many keep minWidth and scroll
+        style={"height": "620px", "width": "100%"},
+    )
+
+
+def _colour_rule(colours: dict[str, str]) -> dict:
+    return {"styleConditions": [
+        {"condition": f"params.value === {json.dumps(name)}",
+         "style": {"borderLeft": f"5px solid {colour}", "fontWeight": "500"}}
+        for name, colour in colours.items()]}
+
+
+def column_defs(frame: pd.DataFrame, row_column: str, persona: str, trajectory: str,
+                persona_colours: dict[str, str], trajectory_colours: dict[str, str]) -> list[dict]:
+    defs = []
+    for col in frame.columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[col])
+        header = pretty(col)
+        spec = {"field": col, "headerName": header, "minWidth": max(110, 8 * len(header) + 60),  # header + icons
+                "filter": "agNumberColumnFilter" if numeric else "agTextColumnFilter"}
+        if col == row_column:
+            spec.update(headerName=ROW_HEADER, pinned="left", width=100, minWidth=90,
+                        headerTooltip="Row number in the uploaded file (the header is row 1)")
+        elif col == persona:
+            spec.update(pinned="left", minWidth=290, cellStyle=_colour_rule(persona_colours))
+        elif col == trajectory:
+            spec.update(minWidth=180, cellStyle=_colour_rule(trajectory_colours))
+        defs.append(spec)
+    return defs
+
+
+def rows(frame: pd.DataFrame) -> list[dict]:
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def toolbar() -> html.Div:
+    return html.Div([
+        html.Div([html.Span("0 students", id="table-count", className="table-count"),
+                  html.Span(id="table-note", className="table-note")]),
+        dbc.Button([html.I(className="bi bi-download me-2"), "Download CSV"], id="download-csv",
+                   color="primary", outline=True, size="sm"),
+    ], className="table-toolbar")

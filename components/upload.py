@@ -1,0 +1,26 @@
+"""The upload card: a drop zone over a real file input, a progress bar, and the status message."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+ACCEPT = ".csv,.tsv,.txt,text/csv,text/plain"
+
+
+def upload_card(upload_url: str, max_bytes: int) -> dbc.Card:
+    # assets/upload.js adds the <input type=file id="upload-input"> (Dash has no file-input component),
+    # posts the file to upload_url with progress, and reports back through the upload-result store.
+    zone = html.Div([
+        html.Div(html.I(className="bi bi-cloud-arrow-up"), className="drop-icon"),
+        html.Div([html.Span("Drop a student CSV here", className="fw-semibold"), " or ",
+                  html.Span("choose a file", className="drop-link")], className="drop-title"),
+        html.Div(f"CSV, semicolon or tab separated · up to {max_bytes / 2**20:g} MB · one row per student",
+                 className="drop-hint"),
+    ], className="drop-zone", id="drop-zone", **{"data-upload-url": upload_url, "data-accept": ACCEPT,
+                                                   "data-max-bytes": str(max_bytes)})
+    return dbc.Card(dbc.CardBody([
+        zone,
+        dbc.Progress(id="upload-progress", value=0, className="upload-progress mt-3", style={"display": "none"}),
+        html.Div(id="upload-status", className="mt-3", **{"aria-live": "polite"}),
+        dcc.Store(id="upload-result"),
+    ], className="upload-body"), className="section-card h-100")

@@ -1,0 +1,192 @@
+"""The dashboard in headless Chromium: demo on first load, a real upload through the file input, bad files."""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                 reason=f"{CHROMIUM} is not installed (apt-get install chromium chromium-driver)")]
+
+ROOT = Path(__file__).resolve().parent.parent
+PLOT = "const p = document.querySelector('#{} .js-plotly-plot'); "
+SLICES = PLOT + "return p && p.data && p.data[0] ? p.data[0].labels.length : null;"
+TRACES = PLOT + "return p && p.data ? p.data.length : 0;"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    env = {**os.environ, "COHORT_ATLAS_CACHE": str(tmp_path_factory.mktemp("browser-cache"))}
+    env.pop("COHORT_ATLAS_DATA", None)
+    log = open(tmp_path_factory.mktemp("log") / "app.log", "w+")
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                log.seek(0)
+                pytest.fail(f"app.py did not start:\n{log.read()}")
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory, downloads):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1400,1000",
+                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    yield driver
+    driver.quit()
+
+
+def wait_for(driver, condition, timeout=40, what="condition"):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: condition(d), message=what)
+
+
+def slices(driver, graph_id):
+    return driver.execute_script(SLICES.format(graph_id))
+
+
+def students(driver, graph_id):
+    """Students counted by a donut (the sum of its slices)."""
+    return driver.execute_script(f"return document.querySelector('#{graph_id} .js-plotly-plot')"
+                                 ".data[0].values.reduce((a, b) => a + b, 0)")
+
+
+def traces(driver, graph_id):
+    return driver.execute_script(TRACES.format(graph_id))
+
+
+def text(driver, element_id):
+    found = driver.find_elements("id", element_id)
+    return found[0].text if found else ""
+
+
+def click(driver, xpath):
+    element = driver.find_element("xpath", xpath)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+    element.click()
+
+
+def upload(driver, path):
+    driver.find_element("id", "upload-input").send_keys(str(path))
+
+
+def test_opens_on_the_demo_dashboard(server, browser):
+    browser.get(server)
+    wait_for(browser, lambda d: slices(d, "persona-donut") == 5, what="demo persona donut")
+    assert slices(browser, "trajectory-donut") == 3
+    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo table count")
+    assert "demo-cohort" in text(browser, "navbar-dataset")
+    assert "students" in text(browser, "kpi-row").lower() and "2,000" in text(browser, "kpi-row")
+    for graph, count in [("persona-radar", 5), ("trajectory-mix", 5), ("gender-breakdown", 8), ("school-breakdown", 8),
+                         ("score-distribution", 5)]:
+        wait_for(browser, lambda d: traces(d, graph) == count, what=f"{count} traces in {graph}")
+
+
+def test_upload_kaggle_then_bad_files(server, browser, downloads, kaggle_path, tmp_path):
+    browser.get(server)
+    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
+    file_input = browser.find_element("id", "upload-input")
+    assert file_input.get_attribute("type") == "file"
+
+    upload(browser, kaggle_path)
+    wait_for(browser, lambda d: "Loaded" in text(d, "upload-status"), what="success message")
+    assert "Loaded student_performance_factors.csv: 6,607 students, 5 personas, 3 trajectories" \
+        in text(browser, "upload-status")
+    wait_for(browser, lambda d: text(d, "table-count") == "6,607 students", what="Kaggle table count")
+    for donut, count in [("persona-donut", 5), ("trajectory-donut", 3)]:
+        wait_for(browser, lambda d: slices(d, donut) == count and students(d, donut) == 6607, what=f"Kaggle {donut}")
+    assert "6,607" in text(browser, "kpi-row")
+
+    click(browser, "//*[@id='download-csv']")
+    exported = downloads / "cohort-atlas-students.csv"
+    wait_for(browser, lambda d: exported.exists() and exported.read_text().count("\n") >= 6607, what="CSV export")
+    lines = exported.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 6608 and lines[0].startswith('"Row","Persona","Trajectory"')
+
+    noise = tmp_path / "noise.csv"
+    noise.write_bytes(os.urandom(4096))
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    for bad, words in [(noise, "file 'noise.csv'"), (empty, "the file is empty")]:
+        upload(browser, bad)
+        wait_for(browser, lambda d: words in text(d, "upload-status"), what=f"error for {bad.name}")
+        alert = browser.find_element("css selector", "#upload-status .alert")
+        assert "alert-danger" in alert.get_attribute("class")
+        assert "Traceback" not in alert.text
+        assert text(browser, "table-count") == "6,607 students"
+        assert slices(browser, "persona-donut") == 5 and students(browser, "persona-donut") == 6607
+        assert "student_performance_factors.csv" in text(browser, "navbar-dataset")
+
+
+DROP = """
+const [name, text] = arguments;
+const zone = document.getElementById('drop-zone');
+const data = new DataTransfer();
+data.items.add(new File([text], name, {type: 'text/csv'}));
+for (const type of ['dragenter', 'dragover', 'drop']) {
+    zone.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: data}));
+}
+"""
+
+
+def test_drop_a_file_on_the_zone(server, browser, kaggle_path):
+    browser.get(server)
+    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
+    head = "".join(kaggle_path.read_text().splitlines(keepends=True)[:301])
+    browser.execute_script(DROP, "dropped.csv", head)
+    wait_for(browser, lambda d: "Loaded dropped.csv: 300 students" in text(d, "upload-status"), what="drop upload")
+    wait_for(browser, lambda d: text(d, "table-count") == "300 students", what="dropped table count")
+    assert "is-dragging" not in browser.find_element("id", "drop-zone").get_attribute("class")
+
+
+def test_persona_count_and_breakdown_toggle(server, browser):
+    browser.get(server)
+    wait_for(browser, lambda d: slices(d, "persona-donut") == 5, what="dashboard loaded")
+    click(browser, "//*[@id='persona-count']//label[normalize-space()='3']")
+    wait_for(browser, lambda d: slices(d, "persona-donut") == 3, what="3 personas after choosing 3")
+    wait_for(browser, lambda d: traces(d, "persona-radar") == 3, what="3 personas on the radar")
+    click(browser, "//*[@id='breakdown-mode']//label[normalize-space()='Counts']")
+    wait_for(browser, lambda d: "Number of students" in text(d, "gender-caption"), what="counts caption")
