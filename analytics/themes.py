@@ -19,21 +19,26 @@ THEME_LABELS = {
 }
 
 
+def _z(x: np.ndarray) -> np.ndarray:
+    std = x.std()
+    return (x - x.mean()) / (std if std > 0 else 1.0)
+
+
 def zscore(values: pd.DataFrame) -> pd.DataFrame:
-    x = values.to_numpy(dtype=float)
-    std = x.std(axis=0)
-    std[std == 0] = 1.0
-    return pd.DataFrame((x - x.mean(axis=0)) / std, index=values.index, columns=values.columns)
+    # Column by column on contiguous 1-D arrays: several times faster than one 2-D pass over a
+    # column-assembled frame, which pandas must first interleave into a new array.
+    return pd.DataFrame({col: _z(values[col].to_numpy(dtype=float)) for col in values.columns},
+                        index=values.index)
 
 
 def build_themes(values: pd.DataFrame) -> pd.DataFrame:
     """Theme -> mean of its parts' z-scores (signed so that higher is always better for the student)."""
-    z = zscore(values)
     themes = {}
     for theme in THEMES:
-        parts = [z[role].to_numpy() * sign for role, sign in THEME_PARTS[theme] if role in z]
+        parts = [_z(values[role].to_numpy(dtype=float)) * sign for role, sign in THEME_PARTS[theme]
+                 if role in values]
         if parts:
-            themes[theme] = np.mean(parts, axis=0)
+            themes[theme] = parts[0] if len(parts) == 1 else np.mean(parts, axis=0)
     return pd.DataFrame(themes, index=values.index)
 
 
