@@ -6,7 +6,7 @@ PORT ?= 8050
 HOST ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast browser bench clean
+.PHONY: run test test-fast browser bench bench-explore bench-crossfilter bench-map clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ test-fast: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) bench/summarize.py
+
+bench-crossfilter: $(VENV)/.dev
+	$(PY) bench/crossfilter.py
+
+bench-explore: $(VENV)/.dev
+	$(PY) bench/explore.py
+
+bench-map: $(VENV)/.dev
+	$(PY) bench/map.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache

@@ -7,14 +7,19 @@ import os
 import sys
 import threading
 
-import dash
+# Two cores are shared by web workers and background jobs: an interactive callback that fans out to every
+# core slows everything else down, so numeric libraries get one thread unless the operator says otherwise.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from analytics import DataError
-from analytics.generate import generate_students
-from analytics.store import DatasetStore
-from callbacks import register_all
-from callbacks.upload import ROUTE
-from components.layout import DEFAULT_PERSONAS, layout
+import dash  # noqa: E402
+
+from analytics import DataError, map_worker  # noqa: E402
+from analytics.generate import generate_students  # noqa: E402
+from analytics.store import DatasetStore  # noqa: E402
+from callbacks import jobs, register_all  # noqa: E402
+from callbacks.upload import ROUTE  # noqa: E402
+from components.layout import DEFAULT_PERSONAS, layout  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEMO_ROWS, DEMO_SEED = 2000, 7
@@ -46,12 +51,15 @@ def create_app(store: DatasetStore | None = None, default_data: str | None = Non
     default_id = add_default(store, default_data or os.environ.get("COHORT_ATLAS_DATA") or None)
     app = dash.Dash(__name__, title="Cohort Atlas", assets_folder=os.path.join(HERE, "assets"),
                     assets_path_ignore=["vendor"], update_title=None,
+                    background_callback_manager=jobs.background_manager(store.directory),
                     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     # Vendored CSS (no CDN: the app must work offline) loads before assets/style.css, which overrides it.
     app.config.external_stylesheets = [app.get_asset_url(f"vendor/{name}") for name in VENDOR_CSS]
     upload_url = app.config.requests_pathname_prefix + ROUTE
     app.layout = layout(default_id, upload_url, store.max_bytes)
     register_all(app, store)
+    if map_worker.enabled() and not jobs.use_celery():  # Celery workers warm UMAP up themselves
+        map_worker.supervise(store.directory)  # the ~40 s UMAP compile starts now, not on the first map
     # Warm the first view in the background so the first visitor does not wait for K-Means.
     threading.Thread(target=_warm, args=(store, default_id), daemon=True).start()
     return app
@@ -93,3 +101,4 @@ if __name__ == "__main__":
 
 app = create_app()
 server = app.server
+celery_app = jobs.celery_app()  # with REDIS_URL: `celery -A app.celery_app worker --concurrency 1`

@@ -24,6 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     summ.add_argument("--personas", type=int, default=5, help=f"{MIN_PERSONAS}-{MAX_PERSONAS} (default 5)")
     summ.add_argument("--json", action="store_true", help="print one JSON object")
     summ.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 2**20, help="size limit in MB")
+    summ.add_argument("--map", action="store_true", help="also lay out the student map (UMAP) and cache it for "
+                      "the dashboard; adds map_seconds")
+    summ.add_argument("--cache", help="the dashboard's cache directory for --map (default: COHORT_ATLAS_CACHE or "
+                      ".cache in the project)")
     return parser
 
 
@@ -42,6 +46,15 @@ def _print_text(result: Analysis) -> None:
         print(f"\nTrajectories (silhouette {result.silhouette.get('trajectories', float('nan')):.3f}):")
         for t in result.trajectories:
             print(f"  {t.id + 1}. {t.name}: {t.size:,} students ({t.share:.1%})\n     {t.description}")
+    if result.outliers:
+        o = result.outliers
+        print(f"\nOutliers (DBSCAN, eps {o.params['eps']}, min_samples {o.params['min_samples']}"
+              + (f", fitted on a sample of {o.params['fitted_on']:,}" if o.params["sampled"] else "")
+              + f"): {o.count:,} students with unusual profiles")
+        for item in o.items[:5]:
+            print(f"  row {item.row}: " + "; ".join(item.details))
+        if o.count > 5:
+            print(f"  ... {o.count - 5:,} more in --json")
     for model, reason in result.skipped.items():
         print(f"\nNot shown: {model}: {reason}")
     if result.warnings:
@@ -70,10 +83,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err.filename or ''}: {err.strerror}", file=sys.stderr)
         return 2
     result.timings["total"] = round(sum(result.timings.values()), 4)
+    extra = {}
+    if args.map:  # after "total": that stays the analysis alone
+        from .map_worker import project_file
+        extra = project_file(args.file, result, args.cache, int(args.max_mb * 2**20))
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
+        print(json.dumps({**result.to_dict(), **extra}, indent=2))
     else:
         _print_text(result)
+        if extra:
+            seconds = "" if extra["map_seconds"] is None else f" ({extra['map_seconds']:.1f} s)"
+            print(f"\nStudent map: {extra['map_note']}{seconds}")
     return 0
 
 

@@ -8,8 +8,9 @@ import pandas as pd
 from .clean import clean
 from .errors import DataError
 from .ingest import DEFAULT_MAX_BYTES, Table, read_path
+from .outliers import find_outliers
 from .personas import fit_personas
-from .results import (PERSONA, PERSONA_ID, ROW, THEME_PREFIX, THEMES, TRAJECTORY, TRAJECTORY_ID, Analysis)
+from .results import (OUTLIER, PERSONA, PERSONA_ID, ROW, THEME_PREFIX, THEMES, TRAJECTORY, TRAJECTORY_ID, Analysis)
 from .schema import ROLE_BY_NAME, map_columns
 from .themes import build_themes, columns_for, zscore
 from .trajectories import fit_trajectories
@@ -97,8 +98,19 @@ def analyse(table: Table, personas: int = 5, dataset_id: str = "") -> Analysis:
 
     for theme in z_themes.columns:
         students[THEME_PREFIX + theme] = z_themes[theme].round(4)
+    outliers = None
+    if "personas" not in skipped:
+        # on the rounded values the map, neighbours and profile card read, so all agree on who is unusual
+        found = find_outliers(students[[THEME_PREFIX + t for t in z_themes.columns]].to_numpy(),
+                              list(z_themes.columns))
+        if isinstance(found, str):
+            skipped["outliers"] = found
+        else:
+            outliers = found
+            students[OUTLIER] = found.flags
+    lap("outliers")
     return Analysis(dataset_id, table.filename, len(students), mapping, cleaned.imputed, list(themes.columns),
-                    persona_list, trajectory_list, silhouette, skipped, warnings, timings, students)
+                    persona_list, trajectory_list, silhouette, skipped, warnings, timings, students, outliers)
 
 
 def analyse_file(path: str, personas: int = 5, max_bytes: int = DEFAULT_MAX_BYTES) -> Analysis:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import pandas as pd
 
 THEMES = [
@@ -22,6 +23,7 @@ PERSONA = "Persona"
 PERSONA_ID = "persona_id"
 TRAJECTORY = "Trajectory"
 TRAJECTORY_ID = "trajectory_id"
+OUTLIER = "Outlier"  # True for a student DBSCAN finds in no dense group
 THEME_PREFIX = "z_"  # z_<Theme>: the student's standardised theme value (cohort-wide scaling)
 
 
@@ -49,6 +51,28 @@ class Trajectory:
 
 
 @dataclass
+class OutlierItem:
+    row: int  # 0-based data row
+    reasons: list[str]  # theme names, strongest first
+    details: list[str]  # the same reasons in words, with values
+    gap: float  # distance from the nearest dense group, in standard deviations
+
+
+@dataclass
+class Outliers:
+    count: int
+    method: str
+    params: dict
+    items: list[OutlierItem]  # most unusual first
+    flags: np.ndarray = field(repr=False)  # bool per student
+
+    def to_dict(self) -> dict:
+        return {"count": self.count, "method": self.method, "params": self.params,
+                "items": [{"row": i.row, "reasons": i.reasons, "details": i.details, "gap": i.gap}
+                          for i in self.items]}
+
+
+@dataclass
 class Analysis:
     dataset_id: str
     filename: str
@@ -63,6 +87,7 @@ class Analysis:
     warnings: list[str]
     timings: dict[str, float]
     students: pd.DataFrame = field(repr=False)
+    outliers: Outliers | None = None
 
     @property
     def gender_column(self) -> str | None:
@@ -101,4 +126,5 @@ class Analysis:
             "skipped": self.skipped,
             "warnings": self.warnings,
             "timings": self.timings,
+            **({"outliers": self.outliers.to_dict()} if self.outliers else {}),
         }

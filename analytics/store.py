@@ -11,12 +11,14 @@ import threading
 from collections import OrderedDict
 
 import diskcache
+import numpy as np
 
 from .analysis import analyse
 from .ingest import check_size, max_bytes_from_env, read_bytes
+from .projection import VERSION as MAP_VERSION
 from .results import Analysis
 
-ANALYSIS_VERSION = 1  # bump when the analysis output changes, so stale cache entries are not reused
+ANALYSIS_VERSION = 2  # bump when the analysis output changes, so stale cache entries are not reused
 MEMO_SIZE = 4
 
 
@@ -39,6 +41,25 @@ class DatasetStore:
 
     def has(self, dataset_id: str | None) -> bool:
         return bool(dataset_id) and ("file", dataset_id) in self.cache
+
+    def save_selection(self, dataset_id: str, rows) -> str:
+        """Keep a map selection server-side (it can be thousands of rows); the URL carries only its id."""
+        rows = sorted({int(r) for r in rows})
+        selection_id = hashlib.sha256(f"{dataset_id}:{rows}".encode()).hexdigest()[:16]
+        self.cache.set(("selection", selection_id), np.asarray(rows, dtype=np.int64))
+        return selection_id
+
+    def selection(self, selection_id: str | None):
+        """The 0-based rows of a saved selection, or None if unknown."""
+        return self.cache.get(("selection", selection_id)) if selection_id else None
+
+    def projection(self, dataset_id: str):
+        """The cached student map (analytics.projection.Projection) of a dataset, or None. It depends on the
+        themes only, not on the persona count; analytics/map_worker.py computes it."""
+        return self.cache.get(("map", ANALYSIS_VERSION, MAP_VERSION, dataset_id))
+
+    def set_projection(self, dataset_id: str, projection) -> None:
+        self.cache.set(("map", ANALYSIS_VERSION, MAP_VERSION, dataset_id), projection)
 
     def filename(self, dataset_id: str) -> str:
         meta = self.cache.get(("meta", dataset_id))

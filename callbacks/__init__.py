@@ -1,9 +1,9 @@
 """Thin callbacks: read inputs, ask the store and analytics.views, hand results to components."""
 from __future__ import annotations
 
-from . import breakdowns, overview, personas, table, trajectories, upload
+from . import breakdowns, filters, map, outliers, overview, personas, profile, table, trajectories, upload
 
-FEATURES = (upload, overview, personas, trajectories, breakdowns, table)
+FEATURES = (upload, filters, overview, personas, trajectories, breakdowns, outliers, table, profile, map)
 
 
 def register_all(app, store) -> None:

@@ -3,16 +3,18 @@ from __future__ import annotations
 
 from dash import Input, Output
 
+import pandas as pd
+
 from analytics import views
 from components import figures
-from components.cards import note
+from components.cards import note, suppressed_note
 
-from .common import HIDDEN, SHOWN, colours, load
+from .common import HIDDEN, SHOWN, colours, keep, load, min_group
 
 GROUPS = {"gender": ("gender", "Gender or Sex"), "school": ("school type", "School_Type or School")}
 
 
-def breakdown_panel(analysis, by: str, mode: str) -> tuple:
+def breakdown_panel(analysis, by: str, mode: str, keep=None, threshold: int = 0) -> tuple:
     """(figure, graph style, note, caption) for one grouping column ("gender" or "school")."""
     label, looked_for = GROUPS[by]
     column = analysis.gender_column if by == "gender" else analysis.school_column
@@ -22,7 +24,7 @@ def breakdown_panel(analysis, by: str, mode: str) -> tuple:
     panels = []
     for model, title, palette in (("personas", "Personas", persona_palette),
                                   ("trajectories", "Trajectories", trajectory_palette)):
-        table = views.breakdown(analysis, model, by)
+        table = views.breakdown(analysis, model, by, keep, threshold)
         if table is not None:
             panels.append((title, table, palette))
     if not panels:
@@ -33,7 +35,8 @@ def breakdown_panel(analysis, by: str, mode: str) -> tuple:
                    "different sizes compare fairly.")
     else:
         caption = f"Number of students in each {label} group, split by persona and by trajectory."
-    return figures.breakdown(panels, percent), SHOWN, None, caption
+    hidden = suppressed_note(pd.concat([t for _, t, _ in panels]), threshold)
+    return figures.breakdown(panels, percent, threshold), SHOWN, hidden, caption
 
 
 def register(app, store) -> None:
@@ -44,6 +47,8 @@ def register(app, store) -> None:
 def _register_one(app, store, by: str) -> None:
     @app.callback(Output(f"{by}-breakdown", "figure"), Output(f"{by}-graph", "style"),
                   Output(f"{by}-note", "children"), Output(f"{by}-caption", "children"),
-                  Input("view", "data"), Input("breakdown-mode", "value"))
-    def show_breakdown(view, mode):
-        return breakdown_panel(load(store, view), by, mode)
+                  Input("view", "data"), Input("breakdown-mode", "value"), Input("filters", "data"))
+    def show_breakdown(view, mode, filters):
+        analysis = load(store, view)
+        # the chart keeps every group of its own column visible, so a clicked bar can be clicked again
+        return breakdown_panel(analysis, by, mode, keep(store, analysis, filters, ignore=(by,)), min_group())

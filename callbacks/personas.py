@@ -3,41 +3,45 @@ from __future__ import annotations
 
 from dash import Input, Output
 
+from analytics import filters as flt
 from analytics import views
 from components import figures
 from components.cards import model_list, note
 
-from .common import HIDDEN, SHOWN, colours, load
+from .common import HIDDEN, SHOWN, colours, keep, load
 
 ALL = "all"
 
 
-def persona_panels(analysis) -> tuple:
+def persona_panels(analysis, filters: dict | None = None, donut_keep=None, keep=None) -> tuple:
+    """Donut (every persona, sized by the view without its own filter), list, radar options, score boxes."""
     if not analysis.personas:
         return figures.empty(), None, [{"label": "All personas", "value": ALL}], ALL, figures.empty(), HIDDEN, None
     palette, _ = colours(analysis)
     personas = sorted(analysis.personas, key=lambda p: p.id)
     names = [p.name for p in personas]
-    donut = figures.donut(names, [p.size for p in personas], palette, f"{len(names)}", "personas")
+    sizes = views.model_sizes(analysis, "personas", donut_keep)
+    donut = figures.donut(names, sizes, palette, f"{sum(sizes):,}" if donut_keep is not None else f"{len(names)}",
+                          "students" if donut_keep is not None else "personas", (filters or {}).get("persona"))
     exam = analysis.exam_column
     described = model_list(personas, palette, analysis.rows, "mean exam" if exam else None)
     options = [{"label": "All personas", "value": ALL}] + [{"label": p.name, "value": str(p.id)} for p in personas]
-    scores = views.exam_scores(analysis)
+    scores = views.exam_scores(analysis, keep)
     if scores is None:
         boxes, style = figures.empty(), HIDDEN
         score_note = note("No exam score column in this file, so there is no score distribution "
                           "(looked for Exam_Score, Final_Grade, G3).")
     else:
-        boxes, style, score_note = figures.score_boxes(scores, names, palette, exam.replace("_", " ")), SHOWN, None
+        boxes, style, score_note = figures.score_boxes(scores, palette, exam.replace("_", " ")), SHOWN, None
     return donut, described, options, ALL, boxes, style, score_note
 
 
-def radar(analysis, selected: str | None):
+def radar(analysis, selected: str | None, filters: dict | None = None):
     if not analysis.personas:
         return figures.empty()
     palette, _ = colours(analysis)
     chosen = next((p.name for p in analysis.personas if str(p.id) == selected), None)
-    return figures.radar(views.centroids(analysis), palette, chosen)
+    return figures.radar(views.centroids(analysis), palette, chosen, (filters or {}).get("persona"))
 
 
 def register(app, store) -> None:
@@ -45,10 +49,15 @@ def register(app, store) -> None:
                   Output("radar-persona", "options"), Output("radar-persona", "value"),
                   Output("score-distribution", "figure"), Output("score-graph", "style"),
                   Output("score-note", "children"),
-                  Input("view", "data"))
-    def show_personas(view):
-        return persona_panels(load(store, view))
+                  Input("view", "data"), Input("filters", "data"))
+    def show_personas(view, filters):
+        analysis = load(store, view)
+        filters = flt.normalise(analysis, filters)
+        return persona_panels(analysis, filters, keep(store, analysis, filters, ignore=("persona",)),
+                              keep(store, analysis, filters))
 
-    @app.callback(Output("persona-radar", "figure"), Input("view", "data"), Input("radar-persona", "value"))
-    def show_radar(view, selected):
-        return radar(load(store, view), selected)
+    @app.callback(Output("persona-radar", "figure"), Input("view", "data"), Input("radar-persona", "value"),
+                  Input("filters", "data"))
+    def show_radar(view, selected, filters):
+        analysis = load(store, view)
+        return radar(analysis, selected, flt.normalise(analysis, filters))

@@ -42,7 +42,7 @@ def receive(store, read, content_length: int | None, filename: str) -> tuple[dic
 
 
 def analyse_upload(store, result: dict | None, personas: int) -> tuple:
-    """(dataset-id, status message, progress style) for what upload.js reported."""
+    """(uploaded dataset, status message, progress style) for what upload.js reported."""
     if not result:
         return no_update, no_update, no_update
     if result.get("error"):
@@ -60,7 +60,7 @@ def analyse_upload(store, result: dict | None, personas: int) -> tuple:
                                        "logged on the server"), HIDDEN
     message = upload_success(filename, analysis.rows, len(analysis.personas), len(analysis.trajectories),
                              analysis.warnings)
-    return result["dataset_id"], message, HIDDEN
+    return {"dataset_id": result["dataset_id"]}, message, HIDDEN
 
 
 def _read_body(limit: int) -> bytes:
@@ -85,7 +85,7 @@ def register(app, store) -> None:
         reply, status = receive(store, _read_body, request.content_length, filename)
         return jsonify(reply), status
 
-    @app.callback(Output("dataset-id", "data"), Output("upload-status", "children"),
+    @app.callback(Output("uploaded", "data"), Output("upload-status", "children"),
                   Output("upload-progress", "style"), Input("upload-result", "data"),
                   State("persona-count", "value"), prevent_initial_call=True)
     def show_upload(result, personas):

@@ -28,20 +28,25 @@ def kpi_row(k: dict) -> list:
                                                  html.Strong(f"“{k['weakest_name']}”")])
     quality = f"{k['warnings']} warning{'s' if k['warnings'] != 1 else ''}"
     imputed_list = [html.Div(f"{col}: {n:,}") for col, n in k["imputed"].items()] or [html.Div("No blanks filled in")]
+    filtered = k.get("total", k["students"]) != k["students"]
     tiles = [
-        _tile("people-fill", "Students", f"{k['students']:,}", "rows analysed", "primary"),
+        _tile("people-fill", "Students", f"{k['students']:,}",
+              f"in this view, of {k['total']:,}" if filtered else "rows analysed", "primary", "kpi-students"),
         _tile("mortarboard-fill", "Mean exam score", *exam, tone="success"),
         _tile("graph-down-arrow", "In the weakest trajectory", *weakest, tone="danger"),
         _tile("clipboard2-check-fill", "Data quality", f"{k['imputed_cells']:,} cells filled in",
               [quality, html.Span(" · hover for details", className="kpi-hint")], "warning", "kpi-quality"),
     ]
+    if k.get("outliers") is not None:
+        tiles.insert(3, _tile("exclamation-diamond-fill", "Outliers", f"{k['outliers']:,}",
+                              "unusual profiles in view" if filtered else "unusual profiles", "info", "kpi-outliers"))
     notes = [html.Li(w) for w in k["warning_list"][:TOOLTIP_WARNINGS]]
     if len(k["warning_list"]) > TOOLTIP_WARNINGS:
         notes.append(html.Li(f"and {len(k['warning_list']) - TOOLTIP_WARNINGS} more"))
     warnings = [html.Div("Warnings", className="fw-semibold mt-2 mb-1"), html.Ul(notes)] if notes else []
     tooltip = dbc.Tooltip([html.Div("Cells filled in, per column", className="fw-semibold mb-1"), *imputed_list,
                            *warnings], target="kpi-quality", placement="bottom", className="quality-tooltip")
-    return [dbc.Col(t, xs=12, sm=6, xl=3, className="mb-3") for t in tiles] + [tooltip]
+    return [dbc.Col(t, xs=12, sm=6, xl=True, className="mb-3") for t in tiles] + [tooltip]
 
 
 def model_list(items: list, colours: dict[str, str], total: int, score_label: str | None = None) -> html.Ul:
@@ -99,3 +104,15 @@ def skipped_alerts(skipped: dict[str, str]) -> list:
 
 def note(text: str):
     return html.Div([html.I(className="bi bi-info-circle me-2"), text], className="chart-note")
+
+
+def suppressed_note(long, threshold: int):
+    """Says how many chart cells are hidden because fewer than `threshold` students are in them."""
+    if long is None or "suppressed" not in long or not threshold:
+        return None
+    hidden = int(long["suppressed"].sum())
+    if not hidden:
+        return None
+    cells = "cell" if hidden == 1 else "cells"
+    return note(f"{hidden} {cells} with fewer than {threshold} students {'is' if hidden == 1 else 'are'} not drawn "
+                "(small groups are not reported); the student table still lists them.")

@@ -4,8 +4,8 @@ from __future__ import annotations
 import textwrap
 
 import pandas as pd
-import plotly.graph_objects as go
 
+from .plot import Figure, trace
 from .theme import GRID, MUTED, base_layout
 
 LEGEND_ROW_PX = 21
@@ -21,8 +21,8 @@ def pretty(column: str) -> str:
     return column.replace("_", " ").strip().capitalize()
 
 
-def empty(message: str = "") -> go.Figure:
-    fig = go.Figure(layout=base_layout(height=120))
+def empty(message: str = "") -> Figure:
+    fig = Figure(layout=base_layout(height=120))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     if message:
@@ -30,10 +30,15 @@ def empty(message: str = "") -> go.Figure:
     return fig
 
 
-def donut(names: list[str], sizes: list[int], colours: dict[str, str], centre: str, caption: str) -> go.Figure:
-    fig = go.Figure(go.Pie(
-        labels=names, values=sizes, hole=0.64, sort=False, direction="clockwise",
-        marker={"colors": [colours[n] for n in names], "line": {"color": "white", "width": 2}},
+def donut(names: list[str], sizes: list[int], colours: dict[str, str], centre: str, caption: str,
+          selected: list[str] | None = None) -> Figure:
+    """Slices in the given order; `selected` slices stand out and the rest fade (click one to filter)."""
+    chosen = set(selected or [])
+    fig = Figure(trace("pie", 
+        labels=names, values=sizes, hole=0.64, sort=False, direction="clockwise", customdata=names,
+        pull=[0.06 if n in chosen else 0 for n in names],
+        marker={"colors": [colours[n] if not chosen or n in chosen else _alpha(colours[n], 0.25) for n in names],
+                "line": {"color": "white", "width": 2}},
         textinfo="percent", textposition="inside", insidetextorientation="horizontal",
         hovertemplate="<b>%{label}</b><br>%{value:,} students (%{percent})<extra></extra>",
     ))
@@ -43,17 +48,23 @@ def donut(names: list[str], sizes: list[int], colours: dict[str, str], centre: s
     return fig
 
 
-def radar(centroids: pd.DataFrame, colours: dict[str, str], selected: str | None = None) -> go.Figure:
-    """Persona centroids on the theme axes; 0 is the cohort average, one ring = one standard deviation."""
+def radar(centroids: pd.DataFrame, colours: dict[str, str], selected: str | None = None,
+          highlight: list[str] | None = None) -> Figure:
+    """Persona centroids on the theme axes; 0 is the cohort average, one ring = one standard deviation.
+
+    `highlight` (the persona filter) keeps those traces strong and fades the others; a click on a trace
+    (customdata = persona name) filters to it."""
     themes = [pretty(t) for t in centroids.columns]
     shown = [selected] if selected in centroids.index else list(centroids.index)
-    fig = go.Figure()
+    strong = set(highlight or shown)
+    fig = Figure()
     for name in shown:
         values = centroids.loc[name].astype(float).tolist()
-        fig.add_trace(go.Scatterpolar(
+        fig.add_trace(trace("scatterpolar", 
             r=values + values[:1], theta=themes + themes[:1], name=wrap(name, 40), mode="lines+markers",
-            line={"color": colours[name], "width": 2.5}, marker={"size": 5},
-            fill="toself", opacity=0.9 if len(shown) == 1 else 0.75,
+            line={"color": colours[name], "width": 2.5}, marker={"size": 7},
+            customdata=[name] * (len(values) + 1),
+            fill="toself", opacity=(0.9 if len(shown) == 1 else 0.75) if name in strong else 0.2,
             fillcolor=_alpha(colours[name], 0.25 if len(shown) == 1 else 0.06),
             hovertemplate="<b>" + name + "</b><br>%{theta}: %{r:+.2f} SD<extra></extra>",
         ))
@@ -75,30 +86,41 @@ def _alpha(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def _bars(long: pd.DataFrame, colours: dict[str, str], percent: bool, orientation: str, **axes) -> list[go.Bar]:
-    """One trace per segment, in segment order: left to right, or top to bottom for columns."""
+def _bars(long: pd.DataFrame, colours: dict[str, str], percent: bool, orientation: str, threshold: int = 0,
+          **axes) -> list[dict]:
+    """One trace per segment, in segment order: left to right, or top to bottom for columns.
+
+    Suppressed cells (fewer than `threshold` students) get no bar and say "fewer than N" instead of a number.
+    customdata carries [group, segment] so a click can filter to that cell.
+    """
     traces = []
+    hidden = long["suppressed"] if "suppressed" in long else pd.Series(False, index=long.index)
+    hidden_total = long["total_suppressed"] if "total_suppressed" in long else pd.Series(False, index=long.index)
+    few = f"fewer than {threshold}"
     for segment, part in long.groupby("segment", sort=False):
-        value = part["percent"] if percent else part["count"]
+        off = hidden[part.index]
+        value = (part["percent"] if percent else part["count"]).where(~off, 0).tolist()
         groups = part["group"].map(lambda g: wrap(g, 22)).tolist()
         xy = {"x": value, "y": groups} if orientation == "h" else {"x": groups, "y": value}
-        traces.append(go.Bar(
+        counts = [few if o else f"{c:,}" for c, o in zip(part["count"], off)]
+        totals = [few if o else f"{t:,}" for t, o in zip(part["group_total"], hidden_total[part.index])]
+        shares = ["" if o else f" ({p:.1f}%)" for p, o in zip(part["percent"], off | hidden_total[part.index])]
+        traces.append(trace("bar", 
             **xy, **axes, orientation=orientation, marker={"color": colours[segment]},
             name=segment if orientation == "h" else wrap(segment, LEGEND_WRAP),  # side-by-side legends stay narrow
-            customdata=part[["count", "percent", "group_total"]].to_numpy(),
+            customdata=list(zip(part["group"], [segment] * len(part), counts, totals, shares)),
             text=[f"{v:.0f}%" if percent and v >= 7 else "" for v in value], textposition="inside",
             insidetextanchor="middle", textfont={"color": "white", "size": 11},
-            hovertemplate=("<b>" + segment + "</b><br>%{" + ("y" if orientation == "h" else "x") + "}: "
-                           "%{customdata[0]:,} of %{customdata[2]:,} students (%{customdata[1]:.1f}%)"
-                           "<extra></extra>"),
+            hovertemplate=("<b>" + segment + "</b><br>%{customdata[0]}: %{customdata[2]} of %{customdata[3]} "
+                           "students%{customdata[4]}<extra></extra>"),
         ))
     return traces if orientation == "h" else traces[::-1]  # a column stacks its first trace at the bottom
 
 
-def stacked_share(long: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
+def stacked_share(long: pd.DataFrame, colours: dict[str, str], threshold: int = 0) -> Figure:
     """Horizontal 100% bars, one per group (top to bottom in the table's order)."""
     groups = list(dict.fromkeys(long["group"]))
-    fig = go.Figure(_bars(long, colours, percent=True, orientation="h"))
+    fig = Figure(_bars(long, colours, percent=True, orientation="h", threshold=threshold))
     rows = len(colours)
     fig.update_layout(base_layout(
         barmode="stack", height=max(440, 70 + 56 * len(groups) + LEGEND_ROW_PX * ((rows + 1) // 2)), bargap=0.4,
@@ -111,7 +133,7 @@ def stacked_share(long: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
     return fig
 
 
-def breakdown(panels: list[tuple[str, pd.DataFrame, dict[str, str]]], percent: bool) -> go.Figure:
+def breakdown(panels: list[tuple[str, pd.DataFrame, dict[str, str]]], percent: bool, threshold: int = 0) -> Figure:
     """Side-by-side panels (e.g. personas, trajectories) of stacked columns per group, each with its own legend."""
     n = len(panels)
     gap = 0.1
@@ -119,13 +141,13 @@ def breakdown(panels: list[tuple[str, pd.DataFrame, dict[str, str]]], percent: b
     legend_rows = max(sum(wrap(name, LEGEND_WRAP).count("<br>") * 0.75 + 1 for name in colours)
                       for _, _, colours in panels)
     plot_px, top, bottom = 250, 34, 46 + round(LEGEND_ROW_PX * legend_rows)
-    fig = go.Figure()
+    fig = Figure()
     layout = base_layout(barmode="stack", height=plot_px + top + bottom, bargap=0.35,
                          margin={"l": 10, "r": 10, "t": top, "b": bottom})
     for i, (title, long, colours) in enumerate(panels):
         suffix = "" if i == 0 else str(i + 1)
         left = i * (width + gap)
-        fig.add_traces(_bars(long, colours, percent, "v", xaxis=f"x{suffix}", yaxis=f"y{suffix}",
+        fig.add_traces(_bars(long, colours, percent, "v", threshold, xaxis=f"x{suffix}", yaxis=f"y{suffix}",
                              legend=f"legend{suffix}"))
         layout[f"xaxis{suffix}"] = {"domain": [left, left + width], "anchor": f"y{suffix}",
                                     "tickfont": {"size": 12}}
@@ -140,16 +162,21 @@ def breakdown(panels: list[tuple[str, pd.DataFrame, dict[str, str]]], percent: b
     return fig
 
 
-def score_boxes(scores: pd.DataFrame, names: list[str], colours: dict[str, str], label: str) -> go.Figure:
-    fig = go.Figure()
-    for name in names:
-        values = scores.loc[scores["persona"] == name, "score"]
-        fig.add_trace(go.Box(
-            x=values, name=wrap(name, 22), orientation="h", marker={"color": colours[name], "size": 3},
-            line={"width": 1.5}, fillcolor=_alpha(colours[name], 0.25), boxmean=True, boxpoints="outliers",
-            hoverinfo="x", showlegend=False,
+def score_boxes(stats: pd.DataFrame, colours: dict[str, str], label: str) -> Figure:
+    """Horizontal boxes drawn from precomputed quartiles (one row per persona); clicking one filters to it."""
+    fig = Figure()
+    for row in stats.itertuples(index=False):
+        if not row.n:
+            continue
+        fig.add_trace(trace("box", 
+            y=[wrap(row.persona, 22)], q1=[row.q1], median=[row.median], q3=[row.q3], lowerfence=[row.low],
+            upperfence=[row.high], mean=[row.mean], name=wrap(row.persona, 22), orientation="h",
+            marker={"color": colours[row.persona]}, line={"width": 1.5},
+            fillcolor=_alpha(colours[row.persona], 0.25), boxmean=True, showlegend=False,
+            customdata=[row.persona], hoverinfo="x+name",
         ))
-    fig.update_layout(base_layout(height=max(300, 62 * len(names) + 60), margin={"l": 10, "r": 10, "t": 10, "b": 10}))
+    fig.update_layout(base_layout(height=max(300, 62 * len(stats) + 60), margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                                  clickmode="event"))
     fig.update_xaxes(title={"text": label, "font": {"size": 12, "color": MUTED}}, gridcolor=GRID, zeroline=False)
     fig.update_yaxes(autorange="reversed", automargin=True)
     return fig

@@ -5,6 +5,10 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from .figures import empty
+from .filters import filter_bar
+from .map import map_section
+from .profile import profile_panel
+from .outliers import outlier_body
 from .table import grid, toolbar
 from .theme import GRAPH_CONFIG
 from .upload import upload_card
@@ -115,6 +119,13 @@ def breakdown_section() -> html.Div:
     ], id="breakdown-section")
 
 
+def outlier_section() -> html.Div:
+    return html.Div([
+        section_title("Unusual profiles", "exclamation-diamond"),
+        dbc.Card(dbc.CardBody(outlier_body()), className="section-card mb-5"),
+    ], id="outlier-section")
+
+
 def table_section() -> html.Div:
     return html.Div([
         section_title("Students", "table"),
@@ -138,14 +149,22 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
             ]),
             html.Div(id="dashboard-error"),
             html.Div(id="skipped-alerts"),
+            filter_bar(),
             dbc.Row(id="kpi-row", className="mb-2"),
+            map_section(),
             persona_section(),
             trajectory_section(),
             breakdown_section(),
+            outlier_section(),
             table_section(),
             html.Footer("Cohort Atlas · open source · clusters are descriptive groupings, not labels for students",
                         className="app-footer"),
         ], fluid="xl", className="app-body"),
+        profile_panel(),
+        dcc.Location(id="url", refresh=False),
         dcc.Store(id="dataset-id", data=default_dataset),
+        dcc.Store(id="uploaded"),  # what the last upload stored; the view-state callback switches to it
         dcc.Store(id="view"),
+        dcc.Store(id="filters", data={}),
+        dcc.Store(id="student"),  # 0-based data row of the student whose profile is open
     ])

@@ -23,9 +23,12 @@ def grid() -> dag.AgGrid:
         columnDefs=[],
         defaultColDef={"sortable": True, "filter": True, "floatingFilter": True, "resizable": True,
                        "minWidth": 110},
+        getRowId="params.data.row",  # cellClicked then names the student's row, whatever the sort
         dashGridOptions={"pagination": True, "paginationPageSize": 25, "paginationPageSizeSelector": [25, 50, 100],
                          "animateRows": False, "tooltipShowDelay": 300, "enableCellTextSelection": True,
-                         "theme": {"function": GRID_THEME}},
+                         "theme": {"function": GRID_THEME}, "rowSelection": {"mode": "singleRow",
+                                                                             "checkboxes": False,
+                                                                             "enableClickSelection": True}},
         csvExportParams={"fileName": "cohort-atlas-students.csv"},
         columnSize="responsiveSizeToFit",  # few columns fill the card; many keep minWidth and scroll
         style={"height": "620px", "width": "100%"},
@@ -59,7 +62,8 @@ def column_defs(frame: pd.DataFrame, row_column: str, persona: str, trajectory: 
 
 
 def rows(frame: pd.DataFrame) -> list[dict]:
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+    # pandas' C JSON writer is ~1.6x faster than to_dict("records") and turns NaN/NA into null.
+    return json.loads(frame.to_json(orient="records", date_format="iso"))
 
 
 def toolbar() -> html.Div:

@@ -2,13 +2,16 @@ import os
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
+KAGGLE = "student_performance_factors.csv"
 sys.path.insert(0, str(ROOT))
 
 from analytics import analyse_file  # noqa: E402
+from analytics.store import DatasetStore  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +40,30 @@ def cache_dir(tmp_path) -> str:
     path = tmp_path / "cache"
     os.makedirs(path)
     return str(path)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """A disk store of uploads, as the app uses it (one per test module)."""
+    return DatasetStore(str(tmp_path_factory.mktemp("cache")), max_bytes=50 * 2**20)
+
+
+@pytest.fixture(scope="module")
+def kaggle_id(store, kaggle_bytes):
+    return store.add(kaggle_bytes, KAGGLE)
+
+
+@pytest.fixture(scope="module")
+def analysis(store, kaggle_id):
+    return store.analysis(kaggle_id, 5)
+
+
+@pytest.fixture(scope="module")
+def partial(store, kaggle_path):
+    """Files that lack columns: (no trajectories, no gender/school/exam) and (no personas, no gender)."""
+    frame = pd.read_csv(kaggle_path).head(400)
+    no_traj = store.add(frame[["Hours_Studied", "Attendance", "Motivation_Level", "Gender"]].to_csv(index=False)
+                        .encode(), "no-scores.csv")
+    no_personas = store.add(frame[["Previous_Scores", "Exam_Score", "School_Type"]].to_csv(index=False).encode(),
+                            "scores-only.csv")
+    return store.analysis(no_traj, 5), store.analysis(no_personas, 5)

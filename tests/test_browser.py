@@ -190,3 +190,143 @@ def test_persona_count_and_breakdown_toggle(server, browser):
     wait_for(browser, lambda d: traces(d, "persona-radar") == 3, what="3 personas on the radar")
     click(browser, "//*[@id='breakdown-mode']//label[normalize-space()='Counts']")
     wait_for(browser, lambda d: "Number of students" in text(d, "gender-caption"), what="counts caption")
+
+
+def click_slice(driver, graph_id, index):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    target = driver.find_elements("css selector", f"#{graph_id} g.slice path.surface")[index]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", target)
+    ActionChains(driver).move_to_element(target).click().perform()
+
+
+def test_click_a_persona_filters_every_view_and_lives_in_the_url(server, browser, kaggle_path):
+    browser.get(server)
+    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
+    upload(browser, kaggle_path)
+    wait_for(browser, lambda d: text(d, "table-count") == "6,607 students", what="Kaggle file loaded")
+    wait_for(browser, lambda d: slices(d, "persona-donut") == 5, what="persona donut")
+    name, size = browser.execute_script(PLOT.format("persona-donut") + "return [p.data[0].labels[1], p.data[0].values[1]];")
+    click_slice(browser, "persona-donut", 1)
+    wait_for(browser, lambda d: text(d, "table-count") == f"{size:,} students", what="table filtered to the persona")
+    wait_for(browser, lambda d: "in this view, of 6,607" in text(d, "kpi-row"), what="KPIs follow the filter")
+    assert f"{size:,}" in text(browser, "kpi-row")
+    assert name in text(browser, "filter-chips")
+    personas_in_table = browser.execute_script(
+        "return [...new Set(document.querySelectorAll('#student-table .ag-center-cols-container [col-id=\"Persona\"], "
+        "#student-table .ag-pinned-left-cols-container [col-id=\"Persona\"]')).values()].map(c => c.textContent);")
+    assert personas_in_table and set(personas_in_table) == {name}
+    wait_for(browser, lambda d: students(d, "trajectory-donut") == size, what="trajectory donut follows")
+    assert "persona=" in browser.current_url
+
+    browser.get(browser.current_url)  # a copied address reopens the same view
+    wait_for(browser, lambda d: text(d, "table-count") == f"{size:,} students", what="same view after reload")
+    assert name in text(browser, "filter-chips") and "student_performance_factors" in text(browser, "navbar-dataset")
+    wait_for(browser, lambda d: f"{size:,}" in text(d, "kpi-row") and "of 6,607" in text(d, "kpi-row"),
+             what="KPIs of the same view after reload")
+
+    click(browser, "//*[@id='filters-clear']")
+    wait_for(browser, lambda d: text(d, "table-count") == "6,607 students", what="back to everyone")
+    assert "persona=" not in browser.current_url and "Showing every student" in text(browser, "filter-bar")
+
+
+def test_click_the_same_slice_again_clears_it(server, browser):
+    browser.get(server)
+    wait_for(browser, lambda d: slices(d, "trajectory-donut") == 3, what="trajectory donut")
+    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
+    size = browser.execute_script(PLOT.format("trajectory-donut") + "return p.data[0].values[0];")
+    click_slice(browser, "trajectory-donut", 0)
+    wait_for(browser, lambda d: text(d, "table-count") == f"{size:,} students", what="one trajectory")
+    click_slice(browser, "trajectory-donut", 0)
+    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="cleared by a second click")
+
+
+def test_table_row_opens_the_profile_card(server, browser):
+    browser.get(server)
+    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
+    cell = browser.find_element("css selector", "#student-table .ag-center-cols-container [row-index='0'] [col-id='Hours_Studied']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", cell)
+    row = browser.find_element("css selector", "#student-table .ag-pinned-left-cols-container [row-index='0'] [col-id='row']").text
+    cell.click()
+    wait_for(browser, lambda d: text(d, "profile-row") == f"Row {row}", what="profile card for the clicked row")
+    wait_for(browser, lambda d: "students like this" in text(d, "profile-body").lower(), what="whole card shown")
+    body = text(browser, "profile-body").lower()  # the headings are upper-cased by CSS
+    assert "themes within the cohort" in body and "percentile" in body and "students like this" in body
+
+
+MAP_POINTS = ("const p = document.querySelector('#student-map .js-plotly-plot'); if (!p || !p._fullData) return 0; "
+              "return p._fullData.filter(t => t.meta === 'students' || t.meta === 'outside')"
+              ".reduce((n, t) => n + t._length, 0);")
+
+
+def test_student_map_draws_every_demo_student(server, browser):
+    browser.get(server)
+    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
+    # The server's map worker compiles UMAP at start (~30-50 s here), then lays out the demo in seconds.
+    wait_for(browser, lambda d: d.execute_script(MAP_POINTS) == 2000, timeout=240, what="2,000 points on the map")
+    assert "2,000 students" in text(browser, "map-note")
+    wait_for(browser, lambda d: not d.find_element("id", "map-progress-box").is_displayed(), what="progress bar gone")
+
+
+# The most isolated student of the map's 'students' trace, in screen pixels, so a click cannot hit a neighbour.
+ISOLATED_POINT = """
+const gd = document.querySelector('#student-map .js-plotly-plot');
+const t = gd._fullData.find(t => t.meta === 'students');
+const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+const px = t.x.map(v => xa._offset + xa.l2p(v)), py = t.y.map(v => ya._offset + ya.l2p(v));
+let best = -1, bestGap = -1;
+for (let i = 0; i < px.length; i++) {
+  if (px[i] < xa._offset + 10 || px[i] > xa._offset + xa._length - 10) continue;
+  if (py[i] < ya._offset + 10 || py[i] > ya._offset + ya._length - 10) continue;
+  let gap = Infinity;
+  for (let j = 0; j < px.length; j++) if (j !== i) gap = Math.min(gap, Math.hypot(px[i] - px[j], py[i] - py[j]));
+  if (gap > bestGap) { bestGap = gap; best = i; }
+}
+const box = gd.getBoundingClientRect();
+const row = Array.isArray(t.customdata[best]) ? t.customdata[best][0] : t.customdata[best];
+return [row, px[best] - box.width / 2, py[best] - box.height / 2, bestGap];
+"""
+NEIGHBOUR_RING = ("const gd = document.querySelector('#student-map .js-plotly-plot'); "
+                  "const t = gd && gd._fullData.find(t => t.name === 'Most similar students'); return t ? t._length : 0;")
+
+
+def test_click_a_map_point_opens_that_student(server, browser):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    browser.get(server)
+    wait_for(browser, lambda d: d.execute_script(MAP_POINTS) == 2000, timeout=240, what="2,000 points on the map")
+    graph = browser.find_element("css selector", "#student-map .js-plotly-plot")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", graph)
+    row, dx, dy, gap = browser.execute_script(ISOLATED_POINT)
+    assert gap > 4, "no student stands apart enough on the map to click reliably"
+    ActionChains(browser).move_to_element_with_offset(graph, int(round(dx)), int(round(dy))).pause(0.4) \
+        .click().perform()
+    wait_for(browser, lambda d: text(d, "profile-row") == f"Row {row + 2}", what="profile card of the clicked dot")
+    # the card slides in: read it once the whole card is laid out (its headings are upper-cased by CSS)
+    wait_for(browser, lambda d: "students like this" in text(d, "profile-body").lower(), what="whole card shown")
+    assert "percentile" in text(browser, "profile-body")
+    wait_for(browser, lambda d: d.execute_script(NEIGHBOUR_RING) == 6, what="students like this ringed on the map")
+    # one of "students like this" opens in turn
+    first = browser.find_element("css selector", "#similar-list .similar-item")
+    other = first.find_element("css selector", ".similar-row").text
+    first.click()
+    wait_for(browser, lambda d: text(d, "profile-row") == other, what="a similar student opens")
+
+
+def test_outlier_filter_and_table_open_an_unusual_student(server, browser):
+    browser.get(server)
+    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
+    wait_for(browser, lambda d: text(d, "outlier-count").endswith("students"), what="outlier table")
+    outliers = int(text(browser, "outlier-count").split()[0].replace(",", ""))
+    assert 0 < outliers < 2000
+    assert f"{outliers:,}" in text(browser, "kpi-row")
+    click(browser, "//*[@id='f-outlier']//label[normalize-space()='Only outliers']")
+    wait_for(browser, lambda d: text(d, "table-count") == f"{outliers:,} students", what="only outliers in the table")
+    assert "only outliers" in text(browser, "filter-chips")
+    cell = browser.find_element("css selector", "#outlier-table .ag-center-cols-container [row-index='0'] [col-id='reasons']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", cell)
+    row = browser.find_element("css selector", "#outlier-table .ag-pinned-left-cols-container [row-index='0'] [col-id='row']").text
+    cell.click()
+    wait_for(browser, lambda d: text(d, "profile-row") == f"Row {row}", what="profile card of the outlier")
+    wait_for(browser, lambda d: "Unusual profile" in text(d, "profile-body"), what="outlier reasons on the card")
+    assert "SD" in text(browser, "profile-outlier")

@@ -12,7 +12,7 @@ from dash import no_update
 from analytics.store import DatasetStore
 from callbacks import breakdowns, overview, personas, table, trajectories, upload
 
-KAGGLE = "student_performance_factors.csv"
+from conftest import KAGGLE
 
 
 def walk(node):
@@ -38,36 +38,10 @@ def ids(node) -> set:
     return {getattr(c, "id", None) for c in walk(node) if not isinstance(c, str)} - {None}
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    return DatasetStore(str(tmp_path_factory.mktemp("cache")), max_bytes=50 * 2**20)
-
-
-@pytest.fixture(scope="module")
-def kaggle_id(store, kaggle_bytes):
-    return store.add(kaggle_bytes, KAGGLE)
-
-
-@pytest.fixture(scope="module")
-def analysis(store, kaggle_id):
-    return store.analysis(kaggle_id, 5)
-
-
-@pytest.fixture(scope="module")
-def partial(store, kaggle_path):
-    """Files that lack columns: (no trajectories, no gender/school/exam) and (no personas, no gender)."""
-    frame = pd.read_csv(kaggle_path).head(400)
-    no_traj = store.add(frame[["Hours_Studied", "Attendance", "Motivation_Level", "Gender"]].to_csv(index=False)
-                        .encode(), "no-scores.csv")
-    no_personas = store.add(frame[["Previous_Scores", "Exam_Score", "School_Type"]].to_csv(index=False).encode(),
-                            "scores-only.csv")
-    return store.analysis(no_traj, 5), store.analysis(no_personas, 5)
-
-
 def test_overview_publishes_small_view_and_kpis(store, kaggle_id):
     out = dict(zip(overview.OUTPUTS, overview.overview(store, kaggle_id, 5)))
     assert out["view"] == {"dataset_id": kaggle_id, "personas": 5}
-    kpis = text(out["kpi-row"])
+    kpis = text(overview.kpi_content(store, out["view"], {}))
     assert "6,607" in kpis and "Mean exam score" in kpis and "cells filled in" in kpis
     weakest = store.analysis(kaggle_id, 5).trajectories[-1].name
     assert weakest in kpis
@@ -79,7 +53,7 @@ def test_overview_publishes_small_view_and_kpis(store, kaggle_id):
 
 def test_overview_unknown_dataset_keeps_previous_view(store):
     out = dict(zip(overview.OUTPUTS, overview.overview(store, "not-a-dataset", 5)))
-    assert out["view"] is no_update and out["kpi-row"] is no_update
+    assert out["view"] is no_update and out["persona-section"] is no_update
     assert "upload it again" in text(out["dashboard-error"])
 
 
@@ -88,7 +62,7 @@ def test_overview_hides_skipped_models_and_names_columns(store, partial):
     out = dict(zip(overview.OUTPUTS, overview.overview(store, no_traj.dataset_id, 5)))
     assert out["trajectory-section"] == {"display": "none"} and out["persona-section"] == {}
     assert "Previous_Scores" in text(out["skipped-alerts"]) and "Exam_Score" in text(out["skipped-alerts"])
-    assert "no exam score column" in text(out["kpi-row"])
+    assert "no exam score column" in text(overview.kpi_content(store, out["view"], {}))
     out = dict(zip(overview.OUTPUTS, overview.overview(store, no_personas.dataset_id, 5)))
     assert out["persona-section"] == {"display": "none"} and out["trajectory-section"] == {}
     assert "Hours_Studied" in text(out["skipped-alerts"])
@@ -96,7 +70,7 @@ def test_overview_hides_skipped_models_and_names_columns(store, partial):
 
 def test_persona_panels(analysis):
     donut, described, options, value, boxes, style, note = personas.persona_panels(analysis)
-    assert len(donut.data[0].labels) == 5 and sum(donut.data[0].values) == 6607
+    assert len(donut.data[0].labels) == 5 and sum(donut.data[0]["values"]) == 6607
     names = [p.name for p in sorted(analysis.personas, key=lambda p: p.id)]
     assert list(donut.data[0].labels) == names
     assert all(name in text(described) for name in names)
@@ -186,8 +160,8 @@ def test_receive_without_declared_length_stops_at_the_limit(store):
 def test_receive_and_analyse_upload(store, kaggle_bytes):
     reply, status = upload.receive(store, lambda _limit: kaggle_bytes, len(kaggle_bytes), KAGGLE)
     assert status == 200 and reply["filename"] == KAGGLE
-    dataset_id, message, progress = upload.analyse_upload(store, {**reply, "t": 1}, 5)
-    assert dataset_id == reply["dataset_id"] and progress == {"display": "none"}
+    uploaded, message, progress = upload.analyse_upload(store, {**reply, "t": 1}, 5)
+    assert uploaded == {"dataset_id": reply["dataset_id"]} and progress == {"display": "none"}
     assert f"Loaded {KAGGLE}: 6,607 students, 5 personas, 3 trajectories" in text(message)
     assert "Teacher_Quality" in text(message)
 
@@ -223,15 +197,18 @@ def dash_app(tmp_path_factory, kaggle_path):
     cache = str(tmp_path_factory.mktemp("appcache"))
     previous = os.environ.get("COHORT_ATLAS_CACHE")
     os.environ["COHORT_ATLAS_CACHE"] = cache  # the module-level app made on first import goes here too
+    worker = os.environ.get("COHORT_ATLAS_MAP_WORKER")
+    os.environ["COHORT_ATLAS_MAP_WORKER"] = "0"  # these tests draw no map: no UMAP compile on the shared cores
     try:
         app_module = importlib.import_module("app")
         store = DatasetStore(cache, max_bytes=2**20)  # 1 MB: the Kaggle file (0.6 MB) fits
         yield app_module.create_app(store=store, default_data=str(kaggle_path)), store
     finally:
-        if previous is None:
-            os.environ.pop("COHORT_ATLAS_CACHE", None)
-        else:
-            os.environ["COHORT_ATLAS_CACHE"] = previous
+        for name, value in (("COHORT_ATLAS_CACHE", previous), ("COHORT_ATLAS_MAP_WORKER", worker)):
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def test_layout_has_every_component(dash_app):

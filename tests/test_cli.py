@@ -26,7 +26,13 @@ def test_summarize_json_has_every_promised_key(kaggle_path):
     for t in doc["trajectories"]:
         assert {"name", "size", "centroid"} <= set(t)
     assert doc["skipped"] == {} and isinstance(doc["warnings"], list)
-    assert {"read", "clean", "personas", "trajectories", "total"} <= set(doc["timings"])
+    assert {"read", "clean", "personas", "trajectories", "outliers", "total"} <= set(doc["timings"])
+    out = doc["outliers"]
+    assert out["method"] == "dbscan" and {"eps", "min_samples"} <= set(out["params"])
+    assert out["count"] == len(out["items"]) > 0
+    themes = set(doc["personas"][0]["centroid"])
+    for item in out["items"]:
+        assert 0 <= item["row"] < 6607 and item["reasons"] and set(item["reasons"]) <= themes
 
 
 def test_summarize_text_and_persona_count(kaggle_path):

@@ -58,8 +58,13 @@ def test_centroids_and_scores(kaggle):
     centroids = views.centroids(kaggle)
     assert list(centroids.index) == views.model_names(kaggle, "personas")
     assert list(centroids.columns) == kaggle.themes
-    scores = views.exam_scores(kaggle)
-    assert len(scores) == 6607 and set(scores["persona"]) == set(centroids.index)
+    scores = views.exam_scores(kaggle).set_index("persona")
+    assert scores["n"].sum() == 6607 and list(scores.index) == list(centroids.index)
+    for persona in kaggle.personas:
+        exam = kaggle.students.loc[kaggle.students["Persona"] == persona.name, "Exam_Score"]
+        assert scores.loc[persona.name, "median"] == exam.median()
+        assert scores.loc[persona.name, "mean"] == pytest.approx(exam.mean())
+        assert exam.min() <= scores.loc[persona.name, "low"] <= scores.loc[persona.name, "q1"]
 
 
 def test_table_frame_has_added_columns_first_and_no_z_scores(kaggle):

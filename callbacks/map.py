@@ -1,0 +1,178 @@
+"""The student map: a background job gets the layout (the map worker computes it once per dataset), and a
+fast callback draws it for the current filters, colour choice and selected student from the cached layout."""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+from dash import Input, Output, State, ctx, no_update
+from dash.exceptions import PreventUpdate
+
+from analytics.projection import MIN_THEMES
+from analytics.neighbours import similar
+from analytics.results import OUTLIER, PERSONA, TRAJECTORY
+from components.map import OUTLIER_COLOURS, colour_options, map_figure, placeholder
+
+from . import jobs
+from .common import HIDDEN, SHOWN, colours, load
+
+log = logging.getLogger(__name__)
+NEIGHBOURS = 6  # as many as the profile card lists
+COLUMNS = {"persona": PERSONA, "trajectory": TRAJECTORY, "score": "score", "outlier": "outlier"}
+STAGES = {"warm-up": "Preparing the map engine (once per server start)…",
+          "queued": "Waiting for another map to finish…"}
+
+
+def available(analysis) -> list[str]:
+    students = analysis.students
+    return [key for key, present in (("persona", PERSONA in students), ("trajectory", TRAJECTORY in students),
+                                     ("score", analysis.exam_column in students), ("outlier", OUTLIER in students))
+            if present]
+
+
+def colour_choice(analysis, current: str | None) -> tuple[list[dict], str | None]:
+    """(options, value) for the colour-by menu; None as value keeps the current choice."""
+    have = available(analysis)
+    value = current if current in have else (have[0] if have else None)
+    return colour_options(have), (None if value == current else value)
+
+
+def progress_label(done: int, total: int, stage: str) -> tuple[int, str]:
+    if stage in STAGES or not total:
+        return 100, STAGES.get(stage, "Starting…")
+    share = done / total
+    text = (f"Laying out {total:,} students…" if stage == "fit" else
+            f"Placing the rest: {done:,} of {total:,} students")
+    return max(8, round(share * 100)), text  # a sliver, so a fit that reports no steps still shows a bar
+
+
+def map_job(store, view: dict | None, report=None) -> dict:
+    """Make sure the current dataset has a cached layout; the result only tells the drawing callback."""
+    if not view:
+        raise PreventUpdate
+    dataset_id = view["dataset_id"]
+    if store.projection(dataset_id) is not None:
+        return {"dataset_id": dataset_id, "ok": True}
+
+    def relay(done: int, total: int, stage: str) -> None:
+        if report:
+            report(progress_label(done, total, stage))
+
+    try:
+        reply = jobs.project_dataset(store, dataset_id, view["personas"], relay)
+    except Exception:  # a background job's traceback would otherwise end up in the browser
+        log.exception("map job for %s failed", dataset_id)
+        reply = {"ok": False, "error": "The map failed unexpectedly; the error was logged on the server."}
+    return {"dataset_id": dataset_id, "ok": bool(reply.get("ok")), "error": reply.get("error")}
+
+
+def _in_view(store, analysis, filters: dict | None) -> np.ndarray | None:
+    if not filters:
+        return None
+    try:
+        from .common import keep  # resolves a saved map selection too
+    except ImportError:
+        try:
+            from analytics.filters import mask
+        except ImportError:
+            return None
+        return mask(analysis, filters)
+    return keep(store, analysis, filters)
+
+
+def _neighbours(analysis, row: int | None) -> np.ndarray | None:
+    if row is None:
+        return None
+    try:
+        return similar(analysis, int(row), NEIGHBOURS)["row"].to_numpy()
+    except Exception:  # the ring still marks the student; the profile card reports the problem
+        log.exception("similar students of row %s", row)
+        return None
+
+
+def points_frame(analysis) -> pd.DataFrame:
+    """What the figure needs per student: row, hover columns and the colour-by columns."""
+    students = analysis.students
+    frame = {"row": students["row"].to_numpy()}
+    for column in (PERSONA, TRAJECTORY):
+        if column in students:
+            frame[column] = students[column]
+    if analysis.exam_column in students:
+        frame["score"] = students[analysis.exam_column].to_numpy(dtype=float)
+    if OUTLIER in students:
+        frame["outlier"] = pd.Categorical(np.where(students[OUTLIER].to_numpy(dtype=bool), "Outlier", "Typical"),
+                                          categories=list(OUTLIER_COLOURS))
+    return pd.DataFrame(frame, index=students.index)
+
+
+def map_content(store, view: dict | None, filters: dict | None, student, colour: str | None, ready: dict | None,
+                triggered: frozenset[str] = frozenset()) -> tuple:
+    """(figure, note, run-button style) for the current view. `triggered` holds the ids of the inputs that
+    changed: Dash holds this callback back while the map job runs, so a cancel arrives with others."""
+    analysis = load(store, view)
+    dataset_id = view["dataset_id"]
+    if len(analysis.themes) < MIN_THEMES:
+        return (placeholder("The map needs at least two of the 8 themes"),
+                "No student map: this file has fewer than two theme columns (such as Hours_Studied, Attendance).",
+                HIDDEN)
+    projection = store.projection(dataset_id)
+    if projection is None or projection.rows != analysis.rows:
+        failed = ready if ready and ready.get("dataset_id") == dataset_id and not ready.get("ok") else None
+        if failed:
+            return placeholder("The map could not be drawn"), failed.get("error") or "The map failed.", SHOWN
+        if "map-cancel" in triggered:
+            return placeholder("Map cancelled"), "The map was cancelled.", SHOWN
+        return placeholder("Laying out the student map…"), "", HIDDEN
+    have = available(analysis)
+    colour = colour if colour in have else (have[0] if have else None)
+    persona_palette, trajectory_palette = colours(analysis)
+    palette = {"persona": persona_palette, "trajectory": trajectory_palette, "outlier": OUTLIER_COLOURS}.get(colour)
+    keep = _in_view(store, analysis, filters)
+    row = int(student) if isinstance(student, (int, float)) and 0 <= int(student) < analysis.rows else None
+    score_label = analysis.exam_column.replace("_", " ") if analysis.exam_column else None
+    fig, drawn = map_figure(projection.xy, points_frame(analysis), COLUMNS.get(colour, ""), palette, keep, row,
+                            _neighbours(analysis, row), score_label, revision=dataset_id)
+    notes = [projection.note]
+    if keep is not None and not keep.all():
+        notes.append(f"{int(keep.sum()):,} of {analysis.rows:,} students match the filters; the rest are grey.")
+    if drawn:
+        notes.append(drawn)
+    return fig, " ".join(notes), HIDDEN
+
+
+def register(app, store) -> None:
+    @app.callback(Output("map-ready", "data"), Input("view", "data"), Input("map-run", "n_clicks"),
+                  background=True, interval=500, prevent_initial_call=True,
+                  progress=[Output("map-progress", "value"), Output("map-progress", "label")],
+                  progress_default=[0, ""],
+                  running=[(Output("map-progress-box", "style"), SHOWN, HIDDEN),
+                           (Output("map-cancel", "disabled"), False, True),
+                           (Output("map-run", "disabled"), True, False)],
+                  cancel=[Input("map-cancel", "n_clicks")])
+    def compute_map(set_progress, view, _run):
+        return map_job(store, view, set_progress)
+
+    @app.callback(Output("map-colour", "options"), Output("map-colour", "value"), Input("view", "data"),
+                  State("map-colour", "value"))
+    def colour_menu(view, current):
+        options, value = colour_choice(load(store, view), current)
+        return options, no_update if value is None else value
+
+    # Dash holds draw_map back while the job runs (one of its inputs is the job's output), so without this a
+    # new dataset would sit under the previous dataset's map, whose clicks point at the wrong students.
+    @app.callback(Output("student-map", "figure", allow_duplicate=True),
+                  Output("map-note", "children", allow_duplicate=True), Input("view", "data"),
+                  prevent_initial_call=True)
+    def clear_stale_map(view):
+        if not view or store.projection(view["dataset_id"]) is not None:
+            raise PreventUpdate
+        return placeholder("Laying out the student map…"), ""
+
+    @app.callback(Output("student-map", "figure"), Output("map-note", "children"), Output("map-run", "style"),
+                  Input("view", "data"), Input("filters", "data"), Input("student", "data"),
+                  Input("map-colour", "value"), Input("map-ready", "data"), Input("map-cancel", "n_clicks"),
+                  Input("map-run", "n_clicks"))
+    def draw_map(view, filters, student, colour, ready, _cancel, _run):
+        triggered = frozenset(t["prop_id"].split(".")[0] for t in ctx.triggered)
+        return map_content(store, view, filters, student, colour, ready, triggered)

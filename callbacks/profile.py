@@ -1,0 +1,67 @@
+"""Which student is open (map click, table click, a "students like this" link) and their profile card."""
+from __future__ import annotations
+
+import logging
+
+from dash import ALL, Input, Output, ctx, no_update
+
+from analytics.clean import sheet_row
+from analytics.profile import student_profile
+from components.cards import note
+from components.profile import profile_body
+
+from .common import colours, load
+
+log = logging.getLogger(__name__)
+
+
+def chosen_row(trigger, map_click: dict | None, cell: dict | None) -> int | None:
+    """The 0-based data row a click points at, or None."""
+    if trigger == "student-map" and map_click and map_click.get("points"):
+        data = map_click["points"][0].get("customdata")
+        data = data[0] if isinstance(data, list) else data
+        return int(data) if isinstance(data, (int, float)) else None
+    if trigger in ("student-table", "outlier-table") and cell and cell.get("rowId") is not None:
+        try:
+            return int(cell["rowId"]) - sheet_row(0)  # the grid's row id is the spreadsheet row number
+        except ValueError:
+            return None
+    if isinstance(trigger, dict) and trigger.get("type") == "similar-student":
+        return int(trigger["row"])
+    return None
+
+
+def profile_content(analysis, row: int | None) -> tuple:
+    """(card body, open?, title)."""
+    if row is None:
+        return None, False, "Student"
+    try:
+        profile = student_profile(analysis, row)
+    except ValueError as err:
+        return note(str(err)), True, "Student"
+    palette, _ = colours(analysis)
+    return profile_body(profile, palette.get(profile.persona), analysis.exam_column), True, \
+        f"Student in row {profile.sheet_row}"
+
+
+def register(app, store) -> None:
+    # One callback owns the student store and the card, so closing the card can clear the student
+    # without a loop between callbacks.
+    @app.callback(Output("student", "data"), Output("profile-body", "children"), Output("profile", "is_open"),
+                  Output("profile", "title"),
+                  Input("student-map", "clickData"), Input("student-table", "cellClicked"),
+                  Input("outlier-table", "cellClicked"),
+                  Input({"type": "similar-student", "row": ALL}, "n_clicks"), Input("profile", "is_open"),
+                  Input("view", "data"), prevent_initial_call=True)
+    def show_student(map_click, cell, outlier_cell, _similar, is_open, view):
+        trigger = ctx.triggered_id
+        if trigger == "view":
+            return None, None, False, "Student"
+        if trigger == "profile":
+            return (no_update,) * 4 if is_open else (None, no_update, no_update, no_update)
+        if isinstance(trigger, dict) and not (ctx.triggered and ctx.triggered[0].get("value")):
+            return (no_update,) * 4  # the list was re-drawn; nothing was clicked
+        row = chosen_row(trigger, map_click, outlier_cell if trigger == "outlier-table" else cell)
+        if row is None:
+            return (no_update,) * 4
+        return (row, *profile_content(load(store, view), row))

@@ -1,0 +1,188 @@
+"""The student map: its section of the page and its figure (one WebGL point per student).
+
+Every point's customdata is its 0-based data row, so clicks and lasso selections map back to students.
+Above AGGREGATE_ABOVE students the browser gets a binned density of everyone plus a seeded sample of
+points: 200k WebGL points with hover text would be tens of MB per update.
+"""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from .figures import empty
+from .theme import base_layout
+
+AGGREGATE_ABOVE = 100_000
+SAMPLE_POINTS = 20_000
+DENSITY_BINS = 160
+OUTSIDE = "#cbd5e1"  # students outside the current filters
+RING = "#0f172a"
+SCORE_SCALE = [[0, "#dc2626"], [0.5, "#facc15"], [1, "#059669"]]  # low to high, as the trajectory ramp
+OUTLIER_COLOURS = {"Outlier": "#e11d48", "Typical": "#94a3b8"}
+HIDDEN = {"display": "none"}
+MAP_HEIGHT = 560
+
+# Colour-by choices, in menu order; "risk" is a slot for the risk model, listed but disabled until it exists.
+COLOUR_CHOICES = [("persona", "Persona"), ("trajectory", "Trajectory"), ("score", "Exam score"),
+                  ("outlier", "Outlier"), ("risk", "Risk (coming soon)")]
+MAP_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "scrollZoom": True,
+    "modeBarButtonsToRemove": ["autoScale2d", "zoomIn2d", "zoomOut2d"],  # lasso and box select stay
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def colour_options(available: list[str]) -> list[dict]:
+    return [{"label": label, "value": value, **({} if value in available else {"disabled": True})}
+            for value, label in COLOUR_CHOICES if value in available or value == "risk"]
+
+
+def map_section() -> html.Div:
+    colour = html.Div([
+        html.Label("Colour by", htmlFor="map-colour", className="settings-label me-2 mb-0"),
+        dbc.Select(id="map-colour", options=colour_options(["persona"]), value="persona", size="sm",
+                   style={"width": "auto"}),
+    ], className="d-flex align-items-center")
+    # The job's `running` state toggles the outer style; Bootstrap's d-flex is !important, so it sits inside.
+    progress = html.Div(html.Div([
+        dbc.Progress(id="map-progress", value=0, striped=True, animated=True, className="flex-grow-1",
+                     style={"height": "1.25rem"}),
+        dbc.Button([html.I(className="bi bi-x-circle me-1"), "Cancel"], id="map-cancel", size="sm",
+                   color="link", disabled=True, className="ms-2"),
+    ], className="d-flex align-items-center mb-2"), id="map-progress-box", style=HIDDEN)
+    return html.Div([
+        html.Div([html.H2([html.I(className="bi bi-stars me-2"), "Student map"], className="section-title"),
+                  colour], className="section-head"),
+        dbc.Card(dbc.CardBody([
+            html.Div("Each dot is a student; students with similar theme scores sit close together. Click one "
+                     "to open their profile, or draw a lasso to filter the dashboard to a group.",
+                     className="panel-subtitle mb-2"),
+            progress,
+            dcc.Graph(id="student-map", figure=empty(), config=MAP_CONFIG, style={"height": f"{MAP_HEIGHT}px"}),
+            html.Div([html.Span(id="map-note"),
+                      dbc.Button("Draw the map", id="map-run", size="sm", color="primary", outline=True,
+                                 className="ms-2", style=HIDDEN)], className="panel-caption"),
+        ]), className="section-card mb-4"),
+        dcc.Store(id="map-ready"),  # set when the background job has the layout cached; redraws the map
+    ], id="map-section")
+
+
+def placeholder(message: str) -> go.Figure:
+    fig = empty(message)
+    fig.update_layout(height=MAP_HEIGHT)
+    return fig
+
+
+def hover_text(points: pd.DataFrame, score_label: str | None, skip: str | None = None) -> np.ndarray:
+    """One hover block per point: the row as a spreadsheet numbers it, persona, trajectory, exam score.
+    `skip` leaves out the column a trace is named after (its name is in the hover box already)."""
+    text = "<b>Row " + (points["row"].to_numpy() + 2).astype(str).astype(object) + "</b>"
+    for column, label in (("Persona", "Persona"), ("Trajectory", "Trajectory")):
+        if column in points and column != skip:
+            text = text + f"<br>{label}: " + points[column].astype(str).to_numpy(dtype=object)
+    if "score" in points and score_label:
+        scores = points["score"].to_numpy(dtype=float)
+        shown = np.where(np.isnan(scores), "–", np.char.mod("%g", np.nan_to_num(scores)))
+        text = text + f"<br>{score_label}: " + shown.astype(object)
+    return text
+
+
+def _points(xy: np.ndarray, rows: np.ndarray, text, name: str, meta: str, marker: dict, **extra) -> dict:
+    hover = {} if text is None else {"text": text, "hovertemplate": "%{text}<extra>" + name + "</extra>"}
+    # A dict, validated once by go.Figure: a go.Scattergl object would be validated, then deep-copied into it.
+    # customdata goes as a plain list: plotly would send a numpy array as a typed-array spec, which dcc.Graph
+    # cannot index when it copies customdata into clickData and selectedData (clicks would name no student).
+    return {"type": "scattergl", "x": xy[rows, 0], "y": xy[rows, 1], "customdata": rows.tolist(),
+            "mode": "markers", "name": name, "meta": meta, "marker": marker, **hover, **extra}
+
+
+def map_figure(xy: np.ndarray, points: pd.DataFrame, colour_by: str, colours: dict[str, str] | None,
+               keep: np.ndarray | None = None, selected: int | None = None, neighbours=None,
+               score_label: str | None = None, revision: str = "", seed: int = 0) -> tuple[go.Figure, str]:
+    """The map figure and a note on what it shows.
+
+    `points` has one row per student, in data-row order: `row` plus the hover columns (Persona, Trajectory,
+    score) and the `colour_by` column. `colours` maps its categories to colours; None means a continuous
+    colour scale. `keep` is the filter mask (False = greyed out underneath)."""
+    n = len(points)
+    keep = np.ones(n, dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
+    rows_in, rows_out = np.flatnonzero(keep), np.flatnonzero(~keep)
+    traces: list = []
+    note = ""
+    if n > AGGREGATE_ABOVE:
+        rng = np.random.default_rng(seed)  # seeded: the same dots on every redraw, so the map does not flicker
+        rows_in, rows_out = _sample(rng, rows_in, SAMPLE_POINTS / n), _sample(rng, rows_out, SAMPLE_POINTS / n)
+        traces.append(_density(xy))
+        note = (f"{n:,} students: shading shows where all of them are; {len(rows_in) + len(rows_out):,} of them, "
+                "picked at random, are drawn as dots.")
+    size = 6 if n <= 2_000 else 4 if n <= 20_000 else 3
+    if len(rows_out):
+        traces.append(_points(xy, rows_out, None, "Outside the filters", "outside",
+                              {"color": OUTSIDE, "size": size, "opacity": 0.55}, hoverinfo="skip"))
+    if len(rows_in):
+        frame = points.iloc[rows_in]
+        text_all = hover_text(frame, score_label, skip=colour_by if colours is not None else None)
+        values = frame[colour_by] if colour_by in frame else None
+        if colours is None and values is not None:
+            traces.append(_points(xy, rows_in, text_all, score_label or "Value", "students", {
+                "color": values.to_numpy(dtype=float), "colorscale": SCORE_SCALE, "size": size, "opacity": 0.85,
+                "colorbar": {"title": {"text": score_label or "", "side": "right"}, "thickness": 12, "len": 0.7},
+            }, showlegend=False))
+        elif values is not None:
+            labels = values.astype(str).to_numpy()
+            for category, colour in colours.items():
+                part = labels == category
+                if part.any():
+                    traces.append(_points(xy, rows_in[part], text_all[part], category, "students",
+                                          {"color": colour, "size": size, "opacity": 0.85}))
+        else:
+            traces.append(_points(xy, rows_in, text_all, "Students", "students",
+                                  {"color": "#2563eb", "size": size, "opacity": 0.85}))
+    if neighbours is not None and len(neighbours):
+        near = np.asarray(neighbours, dtype=np.int64)
+        near = near[(near >= 0) & (near < n)]
+        traces.append(_points(xy, near, hover_text(points.iloc[near], score_label), "Most similar students",
+                              "neighbours", {"color": "rgba(0,0,0,0)", "size": 12, "symbol": "circle-open",
+                                             "line": {"color": RING, "width": 2}}))
+    if selected is not None and 0 <= int(selected) < n:
+        one = np.array([int(selected)])
+        traces.append(_points(xy, one, hover_text(points.iloc[one], score_label), "Selected student",
+                              "selected", {"color": "#facc15", "size": 18, "symbol": "circle",
+                                           "line": {"color": RING, "width": 3}}))
+    fig = go.Figure(traces)
+    fig.update_layout(base_layout(
+        height=MAP_HEIGHT, dragmode="lasso", hovermode="closest", uirevision=revision or True,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        clickmode="event",  # a click opens a profile; only the lasso or box selects (and filters)
+        legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "font": {"size": 12},
+                "itemsizing": "constant"},
+    ))
+    fig.update_xaxes(visible=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(visible=False, showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1)
+    return fig, note
+
+
+def _sample(rng: np.random.Generator, rows: np.ndarray, share: float) -> np.ndarray:
+    size = min(len(rows), max(1, round(len(rows) * share))) if len(rows) else 0
+    return np.sort(rng.choice(rows, size, replace=False)) if size < len(rows) else rows
+
+
+def _density(xy: np.ndarray) -> dict:
+    """All students binned on a grid: zero cells stay transparent, so the dots on top stay readable."""
+    xy = xy[np.isfinite(xy).all(axis=1)]
+    low, high = xy.min(axis=0), xy.max(axis=0)
+    width = np.where(high > low, (high - low) / DENSITY_BINS, 1.0)
+    # Equal-width bins by arithmetic and one bincount: np.histogram2d's searchsorted is 5x slower at 200k.
+    cells = np.minimum(((xy - low) / width).astype(np.int64), DENSITY_BINS - 1)
+    counts = np.bincount(cells[:, 1] * DENSITY_BINS + cells[:, 0], minlength=DENSITY_BINS ** 2)
+    # Log counts: a few dense cores would wash out the rest. Rows of z are y bins.
+    z = np.where(counts > 0, np.log1p(counts), np.nan).reshape(DENSITY_BINS, DENSITY_BINS)
+    centres = (np.arange(DENSITY_BINS) + 0.5)[:, None] * width + low
+    return {"type": "heatmap", "x": centres[:, 0], "y": centres[:, 1], "z": z, "meta": "density",
+            "colorscale": [[0, "#f1f5f9"], [1, "#64748b"]], "showscale": False, "hoverinfo": "skip",
+            "name": "All students (density)", "zsmooth": False}

@@ -1,0 +1,154 @@
+"""Cross-filtering without a browser: the view-state callback (clicks, controls, chips, URL) and the views
+that follow it."""
+import pytest
+from dash import no_update
+
+from analytics import views
+from callbacks import breakdowns, filters, personas, table, trajectories
+from callbacks.common import keep
+from callbacks.overview import kpi_content
+from test_callbacks import text
+
+CONTROLS = len(filters.CONTROLS)
+
+
+def run(store, trigger, dataset_id, current=None, search="", personas_k=5, uploaded=None, controls=None,
+        selected=None, clicks=None):
+    controls = controls or [[], [], [], [], None, "all"]
+    return filters.sync(store, trigger, search, dataset_id, personas_k, uploaded, current or {}, controls,
+                        selected, clicks or {})
+
+
+def click(**custom):
+    return {"points": [custom]}
+
+
+def test_donut_click_filters_then_clears(store, kaggle_id, analysis):
+    name = views.model_names(analysis, "personas")[1]
+    f, query, dataset, k, *controls = run(store, "persona-donut", kaggle_id,
+                                          clicks={"persona-donut": click(customdata=name, label=name)})
+    assert f == {"persona": [name]} and dataset == kaggle_id and k == 5
+    assert controls[2] == [name]  # the persona dropdown follows the click
+    assert "persona=" in query and f"dataset={kaggle_id}" in query
+    again = run(store, "persona-donut", kaggle_id, current=f, clicks={"persona-donut": click(customdata=name)})
+    assert again[0] == {} and again[1] == f"?dataset={kaggle_id}&personas=5"
+
+
+def test_filters_compose_across_charts(store, kaggle_id, analysis):
+    persona = views.model_names(analysis, "personas")[0]
+    trajectory = views.model_names(analysis, "trajectories")[2]
+    f = run(store, "persona-donut", kaggle_id, clicks={"persona-donut": click(customdata=persona)})[0]
+    f = run(store, "gender-breakdown", kaggle_id, current=f,
+            clicks={"gender-breakdown": click(customdata=["Male", trajectory, "10", "100", ""])})[0]
+    assert f == {"persona": [persona], "gender": ["Male"], "trajectory": [trajectory]}
+    f = run(store, "f-school", kaggle_id, current=f, controls=[["Male"], ["Private"], [persona], [trajectory],
+                                                                None, "all"])[0]
+    assert f["school"] == ["Private"] and f["gender"] == ["Male"]
+    students = analysis.students
+    expected = ((students["Gender"] == "Male") & (students["School_Type"] == "Private")
+                & (students["Persona"] == persona) & (students["Trajectory"] == trajectory)).sum()
+    assert keep(store, analysis, f).sum() == expected > 0
+    # removing one chip keeps the others; clear-all empties
+    chip = run(store, {"type": "chip-clear", "key": "school"}, kaggle_id, current=f)[0]
+    assert "school" not in chip and chip["gender"] == ["Male"]
+    assert run(store, "filters-clear", kaggle_id, current=f)[0] == {}
+
+
+def test_trajectory_mix_click_sets_both(store, kaggle_id, analysis):
+    persona, trajectory = views.model_names(analysis, "personas")[3], views.model_names(analysis, "trajectories")[0]
+    f = run(store, "trajectory-mix", kaggle_id,
+            clicks={"trajectory-mix": click(customdata=[trajectory, persona, "1", "2", ""])})[0]
+    assert f == {"trajectory": [trajectory], "persona": [persona]}
+
+
+def test_url_round_trip(store, kaggle_id, analysis):
+    name = views.model_names(analysis, "personas")[0]
+    f, query, *_ = run(store, "f-gender", kaggle_id, controls=[["Female"], [], [name], [], [60, 80], "all"])
+    assert f == {"gender": ["Female"], "persona": [name], "score": [60.0, 80.0]}
+    # a fresh page with that address (the default dataset differs) reopens the same view
+    reopened = run(store, "url", "someotherdataset", search=query, personas_k=5)
+    assert reopened[0] == f and reopened[2] == kaggle_id and reopened[1] == query
+    assert list(reopened[4:4 + CONTROLS]) == [["Female"], [], [name], [], [60.0, 80.0], "all"]
+    # the dropdowns get their options in the same response: a Dropdown drops values it has no option for
+    persona_options = reopened[4 + CONTROLS + 2]
+    assert name in [o["value"] for o in persona_options] and len(reopened) == filters.OUTPUTS
+
+
+def test_url_with_unknown_values_is_cleaned(store, kaggle_id):
+    f, query, dataset, k, *_ = run(store, None, kaggle_id, search="?personas=42&gender=Robot&school=Public")
+    assert f == {"school": ["Public"]} and k == 5 and dataset == kaggle_id
+
+
+def test_score_slider_at_full_range_is_no_filter(store, kaggle_id, analysis):
+    low, high = filters.score_bounds(analysis)
+    assert run(store, "f-score", kaggle_id, controls=[[], [], [], [], [low, high], "all"])[0] == {}
+
+
+def test_map_selection_is_kept_server_side(store, kaggle_id, analysis):
+    points = {"points": [{"customdata": [r]} for r in (3, 10, 11, 4000)]}
+    f = run(store, "student-map", kaggle_id, selected=points)[0]
+    assert set(f) == {"selection"} and len(f["selection"]) <= 64
+    assert list(keep(store, analysis, f).nonzero()[0]) == [3, 10, 11, 4000]
+    assert run(store, "student-map", kaggle_id, current=f, selected=None)[0] == {}
+
+
+def test_upload_switches_dataset_and_resets_filters(store, kaggle_id, partial):
+    other = partial[0].dataset_id
+    f, query, dataset, *_ = run(store, "uploaded", kaggle_id, current={"gender": ["Male"]},
+                                uploaded={"dataset_id": other})
+    assert dataset == other and f == {}
+    assert run(store, "uploaded", other, uploaded={"dataset_id": other}) == (no_update,) * filters.OUTPUTS
+
+
+def test_every_view_follows_the_filter(store, kaggle_id, analysis):
+    name = views.model_names(analysis, "personas")[2]
+    f = {"persona": [name]}
+    size = int((analysis.students["Persona"] == name).sum())
+    mask = keep(store, analysis, f)
+    kpi = views.kpis(analysis, mask)
+    assert kpi["students"] == size
+    donut = personas.persona_panels(analysis, f, keep(store, analysis, f, ignore=("persona",)), mask)[0]
+    assert sum(donut.data[0]["values"]) == 6607 and donut.data[0].pull[2] > 0  # all slices, chosen one pulled out
+    tdonut = trajectories.trajectory_panels(analysis, f, keep(store, analysis, f, ignore=("trajectory",)), mask)[0]
+    assert sum(tdonut.data[0]["values"]) == size
+    rows, _, _ = table.table_content(analysis, mask)
+    assert len(rows) == size and {r["Persona"] for r in rows} == {name}
+    fig = breakdowns.breakdown_panel(analysis, "gender", "count", mask)[0]
+    assert sum(sum(t.y) for t in fig.data) == 2 * size
+    radar = personas.radar(analysis, "all", f)
+    assert [t.opacity for t in radar.data].count(0.2) == 4
+
+
+def test_small_cells_say_fewer_than(store, kaggle_id, analysis):
+    f = {"score": [88.0, 101.0]}
+    mask = keep(store, analysis, f)
+    fig, _, hidden_note, _ = breakdowns.breakdown_panel(analysis, "school", "count", mask, threshold=10)
+    hovers = [c[2] for t in fig.data for c in t.customdata]
+    assert "fewer than 10" in hovers
+    assert all(v == 0 for t in fig.data for v, c in zip(t.y, t.customdata) if c[2] == "fewer than 10")
+    assert "fewer than 10 students" in str(hidden_note)
+
+
+def test_chips_and_options(analysis):
+    opts = filters.options(analysis)
+    genders = [o["value"] for o in opts[0]]
+    assert set(genders) == {"Male", "Female"} and len(opts[2]) == 5 and len(opts[3]) == 3
+    low, high = opts[8], opts[9]
+    assert low == analysis.students["Exam_Score"].min() and high == analysis.students["Exam_Score"].max()
+
+
+@pytest.mark.parametrize("missing", ["gender"])
+def test_filters_hidden_when_the_file_lacks_the_column(partial, missing):
+    no_traj, _ = partial
+    opts = filters.options(no_traj)
+    styles = dict(zip(["gender", "school", "persona", "trajectory"], opts[4:8]))
+    assert styles["school"] == {"display": "none"} and styles["trajectory"] == {"display": "none"}
+    assert styles[missing] == {}
+    assert opts[10] == {"display": "none"}  # no exam score, no score slider
+
+
+def test_kpis_follow_the_filter(store, kaggle_id, analysis):
+    name = views.model_names(analysis, "personas")[0]
+    size = int((analysis.students["Persona"] == name).sum())
+    tiles = text(kpi_content(store, {"dataset_id": kaggle_id, "personas": 5}, {"persona": [name]}))
+    assert f"{size:,}" in tiles and "in this view, of 6,607" in tiles

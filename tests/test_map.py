@@ -1,0 +1,192 @@
+"""The student map without a browser and without UMAP: the figure, and the callbacks' functions on a store
+whose layout is a stand-in (random points), so nothing here pays the numba compile."""
+import numpy as np
+import pandas as pd
+import pytest
+from dash.exceptions import PreventUpdate
+
+from analytics.projection import Projection
+from analytics.store import DatasetStore
+from callbacks import map as map_callbacks
+from components import map as map_component
+from components.layout import layout
+
+KAGGLE = "student_performance_factors.csv"
+
+
+def student_points(traces) -> list:
+    return [t for t in traces if t.meta in ("students", "outside")]
+
+
+def drawn_rows(fig) -> np.ndarray:
+    return np.sort(np.concatenate([np.asarray(t.customdata) for t in student_points(fig.data)]))
+
+
+def synthetic(n: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    xy = rng.normal(size=(n, 2)).astype(np.float32)
+    points = pd.DataFrame({"row": np.arange(n),
+                           "Persona": pd.Categorical.from_codes(rng.integers(0, 3, n), ["A", "B", "C"]),
+                           "score": rng.integers(40, 100, n).astype(float)})
+    return xy, points
+
+
+PALETTE = {"A": "#2563eb", "B": "#f59e0b", "C": "#10b981"}
+
+
+@pytest.fixture(scope="module")
+def map_store(tmp_path_factory, kaggle_bytes):
+    store = DatasetStore(str(tmp_path_factory.mktemp("map-cache")), max_bytes=50 * 2**20)
+    dataset_id = store.add(kaggle_bytes, KAGGLE)
+    analysis = store.analysis(dataset_id, 5)
+    xy = np.random.default_rng(1).normal(size=(analysis.rows, 2)).astype(np.float32)
+    store.set_projection(dataset_id, Projection(xy, False, analysis.rows, 1.0, "Laid out all 6,607 students."))
+    return store, {"dataset_id": dataset_id, "personas": 5}, analysis
+
+
+def test_one_point_per_student_with_its_row_as_customdata():
+    xy, points = synthetic(500)
+    fig, note = map_component.map_figure(xy, points, "Persona", PALETTE)
+    assert note == "" and not [t for t in fig.data if t.meta == "outside"]
+    assert np.array_equal(drawn_rows(fig), np.arange(500))
+    for trace in student_points(fig.data):
+        rows = np.asarray(trace.customdata)
+        assert np.allclose(trace.x, xy[rows, 0]) and np.allclose(trace.y, xy[rows, 1])
+        assert trace.type == "scattergl" and trace.marker.color == PALETTE[trace.name]
+    first = next(t for t in fig.data if 0 in np.asarray(t.customdata))
+    assert first.text[list(first.customdata).index(0)].startswith("<b>Row 2</b>")  # as a spreadsheet numbers it
+    assert fig.layout.dragmode == "lasso"
+    # In the JSON the browser gets, customdata must be a plain list: dcc.Graph indexes it by point number to
+    # fill clickData/selectedData, and cannot index plotly's typed-array form ({"dtype", "bdata"}).
+    for trace in fig.to_plotly_json()["data"]:
+        assert isinstance(trace["customdata"], (list, tuple)), "customdata sent as a typed array"
+
+
+def test_students_outside_the_filters_are_grey_underneath():
+    xy, points = synthetic(400)
+    keep = points["Persona"].to_numpy() == "B"
+    fig, _ = map_component.map_figure(xy, points, "Persona", PALETTE, keep=keep)
+    outside = [t for t in fig.data if t.meta == "outside"]
+    assert len(outside) == 1 and fig.data[0].meta == "outside"  # drawn first, so underneath
+    assert outside[0].marker.color == map_component.OUTSIDE
+    assert np.array_equal(np.sort(outside[0].customdata), np.flatnonzero(~keep))
+    coloured = [t for t in fig.data if t.meta == "students"]
+    assert [t.name for t in coloured] == ["B"] and np.array_equal(np.sort(coloured[0].customdata), np.flatnonzero(keep))
+    assert np.array_equal(drawn_rows(fig), np.arange(400))
+
+
+def test_selected_student_and_neighbours_are_ringed():
+    xy, points = synthetic(300)
+    fig, _ = map_component.map_figure(xy, points, "Persona", PALETTE, selected=7, neighbours=[1, 2, 3])
+    chosen = next(t for t in fig.data if t.meta == "selected")
+    near = next(t for t in fig.data if t.meta == "neighbours")
+    assert list(chosen.customdata) == [7] and chosen.marker.size > 10 and chosen.marker.line.width >= 2
+    assert list(near.customdata) == [1, 2, 3] and near.marker.symbol == "circle-open"
+    assert fig.data[-1].meta == "selected"  # on top of everything
+
+
+def test_continuous_colour_for_scores():
+    xy, points = synthetic(200)
+    fig, _ = map_component.map_figure(xy, points, "score", None, score_label="Exam score")
+    (trace,) = student_points(fig.data)
+    assert len(trace.marker.color) == 200 and trace.marker.colorscale and "Exam score: " in trace.text[0]
+
+
+def test_large_cohorts_get_a_density_layer_and_a_sample_of_points():
+    n = map_component.AGGREGATE_ABOVE + 1
+    xy, points = synthetic(n)
+    fig, note = map_component.map_figure(xy, points, "Persona", PALETTE)
+    assert fig.data[0].meta == "density" and fig.data[0].type == "heatmap"
+    drawn = drawn_rows(fig)
+    assert len(drawn) <= map_component.SAMPLE_POINTS + 1 and len(np.unique(drawn)) == len(drawn)
+    assert f"{n:,} students" in note and "at random" in note
+    again, _ = map_component.map_figure(xy, points, "Persona", PALETTE)
+    assert np.array_equal(drawn_rows(again), drawn)  # the sample is seeded: the map does not flicker
+
+
+def test_layout_has_the_map_section():
+    found = set()
+
+    def walk(node):
+        if isinstance(node, (list, tuple)):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "children") or hasattr(node, "id"):
+            if getattr(node, "id", None):
+                found.add(node.id)
+            walk(getattr(node, "children", None))
+
+    walk(layout("dataset", "/api/upload", 2**20))
+    assert {"student-map", "map-colour", "map-progress", "map-progress-box", "map-cancel", "map-note", "map-run",
+            "map-ready", "filters", "student"} <= found
+
+
+def test_map_content_draws_the_cached_layout(map_store):
+    store, view, analysis = map_store
+    fig, note, run_style = map_callbacks.map_content(store, view, None, None, "persona", None)
+    assert np.array_equal(drawn_rows(fig), np.arange(6607)) and "6,607" in note and run_style == {"display": "none"}
+    assert [t.name for t in student_points(fig.data)] == [p.name for p in sorted(analysis.personas, key=lambda p: p.id)]
+
+
+def test_map_content_greys_out_the_filtered_students(map_store):
+    store, view, analysis = map_store
+    name = analysis.personas[0].name
+    fig, note, _ = map_callbacks.map_content(store, view, {"persona": [name]}, 5, "trajectory", None)
+    outside = next(t for t in fig.data if t.meta == "outside")
+    expected = np.flatnonzero(analysis.students["Persona"].astype(str).to_numpy() != name)
+    assert np.array_equal(np.sort(outside.customdata), expected)
+    assert f"{analysis.personas[0].size:,} of 6,607 students match the filters" in note
+    assert next(t for t in fig.data if t.meta == "selected").customdata[0] == 5
+    assert {t.name for t in fig.data if t.meta == "students"} <= {t.name for t in analysis.trajectories}
+
+
+def test_colour_choices_follow_the_columns(map_store):
+    _, _, analysis = map_store
+    options, value = map_callbacks.colour_choice(analysis, "persona")
+    assert value is None  # keep the current choice
+    usable = [o["value"] for o in options if not o.get("disabled")]
+    assert usable[:3] == ["persona", "trajectory", "score"]
+    assert any(o["value"] == "risk" and o.get("disabled") for o in options)
+    assert map_callbacks.colour_choice(analysis, "risk")[1] == "persona"
+
+
+def test_map_job_is_instant_when_the_layout_is_cached(map_store):
+    store, view, _ = map_store
+    reports = []
+    assert map_callbacks.map_job(store, view, reports.append) == {"dataset_id": view["dataset_id"], "ok": True}
+    assert reports == []
+    with pytest.raises(PreventUpdate):
+        map_callbacks.map_job(store, None)
+
+
+def test_map_content_before_and_after_a_failed_job(map_store, kaggle_path):
+    store, _, _ = map_store
+    other = store.add(pd.read_csv(kaggle_path).head(50).to_csv(index=False).encode(), "fifty.csv")
+    view = {"dataset_id": other, "personas": 5}
+    fig, note, run_style = map_callbacks.map_content(store, view, None, None, "persona", None)
+    assert "Laying out" in fig.layout.annotations[0].text and note == "" and run_style == {"display": "none"}
+    failed = {"dataset_id": other, "ok": False, "error": "The map failed unexpectedly."}
+    _, note, run_style = map_callbacks.map_content(store, view, None, None, "persona", failed)
+    assert note == "The map failed unexpectedly." and run_style == {}
+    _, note, run_style = map_callbacks.map_content(store, view, None, None, "persona", None,
+                                                   frozenset({"filters", "map-cancel"}))
+    assert "cancelled" in note and run_style == {}
+
+
+def test_progress_labels():
+    assert map_callbacks.progress_label(0, 0, "warm-up") == (100, map_callbacks.STAGES["warm-up"])
+    value, text = map_callbacks.progress_label(30_000, 200_000, "transform")
+    assert value == 15 and "30,000 of 200,000" in text
+    assert map_callbacks.progress_label(0, 6607, "fit")[0] > 0
+
+
+def test_background_manager_is_diskcache_unless_redis_is_configured(monkeypatch, tmp_path):
+    from callbacks import jobs
+
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    manager = jobs.background_manager(str(tmp_path))
+    assert type(manager).__name__ == "DiskcacheManager" and manager.handle.directory == str(tmp_path / "jobs")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there: creating must not connect
+    monkeypatch.setattr(jobs, "_celery", None)
+    assert type(jobs.background_manager(str(tmp_path))).__name__ == "CeleryManager"
+    assert jobs.celery_app().conf.broker_url == "redis://127.0.0.1:1/0"
