@@ -74,7 +74,10 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
 
 def group_order(values: pd.Series) -> list[str]:
     """Categories of a grouping column, most common first, blanks last (whole cohort, so stable in views)."""
-    codes, labels = _codes(values)
+    return _order(*_codes(values))
+
+
+def _order(codes: np.ndarray, labels: list[str]) -> list[str]:
     counts = np.bincount(codes, minlength=len(labels))
     present = [i for i in range(len(labels)) if counts[i]]
     return [labels[i] for i in sorted(present, key=lambda i: (labels[i] == BLANK, -counts[i], labels[i]))]
@@ -88,26 +91,32 @@ def mix(students: pd.DataFrame, group: str, segment: str, segments: list[str],
     between 1 and threshold - 1 is `suppressed` (schools do not publish small groups): its count and
     percent are not to be shown, only "fewer than `threshold`".
     """
-    groups = groups if groups is not None else group_order(students[group])
     g_codes, g_labels = _codes(students[group])
     s_codes, s_labels = _codes(students[segment])
+    groups = groups if groups is not None else _order(g_codes, g_labels)
     if keep is not None:
         g_codes, s_codes = g_codes[keep], s_codes[keep]
     width = len(s_labels)
-    flat = np.bincount(g_codes * width + s_codes, minlength=len(g_labels) * width)
-    table = pd.DataFrame(flat.reshape(len(g_labels), width), index=g_labels, columns=s_labels)
-    table = table.T.groupby(level=0).sum().T.groupby(level=0).sum()  # labels that differ only in code
-    table = table.reindex(index=groups, columns=segments, fill_value=0)
+    flat = np.bincount(g_codes * width + s_codes, minlength=len(g_labels) * width).reshape(len(g_labels), width)
+    # In numpy, not pandas: these tables have a few dozen cells, where pandas' per-call overhead dominated.
+    # Labels that differ only in code (" Male", "Male") add up; labels not asked for drop out.
+    g_at, s_at = {label: i for i, label in enumerate(groups)}, {label: i for i, label in enumerate(segments)}
+    g_map = np.array([g_at.get(label, -1) for label in g_labels], dtype=np.int64)
+    s_map = np.array([s_at.get(label, -1) for label in s_labels], dtype=np.int64)
+    rows_ok, cols_ok = g_map >= 0, s_map >= 0
+    table = np.zeros((len(groups), len(segments)), dtype=np.int64)
+    np.add.at(table, (g_map[rows_ok][:, None], s_map[cols_ok][None, :]), flat[rows_ok][:, cols_ok])
     totals = table.sum(axis=1)
-    percent = table.div(totals.replace(0, 1), axis=0) * 100
-    long = table.stack().rename("count").to_frame().join(percent.stack().rename("percent"))
-    long.index.names = ["group", "segment"]
-    long = long.reset_index()
-    long["count"] = long["count"].astype(int)
-    long["group_total"] = long["group"].map(totals).astype(int)
-    long["suppressed"] = (long["count"] > 0) & (long["count"] < threshold)
-    long["total_suppressed"] = (long["group_total"] > 0) & (long["group_total"] < threshold)
-    return long
+    percent = table / np.where(totals == 0, 1, totals)[:, None] * 100
+    n_seg = len(segments)
+    count, group_total = table.ravel().astype(int), np.repeat(totals, n_seg).astype(int)
+    return pd.DataFrame({
+        "group": np.repeat(np.asarray(groups, dtype=object), n_seg),
+        "segment": np.tile(np.asarray(segments, dtype=object), len(groups)),
+        "count": count, "percent": percent.ravel(), "group_total": group_total,
+        "suppressed": (count > 0) & (count < threshold),
+        "total_suppressed": (group_total > 0) & (group_total < threshold),
+    })
 
 
 def breakdown(analysis: Analysis, model: str, by: str, keep: np.ndarray | None = None,

@@ -94,21 +94,27 @@ def _bars(long: pd.DataFrame, colours: dict[str, str], percent: bool, orientatio
     customdata carries [group, segment] so a click can filter to that cell.
     """
     traces = []
-    hidden = long["suppressed"] if "suppressed" in long else pd.Series(False, index=long.index)
-    hidden_total = long["total_suppressed"] if "total_suppressed" in long else pd.Series(False, index=long.index)
+    # Plain lists, not pandas: a breakdown has a few dozen cells and pandas indexing cost more than the rest.
+    cols = long.to_dict("list")
+    n = len(long)
+    hidden = cols.get("suppressed", [False] * n)
+    hidden_total = cols.get("total_suppressed", [False] * n)
     few = f"fewer than {threshold}"
-    for segment, part in long.groupby("segment", sort=False):
-        off = hidden[part.index]
-        value = (part["percent"] if percent else part["count"]).where(~off, 0).tolist()
-        groups = part["group"].map(lambda g: wrap(g, 22)).tolist()
+    for segment in dict.fromkeys(cols["segment"]):
+        at = [i for i in range(n) if cols["segment"][i] == segment]
+        off = [bool(hidden[i]) for i in at]
+        off_total = [bool(hidden_total[i]) for i in at]
+        value = [0 if o else (cols["percent"][i] if percent else cols["count"][i]) for i, o in zip(at, off)]
+        names = [cols["group"][i] for i in at]
+        groups = [wrap(g, 22) for g in names]
         xy = {"x": value, "y": groups} if orientation == "h" else {"x": groups, "y": value}
-        counts = [few if o else f"{c:,}" for c, o in zip(part["count"], off)]
-        totals = [few if o else f"{t:,}" for t, o in zip(part["group_total"], hidden_total[part.index])]
-        shares = ["" if o else f" ({p:.1f}%)" for p, o in zip(part["percent"], off | hidden_total[part.index])]
+        counts = [few if o else f"{cols['count'][i]:,}" for i, o in zip(at, off)]
+        totals = [few if o else f"{cols['group_total'][i]:,}" for i, o in zip(at, off_total)]
+        shares = ["" if o or t else f" ({cols['percent'][i]:.1f}%)" for i, o, t in zip(at, off, off_total)]
         traces.append(trace("bar", 
             **xy, **axes, orientation=orientation, marker={"color": colours[segment]},
             name=segment if orientation == "h" else wrap(segment, LEGEND_WRAP),  # side-by-side legends stay narrow
-            customdata=list(zip(part["group"], [segment] * len(part), counts, totals, shares)),
+            customdata=list(zip(names, [segment] * len(at), counts, totals, shares)),
             text=[f"{v:.0f}%" if percent and v >= 7 else "" for v in value], textposition="inside",
             insidetextanchor="middle", textfont={"color": "white", "size": 11},
             hovertemplate=("<b>" + segment + "</b><br>%{customdata[0]}: %{customdata[2]} of %{customdata[3]} "
