@@ -26,9 +26,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT / "tests" / "data" / "student_performance_factors.csv"
-OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))
+
+from bench.summarize import kaggle_rows  # noqa: E402
 
 CHILD = r"""
 import json, resource, sys, time
@@ -50,19 +50,6 @@ else:
 seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
-
-
-def repeated_file(rows: int) -> Path:
-    OUT.mkdir(parents=True, exist_ok=True)
-    target = OUT / f"kaggle_rows{rows}.csv"
-    if not target.exists():
-        lines = SOURCE.read_bytes().splitlines(keepends=True)
-        body = lines[1:]
-        with open(target, "wb") as fh:
-            fh.write(lines[0])
-            for i in range(rows):
-                fh.write(body[i % len(body)])
-    return target
 
 
 def child(kind: str, cache: str, dataset_id: str, numba_threads: str | None = "1") -> dict:
@@ -103,7 +90,7 @@ def main() -> None:
     sizes = [int(s) for s in args.rows.split(",")]
     ids = {}
     for rows in sizes:  # analyses computed here, so every timing below is the map alone
-        ids[rows] = store.add(repeated_file(rows).read_bytes(), f"kaggle_rows{rows}.csv")
+        ids[rows] = store.add(kaggle_rows(rows).read_bytes(), f"kaggle_rows{rows}.csv")
         store.analysis(ids[rows], 5)
     load = os.getloadavg()[0]
     supervisor = map_worker.Supervisor(cache).start()

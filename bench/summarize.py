@@ -41,16 +41,23 @@ print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUS
 """
 
 
-def repeated_file(times: int) -> Path:
+def kaggle_rows(rows: int) -> Path:
+    """The Kaggle file's data rows, cycled to exactly `rows` rows (header once); written once under bench/out."""
     OUT.mkdir(parents=True, exist_ok=True)
-    target = OUT / f"kaggle_x{times}.csv"
+    target = OUT / f"kaggle_rows{rows}.csv"
     if not target.exists():
         lines = SOURCE.read_bytes().splitlines(keepends=True)
+        body = lines[1:]
         with open(target, "wb") as fh:
             fh.write(lines[0])
-            for _ in range(times):
-                fh.writelines(lines[1:])
+            for start in range(0, rows, len(body)):
+                fh.writelines(body[:min(len(body), rows - start)])
     return target
+
+
+def repeated_file(times: int) -> Path:
+    """The Kaggle file repeated `times` times."""
+    return kaggle_rows(times * (SOURCE.read_bytes().count(b"\n") - 1))
 
 
 def measure(kind: str, path: Path) -> dict:
