@@ -169,20 +169,28 @@ def exam_scores(analysis: Analysis, keep: np.ndarray | None = None) -> pd.DataFr
     return pd.DataFrame(rows, columns=["persona", "n", "q1", "median", "q3", "low", "high", "mean"])
 
 
-def table_frame(analysis: Analysis, limit: int | None = None, keep: np.ndarray | None = None) -> pd.DataFrame:
-    """The student table: row, persona, trajectory, then the uploaded columns (theme z-scores left out).
+def table_columns(analysis: Analysis) -> list[str]:
+    """The student table's columns: row, persona, trajectory, outlier, then the uploaded columns (theme
+    z-scores left out)."""
+    students = analysis.students
+    first = [c for c in (ROW, PERSONA, TRAJECTORY, OUTLIER) if c in students]
+    return first + [c for c in students.columns if c not in _ADDED and not c.startswith(THEME_PREFIX)]
+
+
+def table_frame(analysis: Analysis, limit: int | None = None, keep: np.ndarray | None = None,
+                positions: np.ndarray | None = None) -> pd.DataFrame:
+    """The student table for the students in `keep` (a mask) or at `positions` (in that order).
 
     `row` is the row number a spreadsheet shows (header = row 1), the same numbering the warnings use.
     """
     students = analysis.students
-    if keep is not None:
+    if positions is None and keep is not None:
         positions = np.flatnonzero(keep)
+    if positions is not None:
         students = students.iloc[positions if limit is None else positions[:limit]]
     elif limit is not None:
         students = students.head(limit)
-    first = [c for c in (ROW, PERSONA, TRAJECTORY, OUTLIER) if c in students]
-    rest = [c for c in students.columns if c not in _ADDED and not c.startswith(THEME_PREFIX)]
-    frame = students[first + rest].copy()
+    frame = students[table_columns(analysis)].copy()
     frame[ROW] = frame[ROW] + sheet_row(0)
     if OUTLIER in frame:
         frame[OUTLIER] = np.where(frame[OUTLIER].to_numpy(dtype=bool), "Yes", "No")
@@ -190,9 +198,19 @@ def table_frame(analysis: Analysis, limit: int | None = None, keep: np.ndarray |
         values = frame[col]
         if isinstance(values.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(values):
             frame[col] = values.astype("object").where(values.notna(), None)
-        elif pd.api.types.is_float_dtype(values) and values.dropna().mod(1).eq(0).all():
+        elif pd.api.types.is_float_dtype(values) and _whole(analysis, col):
             frame[col] = values.astype("Int64")  # "23" reads better than "23.0" for counts and scores
     return frame
+
+
+def _whole(analysis: Analysis, column: str) -> bool:
+    """Whether a float column holds whole numbers only, judged on the whole cohort (cached): one page alone
+    could show 23 in one view and 23.0 in another."""
+    memo = analysis.__dict__.setdefault("_whole_columns", {})
+    if column not in memo:
+        values = analysis.students[column].dropna()
+        memo[column] = bool(values.mod(1).eq(0).all())
+    return memo[column]
 
 
 def outlier_frame(analysis: Analysis, keep: np.ndarray | None = None) -> pd.DataFrame:

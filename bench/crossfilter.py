@@ -2,7 +2,8 @@
 
 One update = every callback a persona click sets off (view state, KPIs, persona and trajectory panels, radar,
 both breakdowns, outlier table, student table, student map), called as the server calls them, on an analysis
-already in memory. The map is drawn from a seeded random layout put in the cache (drawing does not depend on
+already in memory. Each step includes encoding its outputs to JSON as Dash does (plotly's encoder), since
+that is server time too. The map is drawn from a seeded random layout put in the cache (drawing does not depend on
 where the points sit, and a real UMAP layout at 1M rows would take this bench minutes to make). The
 baseline in the same run is the naive pandas way to get the same subset: `students[students[col] == value]`
 on string columns, which is what a filter costs before any chart is drawn. Medians of --runs runs.
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from plotly.io.json import to_json_plotly
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # as the app runs interactive callbacks: one thread
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,6 +34,11 @@ from analytics.projection import Projection  # noqa: E402
 from callbacks import breakdowns, filters, outliers, overview, personas, table, trajectories  # noqa: E402
 from callbacks import map as student_map  # noqa: E402
 from callbacks.common import keep, min_group  # noqa: E402
+
+
+def send(outputs) -> None:
+    """What Dash does with a callback's return value before it leaves the server."""
+    to_json_plotly(list(outputs) if isinstance(outputs, tuple) else outputs)
 
 
 def one_update(store, dataset_id: str, analysis, name: str) -> dict:
@@ -46,25 +53,27 @@ def one_update(store, dataset_id: str, analysis, name: str) -> dict:
         out[step] = now - clock
         clock = now
 
-    f = filters.sync(store, "persona-donut", "", dataset_id, 5, None, {}, [[], [], [], [], None, "all"], None,
-                     click)[0]
+    state = filters.sync(store, "persona-donut", "", dataset_id, 5, None, {}, [[], [], [], [], None, "all"], None,
+                         click)
+    send(state)
+    f = state[0]
     lap("view state")
-    overview.kpi_content(store, view, f)
+    send(overview.kpi_content(store, view, f))
     lap("kpis")
-    personas.persona_panels(analysis, f, keep(store, analysis, f, ignore=("persona",)), keep(store, analysis, f))
-    personas.radar(analysis, "all", f)
+    send(personas.persona_panels(analysis, f, keep(store, analysis, f, ignore=("persona",)), keep(store, analysis, f)))
+    send(personas.radar(analysis, "all", f))
     lap("personas")
-    trajectories.trajectory_panels(analysis, f, keep(store, analysis, f, ignore=("trajectory",)),
-                                   keep(store, analysis, f), min_group())
+    send(trajectories.trajectory_panels(analysis, f, keep(store, analysis, f, ignore=("trajectory",)),
+                                        keep(store, analysis, f), min_group()))
     lap("trajectories")
     for by in ("gender", "school"):
-        breakdowns.breakdown_panel(analysis, by, "percent", keep(store, analysis, f, ignore=(by,)), min_group())
+        send(breakdowns.breakdown_panel(analysis, by, "percent", keep(store, analysis, f, ignore=(by,)), min_group()))
     lap("breakdowns")
-    outliers.outlier_content(analysis, keep(store, analysis, f))
+    send(outliers.outlier_content(analysis, keep(store, analysis, f)))
     lap("outliers")
-    table.table_content(analysis, keep(store, analysis, f))
+    send(table.block(store, view, f, {"startRow": 0, "endRow": 100}))  # the grid's first block after the purge
     lap("table")
-    student_map.map_content(store, view, f, None, "persona", None)
+    send(student_map.map_content(store, view, f, None, "persona", None))
     lap("map")
     return out
 

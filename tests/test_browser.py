@@ -330,3 +330,25 @@ def test_outlier_filter_and_table_open_an_unusual_student(server, browser):
     wait_for(browser, lambda d: text(d, "profile-row") == f"Row {row}", what="profile card of the outlier")
     wait_for(browser, lambda d: "Unusual profile" in text(d, "profile-body"), what="outlier reasons on the card")
     assert "SD" in text(browser, "profile-outlier")
+
+
+FIRST_ROW = ("const c = document.querySelector(\"#student-table .ag-pinned-left-cols-container [row-index='0'] "
+             "[col-id='row']\"); return c ? c.textContent : null;")
+
+
+def test_table_sorts_and_filters_the_whole_view_on_the_server(server, browser):
+    browser.get(server)
+    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
+    header = browser.find_element("css selector", "#student-table .ag-pinned-left-header [col-id='row'] .ag-header-cell-label")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", header)
+    header.click()  # ascending
+    header.click()  # descending: the last row of the file comes first, though the browser never held it
+    wait_for(browser, lambda d: d.execute_script(FIRST_ROW) == "2001", what="row 2001 first after sorting")
+    name, size = browser.execute_script(PLOT.format("persona-donut") + "return [p.data[0].labels[2], p.data[0].values[2]];")
+    box = browser.find_element("css selector", "#student-table .ag-pinned-left-header .ag-floating-filter[col-id='Persona'] input")
+    box.send_keys(name)
+    wait_for(browser, lambda d: text(d, "table-count") == f"{size:,} of 2,000 students", what="grid filter count")
+    shown = browser.execute_script(
+        "return [...document.querySelectorAll('#student-table .ag-pinned-left-cols-container [col-id=\"Persona\"]')]"
+        ".map(c => c.textContent);")
+    assert shown and set(shown) == {name}

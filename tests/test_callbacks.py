@@ -127,13 +127,47 @@ def test_breakdowns_and_scores_without_columns(partial):
     assert style == {"display": "none"} and "Hours_Studied" in text(note)  # the mix needs personas
 
 
-def test_table_content(analysis):
-    rows, defs, note = table.table_content(analysis)
-    assert len(rows) == 6607 and note == ""
+def test_table_block_sends_one_block_and_names_the_columns(store, kaggle_id):
+    view = {"dataset_id": kaggle_id, "personas": 5}
+    defs = table.columns(store.analysis(kaggle_id, 5))
     assert [d["field"] for d in defs[:3]] == ["row", "Persona", "Trajectory"]
+    response, count = table.block(store, view, None, {"startRow": 0, "endRow": 100})
+    rows = response["rowData"]
+    assert len(rows) == 100 and response["rowCount"] == 6607 and count == "6,607 students"
     assert rows[0]["row"] == 2  # spreadsheet row: header is row 1
     assert rows[0]["Exam_Score"] == 67 and isinstance(rows[0]["Persona"], str)
     assert all(value is None or isinstance(value, (str, int, float)) for value in rows[0].values())
+    last, _ = table.block(store, view, None, {"startRow": 6600, "endRow": 6700})
+    assert [r["row"] for r in last["rowData"]] == list(range(6602, 6609))
+
+
+def test_table_block_applies_grid_filters_and_sort_on_the_server(store, kaggle_id):
+    view = {"dataset_id": kaggle_id, "personas": 5}
+    students = store.analysis(kaggle_id, 5).students
+    request = {"startRow": 0, "endRow": 50,
+               "filterModel": {"Gender": {"filterType": "text", "type": "equals", "filter": "female"},
+                               "Exam_Score": {"filterType": "number", "type": "greaterThanOrEqual", "filter": 70}},
+               "sortModel": [{"colId": "Exam_Score", "sort": "desc"}, {"colId": "Hours_Studied", "sort": "asc"}]}
+    response, count = table.block(store, view, None, request)
+    expected = students[(students["Gender"] == "Female") & (students["Exam_Score"] >= 70)]
+    assert response["rowCount"] == len(expected) and count == f"{len(expected):,} of 6,607 students"
+    scores = [(r["Exam_Score"], r["Hours_Studied"]) for r in response["rowData"]]
+    assert scores == sorted(scores, key=lambda s: (-s[0], s[1])) and scores[0][0] == expected["Exam_Score"].max()
+    assert {r["Gender"] for r in response["rowData"]} == {"Female"}
+
+
+def test_table_csv_is_the_whole_view_with_formulas_neutralised(store, kaggle_path, tmp_path):
+    path = tmp_path / "formula.csv"
+    frame = pd.read_csv(kaggle_path).head(300)
+    frame.loc[3, "Gender"] = "=HYPERLINK(\"http://x\")"
+    frame.to_csv(path, index=False)
+    dataset_id = store.add(path.read_bytes(), path.name)
+    view = {"dataset_id": dataset_id, "personas": 5}
+    sent = table.csv_download(store, view, None, {"sortModel": [{"colId": "row", "sort": "desc"}]})
+    lines = sent["content"].lstrip("\ufeff").splitlines()
+    assert sent["filename"] == "cohort-atlas-students.csv" and len(lines) == 301
+    assert lines[0].startswith('"Row","Persona","Trajectory"') and lines[1].startswith("301,")
+    assert "\"'=HYPERLINK(\"\"http://x\"\")\"" in sent["content"] and ",\"=HYPERLINK" not in sent["content"]
 
 
 def test_receive_checks_size_before_reading_body(store):

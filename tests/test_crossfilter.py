@@ -111,8 +111,10 @@ def test_every_view_follows_the_filter(store, kaggle_id, analysis):
     assert sum(donut.data[0]["values"]) == 6607 and donut.data[0].pull[2] > 0  # all slices, chosen one pulled out
     tdonut = trajectories.trajectory_panels(analysis, f, keep(store, analysis, f, ignore=("trajectory",)), mask)[0]
     assert sum(tdonut.data[0]["values"]) == size
-    rows, _, _ = table.table_content(analysis, mask)
-    assert len(rows) == size and {r["Persona"] for r in rows} == {name}
+    response, count = table.block(store, {"dataset_id": kaggle_id, "personas": 5}, f, {"startRow": 0, "endRow": 10_000})
+    rows = response["rowData"]
+    assert len(rows) == size == response["rowCount"] and {r["Persona"] for r in rows} == {name}
+    assert count == f"{size:,} students"
     fig = breakdowns.breakdown_panel(analysis, "gender", "count", mask)[0]
     assert sum(sum(t.y) for t in fig.data) == 2 * size
     radar = personas.radar(analysis, "all", f)

@@ -1,8 +1,12 @@
 """The student map without a browser and without UMAP: the figure, and the callbacks' functions on a store
 whose layout is a stand-in (random points), so nothing here pays the numba compile."""
+import base64
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
+from plotly.io.json import to_json_plotly
 from dash.exceptions import PreventUpdate
 
 from analytics.projection import Projection
@@ -14,12 +18,18 @@ from components.layout import layout
 KAGGLE = "student_performance_factors.csv"
 
 
+def decode(array):
+    """A plotly typed-array spec ({"dtype": "f4", "bdata": base64}) as numbers."""
+    assert set(array) >= {"dtype", "bdata"}, "coordinates should travel as typed arrays"
+    return np.frombuffer(base64.b64decode(array["bdata"]), dtype={"f4": np.float32, "f8": np.float64}[array["dtype"]])
+
+
 def student_points(traces) -> list:
     return [t for t in traces if t.meta in ("students", "outside")]
 
 
 def drawn_rows(fig) -> np.ndarray:
-    return np.sort(np.concatenate([np.asarray(t.customdata) for t in student_points(fig.data)]))
+    return np.sort(np.concatenate([np.asarray(t.customdata, dtype=int) for t in student_points(fig.data)]))
 
 
 def synthetic(n: int, seed: int = 0):
@@ -50,16 +60,17 @@ def test_one_point_per_student_with_its_row_as_customdata():
     assert note == "" and not [t for t in fig.data if t.meta == "outside"]
     assert np.array_equal(drawn_rows(fig), np.arange(500))
     for trace in student_points(fig.data):
-        rows = np.asarray(trace.customdata)
-        assert np.allclose(trace.x, xy[rows, 0]) and np.allclose(trace.y, xy[rows, 1])
+        rows = np.asarray(trace.customdata, dtype=int)
+        assert np.allclose(decode(trace.x), xy[rows, 0]) and np.allclose(decode(trace.y), xy[rows, 1])
         assert trace.type == "scattergl" and trace.marker.color == PALETTE[trace.name]
     first = next(t for t in fig.data if 0 in np.asarray(t.customdata))
     assert first.text[list(first.customdata).index(0)].startswith("<b>Row 2</b>")  # as a spreadsheet numbers it
     assert fig.layout.dragmode == "lasso"
     # In the JSON the browser gets, customdata must be a plain list: dcc.Graph indexes it by point number to
     # fill clickData/selectedData, and cannot index plotly's typed-array form ({"dtype", "bdata"}).
-    for trace in fig.to_plotly_json()["data"]:
-        assert isinstance(trace["customdata"], (list, tuple)), "customdata sent as a typed array"
+    for trace in json.loads(to_json_plotly(fig))["data"]:  # as Dash serialises a figure
+        assert isinstance(trace["customdata"], list), "customdata sent as a typed array"
+        assert trace["customdata"] == [int(c) for c in trace["customdata"]]
 
 
 def test_students_outside_the_filters_are_grey_underneath():
