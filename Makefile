@@ -6,7 +6,7 @@ PORT ?= 8050
 HOST ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast browser bench bench-explore bench-crossfilter bench-map clean
+.PHONY: run test test-fast browser bench bench-explore bench-crossfilter bench-map bench-risk clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench-explore: $(VENV)/.dev
 
 bench-map: $(VENV)/.dev
 	$(PY) bench/map.py
+
+bench-risk: $(VENV)/.dev
+	$(PY) bench/risk.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache

@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     summ.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 2**20, help="size limit in MB")
     summ.add_argument("--map", action="store_true", help="also lay out the student map (UMAP) and cache it for "
                       "the dashboard; adds map_seconds")
+    summ.add_argument("--pass-mark", type=float, help="exam score below which a student counts as at risk "
+                      "(default: halfway between the two weakest trajectories' mean scores)")
+    summ.add_argument("--no-risk", action="store_true", help="skip the risk model (faster)")
     summ.add_argument("--cache", help="the dashboard's cache directory for --map (default: COHORT_ATLAS_CACHE or "
                       ".cache in the project)")
     return parser
@@ -64,6 +67,33 @@ def _print_text(result: Analysis) -> None:
     print("\nTimings (s): " + ", ".join(f"{k} {v:.3f}" for k, v in result.timings.items()))
 
 
+def _risk(result: Analysis, pass_mark: float | None) -> dict | None:
+    from .risk import NoModel, cv_summary, fit_risk
+
+    try:
+        return cv_summary(fit_risk(result), result, pass_mark)
+    except NoModel as err:
+        result.skipped["risk"] = str(err)
+        return None
+
+
+def _print_risk(risk: dict | None) -> None:
+    if risk is None:
+        return
+    print(f"\nRisk model ({risk['model_type']}, {len(risk['features'])} pre-exam columns, fitted in "
+          f"{risk['fit_seconds']:.1f} s): pass mark {risk['pass_mark']:g} ({risk['pass_mark_reason']})")
+    print(f"  {risk['at_risk']:,} of {risk['students']:,} students predicted below the pass mark")
+    cv = risk["cv"]
+    print(f"  {cv['folds']}-fold cross-validation on {cv['rows']:,} students:")
+    print(f"    {'':<20} {'MAE':>7} {'RMSE':>7} {'AUC':>7} {'accuracy':>9}")
+    for name, label in (("model", "model"), ("baseline_mean", "predict the mean"),
+                        ("baseline_previous", "previous score only")):
+        if name in cv:
+            m = cv[name]
+            auc = "–" if m["auc"] is None else f"{m['auc']:.3f}"
+            print(f"    {label:<20} {m['mae']:>7.2f} {m['rmse']:>7.2f} {auc:>7} {m['accuracy']:>9.1%}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -84,14 +114,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     result.timings["total"] = round(sum(result.timings.values()), 4)
     extra = {}
+    if not args.no_risk:  # after "total" too: the risk model has its own fit_seconds
+        extra["risk"] = _risk(result, args.pass_mark)
     if args.map:  # after "total": that stays the analysis alone
         from .map_worker import project_file
-        extra = project_file(args.file, result, args.cache, int(args.max_mb * 2**20))
+        extra.update(project_file(args.file, result, args.cache, int(args.max_mb * 2**20)))
     if args.json:
         print(json.dumps({**result.to_dict(), **extra}, indent=2))
     else:
         _print_text(result)
-        if extra:
+        if "risk" in extra:
+            _print_risk(extra["risk"])
+        if "map_seconds" in extra:
             seconds = "" if extra["map_seconds"] is None else f" ({extra['map_seconds']:.1f} s)"
             print(f"\nStudent map: {extra['map_note']}{seconds}")
     return 0

@@ -17,7 +17,10 @@ from .analysis import analyse
 from .ingest import check_size, max_bytes_from_env, read_bytes
 from .projection import VERSION as MAP_VERSION
 from .results import Analysis
+from .risk import NoModel, RiskModel, fit_risk, predicted_scores
+from .whatif import Context, prepare
 
+RISK_VERSION = 1
 ANALYSIS_VERSION = 2  # bump when the analysis output changes, so stale cache entries are not reused
 MEMO_SIZE = 4
 
@@ -28,7 +31,9 @@ class DatasetStore:
         self.max_bytes = max_bytes if max_bytes is not None else max_bytes_from_env()
         self.cache = diskcache.Cache(directory, size_limit=size_limit)
         self._memo: OrderedDict[tuple, Analysis] = OrderedDict()
+        self._models: OrderedDict[tuple, object] = OrderedDict()  # risk models and what-if contexts
         self._lock = threading.RLock()
+        self._fitting = threading.RLock()
 
     def add(self, data: bytes, filename: str) -> str:
         """Keep the file; return its dataset id. Raises DataError for an empty or oversized file."""
@@ -85,3 +90,55 @@ class DatasetStore:
             self._memo.move_to_end(key)
         name = self.filename(dataset_id)
         return result if result.filename == name else dataclasses.replace(result, filename=name)
+
+    def _remember(self, key: tuple, value):
+        with self._lock:
+            self._models[key] = value
+            self._models.move_to_end(key)
+            while len(self._models) > MEMO_SIZE * 2:
+                self._models.popitem(last=False)
+        return value
+
+    def risk(self, dataset_id: str) -> RiskModel:
+        """The risk model learnt from a dataset with exam scores (fitted once, then read from disk). Raises
+        NoModel with the reason when the file cannot train one."""
+        key = ("risk", RISK_VERSION, ANALYSIS_VERSION, dataset_id)
+        found = self._models.get(key) or self.cache.get(key)
+        if found is None:
+            with self._fitting:  # the risk panel, map menu and list ask at once: fit once, the others wait
+                found = self._models.get(key) or self.cache.get(key)
+                if found is None:
+                    try:
+                        found = fit_risk(self.analysis(dataset_id))
+                    except NoModel as err:
+                        found = {"error": str(err)}
+                    self.cache.set(key, found)
+        self._remember(key, found)
+        if isinstance(found, dict):
+            raise NoModel(found["error"])
+        return found
+
+    def models(self) -> list[tuple[str, str]]:
+        """(dataset id, file name) of every dataset a risk model has been learnt from, for scoring a file
+        without exam scores."""
+        out = []
+        for key in self.cache.iterkeys():
+            if isinstance(key, tuple) and key[:3] == ("risk", RISK_VERSION, ANALYSIS_VERSION):
+                if not isinstance(self.cache.get(key), dict):
+                    out.append((key[3], self.filename(key[3])))
+        return out
+
+    def whatif(self, dataset_id: str, model_id: str | None = None, personas: int = 5) -> Context:
+        """A cohort scored by a risk model (its own, or `model_id`'s for a file without exam scores), ready
+        for what-ifs. Kept in memory: preparing costs ~0.4 s at 6.6k students."""
+        source = model_id or dataset_id
+        key = ("whatif", RISK_VERSION, dataset_id, source, int(personas))
+        found = self._models.get(key)
+        if found is None:
+            risk = self.risk(source)
+            with self._fitting:
+                found = self._models.get(key)
+                if found is None:
+                    analysis = self.analysis(dataset_id, personas)
+                    found = prepare(risk, analysis, predicted_scores(risk, analysis))
+        return self._remember(key, found)

@@ -1,7 +1,8 @@
 """Server time of one cross-filter update at 6.6k, 100k and 1M rows (the Kaggle file repeated).
 
 One update = every callback a persona click sets off (view state, KPIs, persona and trajectory panels, radar,
-both breakdowns, outlier table, student table, student map), called as the server calls them, on an analysis
+both breakdowns, outlier table, student table, student map, risk summary with what-if and target, the
+intervention list), called as the server calls them, on an analysis
 already in memory. Each step includes encoding its outputs to JSON as Dash does (plotly's encoder), since
 that is server time too. The map is drawn from a seeded random layout put in the cache (drawing does not depend on
 where the points sit, and a real UMAP layout at 1M rows would take this bench minutes to make). The
@@ -31,7 +32,8 @@ from analytics import views  # noqa: E402
 from analytics.store import DatasetStore  # noqa: E402
 from bench.summarize import repeated_file  # noqa: E402
 from analytics.projection import Projection  # noqa: E402
-from callbacks import breakdowns, filters, outliers, overview, personas, table, trajectories  # noqa: E402
+from callbacks import (breakdowns, filters, interventions, outliers, overview, personas, risk, scenario,  # noqa: E402
+                       table, trajectories)
 from callbacks import map as student_map  # noqa: E402
 from callbacks.common import keep, min_group  # noqa: E402
 
@@ -75,6 +77,12 @@ def one_update(store, dataset_id: str, analysis, name: str) -> dict:
     lap("table")
     send(student_map.map_content(store, view, f, None, "persona", None))
     lap("map")
+    send(risk.summary_content(store, view, f, None, None))
+    send(scenario.cohort_content(store, view, f, None, None, {}))  # sliders at zero, as most of the time
+    send(risk.target_content(store, view, f, 70, None, None))
+    lap("risk")
+    send(interventions.list_content(store, view, f, None, None))
+    lap("interventions")
     return out
 
 
@@ -91,7 +99,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,15,151", help="copies of the 6,607-row file")
     args = parser.parse_args()
     store = DatasetStore(tempfile.mkdtemp(prefix="bench-crossfilter-"), max_bytes=2**31)
-    steps = ["view state", "kpis", "personas", "trajectories", "breakdowns", "outliers", "table", "map"]
+    steps = ["view state", "kpis", "personas", "trajectories", "breakdowns", "outliers", "table", "map", "risk",
+             "interventions"]
     print(f"{'rows':>9} | {'update ms':>9} | " + " | ".join(f"{s:>12}" for s in steps)
           + f" | {'naive filter ms':>15} | {'peak MB':>7}")
     print("-" * (52 + 15 * len(steps)))
@@ -102,6 +111,9 @@ def main() -> None:
         xy = np.random.default_rng(0).normal(size=(analysis.rows, 2)).astype(np.float32)
         store.set_projection(dataset_id, Projection(xy, False, analysis.rows, 0.0, "bench layout"))
         name = views.model_names(analysis, "personas")[1]
+        start = time.perf_counter()
+        store.whatif(dataset_id)  # the risk model is fitted once per dataset, before anyone filters
+        print(f"  ({analysis.rows:,} rows: risk model fitted and prepared in {time.perf_counter() - start:.1f} s)")
         one_update(store, dataset_id, analysis, name)  # warm-up
         runs = [one_update(store, dataset_id, analysis, name) for _ in range(args.runs)]
         total = statistics.median(sum(r.values()) for r in runs) * 1000

@@ -21,21 +21,35 @@ from .common import HIDDEN, SHOWN, colours, load
 
 log = logging.getLogger(__name__)
 NEIGHBOURS = 6  # as many as the profile card lists
-COLUMNS = {"persona": PERSONA, "trajectory": TRAJECTORY, "score": "score", "outlier": "outlier"}
+COLUMNS = {"persona": PERSONA, "trajectory": TRAJECTORY, "score": "score", "outlier": "outlier", "risk": "risk"}
 STAGES = {"warm-up": "Preparing the map engine (once per server start)…",
           "queued": "Waiting for another map to finish…"}
 
 
-def available(analysis) -> list[str]:
+def available(analysis, risk: bool = False) -> list[str]:
     students = analysis.students
     return [key for key, present in (("persona", PERSONA in students), ("trajectory", TRAJECTORY in students),
-                                     ("score", analysis.exam_column in students), ("outlier", OUTLIER in students))
+                                     ("score", analysis.exam_column in students), ("outlier", OUTLIER in students),
+                                     ("risk", risk))
             if present]
 
 
-def colour_choice(analysis, current: str | None) -> tuple[list[dict], str | None]:
+def risk_chance(store, view: dict, model_id: str | None, mark) -> np.ndarray | None:
+    """Each student's chance of ending below the pass mark, or None when no model can score the dataset."""
+    from analytics.risk import NoModel, score_cohort
+
+    from .risk import context, pass_mark
+
+    try:
+        analysis, ctx = context(store, view, model_id)
+    except NoModel:
+        return None
+    return score_cohort(ctx.risk, analysis, pass_mark(ctx, mark), predicted=ctx.predicted).chance
+
+
+def colour_choice(analysis, current: str | None, risk: bool = False) -> tuple[list[dict], str | None]:
     """(options, value) for the colour-by menu; None as value keeps the current choice."""
-    have = available(analysis)
+    have = available(analysis, risk)
     value = current if current in have else (have[0] if have else None)
     return colour_options(have), (None if value == current else value)
 
@@ -124,7 +138,7 @@ def _density(dataset_id: str, xy: np.ndarray) -> dict | None:
 
 
 def map_content(store, view: dict | None, filters: dict | None, student, colour: str | None, ready: dict | None,
-                triggered: frozenset[str] = frozenset()) -> tuple:
+                triggered: frozenset[str] = frozenset(), chance: np.ndarray | None = None) -> tuple:
     """(figure, note, run-button style) for the current view. `triggered` holds the ids of the inputs that
     changed: Dash holds this callback back while the map job runs, so a cancel arrives with others."""
     analysis = load(store, view)
@@ -141,7 +155,7 @@ def map_content(store, view: dict | None, filters: dict | None, student, colour:
         if "map-cancel" in triggered:
             return placeholder("Map cancelled"), "The map was cancelled.", SHOWN
         return placeholder("Laying out the student map…"), "", HIDDEN
-    have = available(analysis)
+    have = available(analysis, chance is not None)
     colour = colour if colour in have else (have[0] if have else None)
     persona_palette, trajectory_palette = colours(analysis)
     palette = {"persona": persona_palette, "trajectory": trajectory_palette, "outlier": OUTLIER_COLOURS}.get(colour)
@@ -149,7 +163,10 @@ def map_content(store, view: dict | None, filters: dict | None, student, colour:
     row = int(student) if isinstance(student, (int, float)) and 0 <= int(student) < analysis.rows else None
     score_label = analysis.exam_column.replace("_", " ") if analysis.exam_column else None
     density = _density(dataset_id, projection.xy)
-    fig, drawn = map_figure(projection.xy, points_frame(analysis), COLUMNS.get(colour, ""), palette, keep, row,
+    points = points_frame(analysis)
+    if chance is not None:
+        points["risk"] = chance
+    fig, drawn = map_figure(projection.xy, points, COLUMNS.get(colour, ""), palette, keep, row,
                             _neighbours(analysis, row), score_label, revision=dataset_id, density=density)
     notes = [projection.note]
     if keep is not None and not keep.all():
@@ -172,9 +189,10 @@ def register(app, store) -> None:
         return map_job(store, view, set_progress)
 
     @app.callback(Output("map-colour", "options"), Output("map-colour", "value"), Input("view", "data"),
-                  State("map-colour", "value"))
-    def colour_menu(view, current):
-        options, value = colour_choice(load(store, view), current)
+                  Input("risk-model", "value"), State("map-colour", "value"))
+    def colour_menu(view, model_id, current):
+        has_risk = risk_chance(store, view, model_id, None) is not None if view else False
+        options, value = colour_choice(load(store, view), current, has_risk)
         return options, no_update if value is None else value
 
     # Dash holds draw_map back while the job runs (one of its inputs is the job's output), so without this a
@@ -190,7 +208,10 @@ def register(app, store) -> None:
     @app.callback(Output("student-map", "figure"), Output("map-note", "children"), Output("map-run", "style"),
                   Input("view", "data"), Input("filters", "data"), Input("student", "data"),
                   Input("map-colour", "value"), Input("map-ready", "data"), Input("map-cancel", "n_clicks"),
-                  Input("map-run", "n_clicks"))
-    def draw_map(view, filters, student, colour, ready, _cancel, _run):
+                  Input("map-run", "n_clicks"), Input("pass-mark", "value"), State("risk-model", "value"))
+    def draw_map(view, filters, student, colour, ready, _cancel, _run, mark, model_id):
         triggered = frozenset(t["prop_id"].split(".")[0] for t in ctx.triggered)
-        return map_content(store, view, filters, student, colour, ready, triggered)
+        if "pass-mark" in triggered and colour != "risk":
+            raise PreventUpdate  # the pass mark only changes the risk colours
+        chance = risk_chance(store, view, model_id, mark) if colour == "risk" and view else None
+        return map_content(store, view, filters, student, colour, ready, triggered, chance)

@@ -21,7 +21,7 @@ def chosen_row(trigger, map_click: dict | None, cell: dict | None) -> int | None
         data = map_click["points"][0].get("customdata")
         data = data[0] if isinstance(data, list) else data
         return int(data) if isinstance(data, (int, float)) else None
-    if trigger in ("student-table", "outlier-table") and cell and cell.get("rowId") is not None:
+    if trigger in ("student-table", "outlier-table", "intervention-table") and cell and cell.get("rowId") is not None:
         try:
             return int(cell["rowId"]) - sheet_row(0)  # the grid's row id is the spreadsheet row number
         except ValueError:
@@ -29,6 +29,14 @@ def chosen_row(trigger, map_click: dict | None, cell: dict | None) -> int | None
     if isinstance(trigger, dict) and trigger.get("type") == "similar-student":
         return int(trigger["row"])
     return None
+
+
+def clicked_cell(trigger, student_cell, outlier_cell, intervention_cell) -> dict | None:
+    """The cellClicked of the grid that fired; None for other triggers (a "students like this" id is a dict)."""
+    if not isinstance(trigger, str):
+        return None
+    return {"student-table": student_cell, "outlier-table": outlier_cell,
+            "intervention-table": intervention_cell}.get(trigger)
 
 
 def profile_content(analysis, row: int | None) -> tuple:
@@ -50,10 +58,10 @@ def register(app, store) -> None:
     @app.callback(Output("student", "data"), Output("profile-body", "children"), Output("profile", "is_open"),
                   Output("profile", "title"),
                   Input("student-map", "clickData"), Input("student-table", "cellClicked"),
-                  Input("outlier-table", "cellClicked"),
+                  Input("outlier-table", "cellClicked"), Input("intervention-table", "cellClicked"),
                   Input({"type": "similar-student", "row": ALL}, "n_clicks"), Input("profile", "is_open"),
                   Input("view", "data"), prevent_initial_call=True)
-    def show_student(map_click, cell, outlier_cell, _similar, is_open, view):
+    def show_student(map_click, cell, outlier_cell, intervention_cell, _similar, is_open, view):
         trigger = ctx.triggered_id
         if trigger == "view":
             return None, None, False, "Student"
@@ -61,7 +69,7 @@ def register(app, store) -> None:
             return (no_update,) * 4 if is_open else (None, no_update, no_update, no_update)
         if isinstance(trigger, dict) and not (ctx.triggered and ctx.triggered[0].get("value")):
             return (no_update,) * 4  # the list was re-drawn; nothing was clicked
-        row = chosen_row(trigger, map_click, outlier_cell if trigger == "outlier-table" else cell)
+        row = chosen_row(trigger, map_click, clicked_cell(trigger, cell, outlier_cell, intervention_cell))
         if row is None:
             return (no_update,) * 4
         return (row, *profile_content(load(store, view), row))

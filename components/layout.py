@@ -8,6 +8,7 @@ from .figures import empty
 from .filters import filter_bar
 from .map import map_section
 from .profile import profile_panel
+from .risk import risk_section
 from .outliers import outlier_body
 from .table import grid, toolbar
 from .theme import GRAPH_CONFIG
@@ -151,6 +152,7 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
             html.Div(id="skipped-alerts"),
             filter_bar(),
             dbc.Row(id="kpi-row", className="mb-2"),
+            risk_section(),
             map_section(),
             persona_section(),
             trajectory_section(),

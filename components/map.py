@@ -22,13 +22,15 @@ DENSITY_BINS = 160
 OUTSIDE = "#cbd5e1"  # students outside the current filters
 RING = "#0f172a"
 SCORE_SCALE = [[0, "#dc2626"], [0.5, "#facc15"], [1, "#059669"]]  # low to high, as the trajectory ramp
+RISK_SCALE = [[0, "#059669"], [0.5, "#facc15"], [1, "#dc2626"]]  # chance below the pass mark: high is red
+RISK_LABEL = "Chance below pass mark"
 OUTLIER_COLOURS = {"Outlier": "#e11d48", "Typical": "#94a3b8"}
 HIDDEN = {"display": "none"}
 MAP_HEIGHT = 560
 
-# Colour-by choices, in menu order; "risk" is a slot for the risk model, listed but disabled until it exists.
+# Colour-by choices, in menu order; "risk" is listed but disabled when no risk model can score the dataset.
 COLOUR_CHOICES = [("persona", "Persona"), ("trajectory", "Trajectory"), ("score", "Exam score"),
-                  ("outlier", "Outlier"), ("risk", "Risk (coming soon)")]
+                  ("outlier", "Outlier"), ("risk", "Risk of falling short")]
 MAP_CONFIG = {
     "displaylogo": False,
     "responsive": True,
@@ -135,9 +137,17 @@ def map_figure(xy: np.ndarray, points: pd.DataFrame, colour_by: str, colours: di
         text_all = hover_text(frame, score_label, skip=colour_by if colours is not None else None)
         values = frame[colour_by] if colour_by in frame else None
         if colours is None and values is not None:
-            traces.append(_points(xy, rows_in, text_all, score_label or "Value", "students", {
-                "color": values.to_numpy(dtype=float), "colorscale": SCORE_SCALE, "size": size, "opacity": 0.85,
-                "colorbar": {"title": {"text": score_label or "", "side": "right"}, "thickness": 12, "len": 0.7},
+            risk = colour_by == "risk"
+            label = RISK_LABEL if risk else score_label
+            colour = values.to_numpy(dtype=float)
+            if risk:
+                text_all = text_all + "<br>" + RISK_LABEL.lower() + ": " + \
+                    np.char.mod("%.0f%%", colour * 100).astype(object)
+            traces.append(_points(xy, rows_in, text_all, label or "Value", "students", {
+                "color": colour, "colorscale": RISK_SCALE if risk else SCORE_SCALE, "size": size, "opacity": 0.85,
+                **({"cmin": 0, "cmax": 1} if risk else {}),
+                "colorbar": {"title": {"text": label or "", "side": "right"}, "thickness": 12, "len": 0.7,
+                             **({"tickformat": ".0%"} if risk else {})},
             }, showlegend=False))
         elif values is not None:
             labels = values.astype(str).to_numpy()

@@ -11,7 +11,7 @@ from .figures import pretty
 
 
 def profile_panel() -> dbc.Offcanvas:
-    return dbc.Offcanvas(html.Div(id="profile-body"), id="profile", title="Student", placement="end",
+    return dbc.Offcanvas([html.Div(id="profile-body"), html.Div(id="profile-risk")], id="profile", title="Student", placement="end",
                          is_open=False, scrollable=True, backdrop=False, className="profile-panel")
 
 

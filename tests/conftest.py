@@ -67,3 +67,20 @@ def partial(store, kaggle_path):
     no_personas = store.add(frame[["Previous_Scores", "Exam_Score", "School_Type"]].to_csv(index=False).encode(),
                             "scores-only.csv")
     return store.analysis(no_traj, 5), store.analysis(no_personas, 5)
+
+
+@pytest.fixture(scope="session")
+def kaggle_risk(kaggle):
+    """The risk model learnt from the Kaggle file (cross-validated), fitted once per test session."""
+    from analytics.risk import fit_risk
+
+    kaggle.dataset_id = kaggle.dataset_id or "kaggle"
+    return fit_risk(kaggle)
+
+
+@pytest.fixture(scope="session")
+def kaggle_whatif(kaggle, kaggle_risk):
+    from analytics.risk import predicted_scores
+    from analytics.whatif import prepare
+
+    return prepare(kaggle_risk, kaggle, predicted_scores(kaggle_risk, kaggle))

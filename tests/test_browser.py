@@ -1,5 +1,6 @@
 """The dashboard in headless Chromium: demo on first load, a real upload through the file input, bad files."""
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -46,7 +47,9 @@ def server(tmp_path_factory):
                 log.seek(0)
                 pytest.fail(f"app.py did not start:\n{log.read()}")
             time.sleep(0.3)
-    yield url
+    url_with_log = type("Server", (str,), {})(url)
+    url_with_log.log = log
+    yield url_with_log
     proc.terminate()
     proc.wait(timeout=10)
     log.close()
@@ -99,8 +102,29 @@ def traces(driver, graph_id):
 
 
 def text(driver, element_id):
-    found = driver.find_elements("id", element_id)
-    return found[0].text if found else ""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    try:  # Dash may re-render the element between finding it and reading it
+        found = driver.find_elements("id", element_id)
+        return found[0].text if found else ""
+    except StaleElementReferenceException:
+        return ""
+
+
+def click_css(driver, selector, what="element"):
+    """Click what a person would click, once it is on screen and not covered (re-rendered grids included)."""
+    from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
+
+    def attempt(d):
+        try:
+            element = d.find_element("css selector", selector)
+            d.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+            element.click()
+            return True
+        except (ElementClickInterceptedException, StaleElementReferenceException):
+            return False
+
+    wait_for(driver, attempt, what=f"click {what}")
 
 
 def click(driver, xpath):
@@ -306,10 +330,11 @@ def test_click_a_map_point_opens_that_student(server, browser):
     wait_for(browser, lambda d: "students like this" in text(d, "profile-body").lower(), what="whole card shown")
     assert "percentile" in text(browser, "profile-body")
     wait_for(browser, lambda d: d.execute_script(NEIGHBOUR_RING) == 6, what="students like this ringed on the map")
+    # the prediction part of the card loads after the rest; once it is there the card stops moving
+    wait_for(browser, lambda d: "chance of ending below" in text(d, "profile-risk"), what="prediction on the card")
     # one of "students like this" opens in turn
-    first = browser.find_element("css selector", "#similar-list .similar-item")
-    other = first.find_element("css selector", ".similar-row").text
-    first.click()
+    other = browser.find_element("css selector", "#similar-list .similar-item .similar-row").text
+    click_css(browser, "#similar-list .similar-item", "a similar student")
     wait_for(browser, lambda d: text(d, "profile-row") == other, what="a similar student opens")
 
 
@@ -339,10 +364,10 @@ FIRST_ROW = ("const c = document.querySelector(\"#student-table .ag-pinned-left-
 def test_table_sorts_and_filters_the_whole_view_on_the_server(server, browser):
     browser.get(server)
     wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
-    header = browser.find_element("css selector", "#student-table .ag-pinned-left-header [col-id='row'] .ag-header-cell-label")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", header)
-    header.click()  # ascending
-    header.click()  # descending: the last row of the file comes first, though the browser never held it
+    header = "#student-table .ag-pinned-left-header [col-id='row'] .ag-header-cell-label"
+    click_css(browser, header, "Row header")  # ascending
+    wait_for(browser, lambda d: d.execute_script(FIRST_ROW) == "2", what="row 2 first after sorting up")
+    click_css(browser, header, "Row header")  # descending: the last row comes first, though the browser never held it
     wait_for(browser, lambda d: d.execute_script(FIRST_ROW) == "2001", what="row 2001 first after sorting")
     name, size = browser.execute_script(PLOT.format("persona-donut") + "return [p.data[0].labels[2], p.data[0].values[2]];")
     box = browser.find_element("css selector", "#student-table .ag-pinned-left-header .ag-floating-filter[col-id='Persona'] input")
@@ -352,3 +377,55 @@ def test_table_sorts_and_filters_the_whole_view_on_the_server(server, browser):
         "return [...document.querySelectorAll('#student-table .ag-pinned-left-cols-container [col-id=\"Persona\"]')]"
         ".map(c => c.textContent);")
     assert shown and set(shown) == {name}
+
+
+def set_slider(driver, role, value, kind="lever"):
+    """Type a change into a what-if slider's number box, as a teacher can instead of dragging."""
+    from selenium.webdriver.common.keys import Keys
+
+    box = driver.find_element("css selector", f"[id*='\"role\":\"{role}\"'][id*='\"type\":\"{kind}\"'] input[type=number]")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", box)
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(str(value), Keys.TAB)
+
+
+def test_attendance_slider_student_explanation_and_intervention_csv(server, browser, downloads, kaggle_path):
+    browser.get(server)
+    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
+    upload(browser, kaggle_path)
+    wait_for(browser, lambda d: text(d, "table-count") == "6,607 students", what="Kaggle file loaded")
+    wait_for(browser, lambda d: "of 6,607 students in view" in text(d, "risk-summary"), timeout=90,
+             what="risk summary for the Kaggle file")
+    at_risk = int(text(browser, "risk-count").replace(",", ""))
+    assert 0 < at_risk < 6607 and "RISK MODEL" in text(browser, "risk-quality").upper()
+
+    set_slider(browser, "attendance", 10)
+    wait_for(browser, lambda d: "→" in text(d, "scenario-below"), what="scenario result")
+    before, after = [int(x.replace(",", "")) for x in text(browser, "scenario-below").split("→")]
+    assert before == at_risk and after < before
+    assert "held at the edge of the range" in text(browser, "scenario-note")
+
+    # The first row of the intervention list opens that student's card with the explanation.
+    wait_for(browser, lambda d: text(d, "intervention-count").endswith("students"), what="intervention list")
+    click_css(browser, "#intervention-table .ag-pinned-left-cols-container [row-index='0'] [col-id='row']",
+              "first student to help")
+    wait_for(browser, lambda d: "predicted score by" in text(d, "profile-explanation"), what="explanation on the card")
+    assert "chance of ending below" in text(browser, "profile-risk")
+    assert text(browser, "profile-smallest")
+    browser.find_element("css selector", ".profile-panel .btn-close").click()
+
+    click_css(browser, "#download-interventions", "intervention CSV")
+    exported = downloads / "cohort-atlas-interventions.csv"
+    wait_for(browser, lambda d: exported.exists() and exported.stat().st_size > 1000, what="intervention CSV")
+    lines = exported.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith('"Priority","Row","Persona"')
+    shown = re.search(r"([\d,]+) (most in need|students)", text(browser, "intervention-count")).group(1)
+    assert len(lines) == int(shown.replace(",", "")) + 1
+
+
+def test_the_server_logged_no_traceback(server):
+    """Runs last: every click above went through without a callback crashing on the server."""
+    server.log.flush()
+    server.log.seek(0)
+    logged = server.log.read()
+    assert "Traceback" not in logged, logged[logged.find("Traceback") - 200:logged.find("Traceback") + 3000]

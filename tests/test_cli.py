@@ -78,3 +78,19 @@ def test_generate_writes_the_requested_rows(tmp_path):
     cli("generate", "--rows", 1234, "--seed", 5, "--out", again)
     assert target.read_bytes() == again.read_bytes()
     assert json.loads(cli("summarize", target, "--json").stdout)["rows"] == 1234
+
+
+def test_summarize_json_risk_block_and_pass_mark(kaggle_path, data_dir):
+    out = cli("summarize", kaggle_path, "--json", "--pass-mark", 70)
+    assert out.returncode == 0, out.stderr
+    risk = json.loads(out.stdout)["risk"]
+    assert risk["pass_mark"] == 70 and 0 < risk["at_risk"] < 6607
+    for name in ("model", "baseline_mean", "baseline_previous"):
+        assert set(risk["cv"][name]) == {"mae", "rmse", "auc", "accuracy"}
+    assert risk["cv"]["model"]["mae"] < risk["cv"]["baseline_mean"]["mae"]
+    scores = pd.read_csv(kaggle_path)["Exam_Score"]
+    assert abs(risk["at_risk"] - int((scores < 70).sum())) < 0.1 * 6607  # close to the students who did fall short
+    no_scores = json.loads(cli("summarize", data_dir / "xapi_edu_data.csv", "--json").stdout)
+    assert no_scores["risk"] is None and "no exam score column" in no_scores["skipped"]["risk"]
+    text = cli("summarize", kaggle_path, "--pass-mark", "65").stdout
+    assert "pass mark 65 (set by the user)" in text and "predict the mean" in text

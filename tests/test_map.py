@@ -139,6 +139,23 @@ def test_map_content_draws_the_cached_layout(map_store):
     assert [t.name for t in student_points(fig.data)] == [p.name for p in sorted(analysis.personas, key=lambda p: p.id)]
 
 
+def test_map_colours_by_risk_once_a_model_scores_the_dataset(map_store):
+    store, view, analysis = map_store
+    options, _ = map_callbacks.colour_choice(analysis, "persona")
+    assert next(o for o in options if o["value"] == "risk").get("disabled")  # before a model exists
+    chance = map_callbacks.risk_chance(store, view, None, 70)
+    assert chance.shape == (6607,) and 0 <= chance.min() and chance.max() <= 1
+    options, _ = map_callbacks.colour_choice(analysis, "persona", risk=True)
+    assert not next(o for o in options if o["value"] == "risk").get("disabled")
+    fig, _, _ = map_callbacks.map_content(store, view, None, None, "risk", None, chance=chance)
+    (trace,) = student_points(fig.data)
+    assert trace.marker.colorscale == map_component.RISK_SCALE and trace.marker.cmax == 1
+    rows = np.asarray(trace.customdata, dtype=int)
+    assert np.allclose(trace.marker.color, chance[rows]) and "chance below pass mark: " in trace.text[0]
+    # a higher pass mark puts more students at risk
+    assert map_callbacks.risk_chance(store, view, None, 75).mean() > chance.mean()
+
+
 def test_map_content_greys_out_the_filtered_students(map_store):
     store, view, analysis = map_store
     name = analysis.personas[0].name

@@ -45,6 +45,11 @@ def test_a_click_in_either_table_names_the_spreadsheet_row():
     assert profile.chosen_row("outlier-table", None, {"rowId": "10"}) == 8
     assert profile.chosen_row("student-map", {"points": [{"customdata": [17, "x"]}]}, None) == 17
     assert profile.chosen_row({"type": "similar-student", "row": 5}, None, None) == 5
+    # a "students like this" trigger is a dict id: no grid cell applies (it once crashed the callback)
+    trigger = {"type": "similar-student", "row": 5}
+    assert profile.clicked_cell(trigger, {"rowId": "9"}, None, None) is None
+    assert profile.clicked_cell("intervention-table", None, None, {"rowId": "12"}) == {"rowId": "12"}
+    assert profile.chosen_row("intervention-table", None, {"rowId": "12"}) == 10
 
 
 def test_profile_card_of_an_outlier_shows_reasons_percentiles_and_neighbours(analysis):

@@ -1,0 +1,145 @@
+"""The risk section: pass mark and scoring model, who is at risk in view, how good the model is (beside two
+baselines), whether it serves every group, and target-grade simulation."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from .figures import pretty
+from .interventions import intervention_body
+from .scenario import scenario_body
+
+HIDDEN = {"display": "none"}
+METHODS = [("model", "Risk model"), ("baseline_mean", "Predict the mean"),
+           ("baseline_previous", "Previous score only")]
+
+
+def risk_section() -> html.Div:
+    tools = html.Div([
+        html.Label("Pass mark", htmlFor="pass-mark", className="settings-label me-2 mb-0"),
+        dbc.Input(id="pass-mark", type="number", debounce=True, size="sm", style={"width": "6rem"},
+                  placeholder="auto"),
+        html.Div([html.Label("Scored by", htmlFor="risk-model", className="settings-label ms-3 me-2 mb-0"),
+                  dbc.Select(id="risk-model", options=[], size="sm", style={"width": "auto"})],
+                 id="risk-model-box", className="d-flex align-items-center", style=HIDDEN),
+    ], className="d-flex align-items-center")
+    return html.Div([
+        html.Div([html.H2([html.I(className="bi bi-activity me-2"), "Risk before exams"], className="section-title"),
+                  tools], className="section-head"),
+        html.Div(id="risk-status"),
+        dbc.Row([
+            dbc.Col(dbc.Card(dbc.CardBody(dcc.Loading([html.Div(id="risk-summary"), html.Div(id="risk-quality-box")],
+                                                       type="dot", delay_show=300)),
+                             className="section-card h-100"), lg=5, className="mb-4"),
+            dbc.Col(dbc.Card(dbc.CardBody(scenario_body()), className="section-card h-100"), lg=7, className="mb-4"),
+        ]),
+        dbc.Card(dbc.CardBody(intervention_body()), className="section-card mb-4"),
+        dbc.Row([
+            dbc.Col(dbc.Card(dbc.CardBody(target_body()), className="section-card h-100"), lg=6, className="mb-4"),
+            dbc.Col(dbc.Card(dbc.CardBody(fairness_body()), className="section-card h-100"), lg=6,
+                    className="mb-4"),
+        ]),
+    ], id="risk-section")
+
+
+def target_body() -> list:
+    return [
+        html.Div([html.H3("Target grade", className="panel-title"),
+                  html.Div("Raise a target for the students in view: who must improve, and by how much",
+                           className="panel-subtitle")], className="panel-head"),
+        html.Div([html.Label("Target", htmlFor="target-score", className="settings-label me-2 mb-0"),
+                  dbc.Input(id="target-score", type="number", debounce=True, size="sm", style={"width": "6rem"})],
+                 className="d-flex align-items-center mb-3"),
+        html.Div(id="target-result"),
+    ]
+
+
+def fairness_body() -> list:
+    by = dbc.Select(id="fairness-by", options=[], size="sm", style={"width": "auto"})
+    return [
+        html.Div([html.Div([html.H3("Is the model fair?", className="panel-title"),
+                            html.Div("Error and share of students below the pass mark the model caught, per group, "
+                                     "with 95 % bootstrap intervals", className="panel-subtitle")]),
+                  html.Div(by, className="panel-tools")], className="panel-head"),
+        html.Div(id="fairness-table"),
+    ]
+
+
+def _fmt(value, pattern: str) -> str:
+    return "–" if value is None else format(value, pattern)
+
+
+def summary(at_risk: int, students: int, pass_mark: float, reason: str, mean_predicted: float,
+            predicted_only: bool, exam_label: str, early_warning: int) -> list:
+    share = at_risk / students if students else 0
+    return [
+        html.Div("Predicted to score below the pass mark", className="kpi-label"),
+        html.Div([html.Span(f"{at_risk:,}", className="risk-count", id="risk-count"),
+                  html.Span(f" of {students:,} students in view ({share:.0%})", className="risk-of")]),
+        html.Div(f"Pass mark {pass_mark:g}: {reason}.", className="panel-caption"),
+        html.Div(f"Predicted mean {exam_label.lower()}: {mean_predicted:.1f}"
+                 + (" · these scores are predictions; this file has no exam scores" if predicted_only else
+                    " · each student is scored by a model that never saw them (cross-validation)"),
+                 className="panel-caption"),
+        html.Div([html.I(className="bi bi-flag-fill me-1 text-danger"),
+                  f"{early_warning:,} early-warning students: two or more disengagement flags, or one flag and "
+                  "predicted below the pass mark"], className="panel-caption", id="early-warning"),
+    ]
+
+
+def quality_table(metrics: dict, rows: int, folds: int, fitted_on: str) -> html.Div:
+    head = html.Thead(html.Tr([html.Th("")] + [html.Th(h) for h in ("MAE", "RMSE", "AUC", "Accuracy")]))
+    body = []
+    for key, label in METHODS:
+        m = metrics.get(key)
+        if m is None:
+            continue
+        body.append(html.Tr([html.Th(label), html.Td(_fmt(m.mae, ".2f")), html.Td(_fmt(m.rmse, ".2f")),
+                             html.Td(_fmt(m.auc, ".3f")), html.Td(_fmt(m.accuracy, ".1%"))],
+                            className="quality-model" if key == "model" else ""))
+    model, mean = metrics["model"], metrics["baseline_mean"]
+    verdict = (f"The model's typical error is {model.mae:.1f} points against {mean.mae:.1f} for always predicting "
+               "the average" + (", so it adds real information." if model.mae < 0.8 * mean.mae else
+                                ": it adds little; treat its flags with care."))
+    return html.Div([
+        html.H4("How good is the prediction?", className="profile-h mt-3"),
+        dbc.Table([head, html.Tbody(body)], size="sm", className="quality-table mb-1", id="risk-quality"),
+        html.Div(f"{folds}-fold cross-validation on {rows:,} students ({fitted_on}); AUC and accuracy for "
+                 "“below the pass mark”. " + verdict, className="panel-caption"),
+    ])
+
+
+def fairness_table(frame, group_label: str) -> html.Div:
+    if frame is None or frame.empty:
+        return html.Div("Needs exam scores and a group column.", className="panel-caption")
+    head = html.Thead(html.Tr([html.Th(group_label), html.Th("Students"), html.Th("Below pass"),
+                               html.Th("Error (MAE)"), html.Th("Caught (recall)")]))
+    rows = []
+    for rec in frame.to_dict("records"):
+        recall = ("–" if rec["recall"] is None else
+                  f"{rec['recall']:.0%} ({rec['recall_low']:.0%}–{rec['recall_high']:.0%})")
+        rows.append(html.Tr([html.Th(rec["group"]), html.Td(f"{rec['students']:,}"), html.Td(f"{rec['below_pass']:,}"),
+                             html.Td(f"{rec['mae']:.2f} ({rec['mae_low']:.2f}–{rec['mae_high']:.2f})"),
+                             html.Td(recall)]))
+    warnings = [dbc.Alert(f"{rec['group']}: {rec['note']}", color="warning", className="py-1 px-2 mb-1 small")
+                for rec in frame.to_dict("records") if rec["note"]]
+    return html.Div([dbc.Table([head, html.Tbody(rows)], size="sm", className="quality-table mb-2"), *warnings])
+
+
+def target_result(result: dict) -> html.Div:
+    if "below" not in result and not result["subjects"]:
+        return html.Div("Needs exam scores, a risk model, or subject score columns.", className="panel-caption")
+    parts = []
+    if "below" in result:
+        parts.append(html.P([html.Strong(f"{result['below']:,} of {result['students']:,} students"),
+                             f" are below {result['target']:g} on {result['basis']}"
+                             + (f"; on average they need {result['mean_gap']:.1f} more points "
+                                f"({result['total_points']:,.0f} points in all)." if result["below"] else "."
+                                )], id="target-summary"))
+    if result["subjects"]:
+        parts.append(dbc.Table([html.Thead(html.Tr([html.Th("Subject"), html.Th("Below target"),
+                                                    html.Th("Mean gap")])),
+                                html.Tbody([html.Tr([html.Th(pretty(s["subject"])), html.Td(f"{s['below']:,}"),
+                                                     html.Td(f"{s['mean_gap']:.1f}")]) for s in result["subjects"]])],
+                               size="sm", className="quality-table"))
+    return html.Div(parts)

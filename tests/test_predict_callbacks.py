@@ -1,0 +1,134 @@
+"""The risk, what-if and intervention callbacks without a browser: what a teacher reads for the Kaggle file,
+a filtered view, a typed pass mark, one student's card, and a next-term file scored by an earlier model."""
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from dash import html
+
+from analytics import views
+from callbacks import interventions, risk, scenario
+
+
+def words(component) -> str:
+    """Every string inside a Dash component tree."""
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(words(c) for c in component)
+    return words(getattr(component, "children", None))
+
+
+def text_of(component) -> str:
+    return " ".join(words(component).split())
+
+
+@pytest.fixture(scope="module")
+def view(kaggle_id):
+    return {"dataset_id": kaggle_id, "personas": 5}
+
+
+def test_setup_builds_sliders_and_the_default_pass_mark(store, view):
+    options, value, box, status, sliders, placeholder, fair_options, fair_value = risk.setup(store, view, None)
+    assert options == [] and box == {"display": "none"} and status is None  # its own model; nothing to pick
+    labels = [text_of(s.children[0]) for s in sliders]
+    assert any("Attendance" in label for label in labels) and any("Motivation" in label for label in labels)
+    assert placeholder == f"{store.risk(view['dataset_id']).default_pass_mark:g}"
+    assert [o["value"] for o in fair_options] == ["Gender", "School_Type"] and fair_value == "Gender"
+
+
+def test_summary_follows_filters_and_a_typed_pass_mark(store, view, analysis):
+    body, quality = risk.summary_content(store, view, None, None, None)
+    ctx = store.whatif(view["dataset_id"])
+    mark = ctx.risk.default_pass_mark
+    expected = int((ctx.predicted < ctx.risk.threshold(mark)).sum())
+    text = text_of(body)
+    assert f"{expected:,}" in text and "of 6,607 students in view" in text and "halfway between" in text
+    assert "Risk model" in text_of(quality) and "Predict the mean" in text_of(quality)
+    name = views.model_names(analysis, "personas")[0]
+    body, _ = risk.summary_content(store, view, {"persona": [name]}, 70, None)
+    in_view = analysis.students["Persona"].to_numpy() == name
+    expected = int((ctx.predicted[in_view] < 69.5).sum())
+    assert f"{expected:,} of {int(in_view.sum()):,} students in view" in text_of(body) and "set by you" in text_of(body)
+
+
+def test_cohort_scenario_reports_the_change_and_clipping(store, view, analysis):
+    result, chart, clipped = scenario.cohort_content(store, view, None, None, None, {})
+    assert "Move a slider" in text_of(result) and clipped == ""
+    result, chart, clipped = scenario.cohort_content(store, view, None, None, None, {"attendance": 10})
+    text = text_of(result)
+    before, after = [int(x.replace(",", "")) for x in re.search(r"Below the pass mark ([\d,]+) → ([\d,]+)", text).groups()]
+    assert after < before and "lifted above" in text
+    over = int((analysis.students["Attendance"] > 90).sum())
+    assert f"Attendance: {over:,} students held at the edge" in clipped
+    assert len(chart.data[0].y) == 5 and all(v > 0 for v in chart.data[0].x)
+
+
+def test_student_card_explains_and_finds_the_smallest_change(store, view):
+    ctx = store.whatif(view["dataset_id"])
+    mark = ctx.risk.default_pass_mark
+    low = int(np.flatnonzero(ctx.predicted < ctx.risk.threshold(mark) - 1)[0])
+    block = scenario.student_content(store, view, low, None, None)
+    text = text_of(block)
+    assert f"{ctx.predicted[low]:.1f}" in text and "chance of ending below" in text
+    assert "predicted score by" in text and ("Smallest change" in text or "No change within" in text)
+    assert "What if, for this student" in text
+    after = scenario.student_whatif_content(store, view, low, None, None, {"attendance": 10})
+    assert after.startswith("With these changes:") and "predicted" in after
+    high = int(np.argmax(ctx.predicted))
+    assert "already" in text_of(scenario.student_content(store, view, high, None, None))
+    assert scenario.student_content(store, view, None, None, None) is None
+
+
+def test_intervention_list_and_its_csv(store, view, analysis):
+    rows, defs, count = interventions.list_content(store, view, None, None, None)
+    total = int(re.search(r"of ([\d,]+) students", count).group(1).replace(",", ""))
+    assert len(rows) == 1000 < total and count == f"the 1,000 most in need of {total:,} students"
+    assert defs[0]["field"] == "priority"
+    assert rows[0]["priority"] >= rows[-1]["priority"] and rows[0]["suggested_support"]
+    sent = interventions.csv_content(store, view, None, None, None)
+    lines = sent["content"].lstrip("\ufeff").splitlines()
+    assert sent["filename"] == "cohort-atlas-interventions.csv" and len(lines) == len(rows) + 1
+    assert lines[0].startswith('"Priority","Row","Persona","Predicted score"')
+    private = interventions.list_content(store, view, {"school": ["Private"]}, None, None)[0]
+    assert {analysis.students["School_Type"].iat[r["row"] - 2] for r in private} == {"Private"}
+
+
+def test_target_and_fairness_panels(store, view, analysis):
+    result, target = risk.target_content(store, view, None, None, None, None)
+    median = float(np.ceil(analysis.students["Exam_Score"].median()))
+    assert target == median and f"are below {median:g} on exam scores" in text_of(result)
+    result, target = risk.target_content(store, view, None, 75, None, None)
+    below = int((analysis.students["Exam_Score"] < 75).sum())
+    assert f"{below:,} of 6,607 students" in text_of(result)
+    table = risk.fairness_content(store, view, "School_Type", None, None)
+    assert "Public" in text_of(table) and "Private" in text_of(table) and "Caught (recall)" in text_of(table)
+
+
+def test_next_term_file_is_scored_by_the_chosen_model(store, kaggle_id, kaggle_path):
+    frame = pd.read_csv(kaggle_path).head(500).drop(columns=["Exam_Score"])
+    new_id = store.add(frame.to_csv(index=False).encode(), "next-term-cohort.csv")
+    store.risk(kaggle_id)
+    options, value, box, status, sliders, *_ = risk.setup(store, {"dataset_id": new_id, "personas": 5}, None)
+    assert {"label": "student_performance_factors.csv", "value": kaggle_id} in options and value == kaggle_id
+    assert box == {} and "predicted by the model learnt from student_performance_factors.csv" in text_of(status)
+    assert sliders
+    body, quality = risk.summary_content(store, {"dataset_id": new_id, "personas": 5}, None, None, value)
+    assert "these scores are predictions" in text_of(body) and "learnt from student_performance_factors.csv" in text_of(quality)
+    assert interventions.list_content(store, {"dataset_id": new_id, "personas": 5}, None, None, value)[0]
+
+
+def test_a_file_nothing_can_score_says_what_to_do(tmp_path, kaggle_path):
+    from analytics.store import DatasetStore
+
+    lonely = DatasetStore(str(tmp_path / "cache"))
+    frame = pd.read_csv(kaggle_path).head(200).drop(columns=["Exam_Score"])
+    dataset = lonely.add(frame.to_csv(index=False).encode(), "no-scores.csv")
+    out = risk.setup(lonely, {"dataset_id": dataset, "personas": 5}, None)
+    assert "Upload an earlier file with exam scores first" in text_of(out[3]) and out[4] == []
+    assert risk.summary_content(lonely, {"dataset_id": dataset, "personas": 5}, None, None, None) == (None, None)
+    assert interventions.list_content(lonely, {"dataset_id": dataset, "personas": 5}, None, None, None) == ([], [], "")
+    assert isinstance(text_of(html.Div("x")), str)
