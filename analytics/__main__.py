@@ -31,7 +31,82 @@ def _parser() -> argparse.ArgumentParser:
     summ.add_argument("--no-risk", action="store_true", help="skip the risk model (faster)")
     summ.add_argument("--cache", help="the dashboard's cache directory for --map (default: COHORT_ATLAS_CACHE or "
                       ".cache in the project)")
+    ins = sub.add_parser("insights", help="the six insight sections for a view of a CSV file")
+    ins.add_argument("file")
+    ins.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE",
+                     help="keep students whose COLUMN is VALUE (repeat for more; same column = any of them)")
+    ins.add_argument("--json", action="store_true", help="print one JSON object with engine and facts")
+    ins.add_argument("--personas", type=int, default=5)
+    ask = sub.add_parser("ask", help="answer a plain-language question about a CSV file")
+    ask.add_argument("file")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true")
+    ask.add_argument("--personas", type=int, default=5)
     return parser
+
+
+def _where(result: Analysis, pairs: list[str]):
+    """The --where mask; a bad column or value is a DataError naming it."""
+    import numpy as np
+
+    mask = np.ones(result.rows, dtype=bool)
+    chosen: dict[str, list[str]] = {}
+    for pair in pairs:
+        column, sep, value = pair.partition("=")
+        column, value = column.strip(), value.strip()
+        if not sep or not column:
+            raise DataError(f"--where '{pair}' must look like COLUMN=VALUE")
+        if column not in result.students:
+            known = ", ".join(c for c in result.students.columns if not c.startswith("z_"))
+            raise DataError(f"--where: no column '{column}' (columns: {known})")
+        chosen.setdefault(column, []).append(value)
+    for column, values in chosen.items():
+        cells = result.students[column].astype(str).str.strip()
+        hit = cells.isin(values).to_numpy()
+        if not hit.any():
+            sample = ", ".join(sorted(cells.unique())[:8])
+            raise DataError(f"--where: no student has {column} = {' or '.join(values)} (values include: {sample})")
+        mask &= hit
+    return mask
+
+
+def _insights(result: Analysis, args) -> int:
+    from .facts import view_facts
+    from .gemini import insights
+    from .offline import SECTIONS, TITLES
+
+    out = insights(view_facts(result, _where(result, args.where)))
+    if args.json:
+        print(json.dumps(out.to_dict(), indent=2, default=float))
+        return 0
+    print(f"{result.filename}: {out.facts['students']:,} of {result.rows:,} students"
+          + (f" ({', '.join(args.where)})" if args.where else "") + f" · written by the {out.engine} engine"
+          + (f" ({out.note})" if out.note else ""))
+    for section in SECTIONS:
+        print(f"\n{TITLES[section]}")
+        for line in out.sections.get(section, []):
+            print(f"  - {line}")
+    if out.sections.get("persona_names"):
+        print("\nSuggested persona names")
+        for item in out.sections["persona_names"]:
+            print(f"  - {item['persona']}: {item['suggested_name']}")
+    return 0
+
+
+def _ask(result: Analysis, args) -> int:
+    from .ask_gemini import answer_or_fallback
+    from .gemini import api_key
+
+    answer, note = answer_or_fallback(result, args.question, api_key())
+    if args.json:
+        print(json.dumps({"question": args.question, "answer": answer.text, "engine": answer.engine, "note": note,
+                          "understood": answer.understood, "table": answer.table.to_dict("records")},
+                         indent=2, default=float))
+    else:
+        print(answer.text + (f"\n({note})" if note else ""))
+        if not answer.table.empty:
+            print("\n" + answer.table.to_string(index=False))
+    return 0 if answer.understood else 1
 
 
 def _print_text(result: Analysis) -> None:
@@ -105,7 +180,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.out != "-":
                 print(f"wrote {args.rows:,} students to {args.out}", file=sys.stderr)
             return 0
-        result = analyse_file(args.file, args.personas, int(args.max_mb * 2**20))
+        result = analyse_file(args.file, args.personas, int(getattr(args, "max_mb", DEFAULT_MAX_BYTES / 2**20)
+                                                            * 2**20))
+        if args.command == "insights":
+            return _insights(result, args)
+        if args.command == "ask":
+            return _ask(result, args)
     except DataError as err:
         print(f"error: {err.one_line()}", file=sys.stderr)
         return 2

@@ -79,7 +79,10 @@ def levers(risk: RiskModel, X: np.ndarray) -> list[Lever]:
 
 
 def apply(X: np.ndarray, found: list[Lever], changes: dict[str, float]) -> tuple[np.ndarray, dict[str, int]]:
-    """X with the changes added, clipped to each lever's range; and how many students were clipped per lever."""
+    """X with the changes added, clipped to each lever's range; and how many students were clipped per lever.
+    With no change, X itself (no copy: at 1M students that is 150 MB per slider event)."""
+    if not any(float(changes.get(lever.role) or 0) for lever in found):
+        return X, {}
     changed, clipped = X.copy(), {}
     for lever in found:
         delta = float(changes.get(lever.role) or 0)
@@ -170,6 +173,12 @@ def scenario(ctx: Context, pass_mark: float, changes: dict[str, float], keep: np
     risk = ctx.risk
     rows = np.arange(len(ctx.X)) if keep is None else np.flatnonzero(keep)
     in_view = len(rows)
+    if not any(float(changes.get(lever.role) or 0) for lever in ctx.levers):
+        below = int((ctx.predicted[rows] < risk.threshold(pass_mark)).sum())
+        mean = float(ctx.predicted[rows].mean()) if in_view else 0.0
+        return Scenario(in_view, {}, mean, mean, (0.0, 0.0), below, below, 0, 0,
+                        pd.DataFrame(columns=["persona", "students", "mean_change", "lifted", "dropped"]), {},
+                        ctx.predicted[rows])
     sampled = in_view > SCENARIO_SAMPLE
     if sampled:
         rows = np.sort(np.random.default_rng(seed).choice(rows, SCENARIO_SAMPLE, replace=False))

@@ -2,7 +2,7 @@
 
 One update = every callback a persona click sets off (view state, KPIs, persona and trajectory panels, radar,
 both breakdowns, outlier table, student table, student map, risk summary with what-if and target, the
-intervention list), called as the server calls them, on an analysis
+intervention list, the insights panel), called as the server calls them, on an analysis
 already in memory. Each step includes encoding its outputs to JSON as Dash does (plotly's encoder), since
 that is server time too. The map is drawn from a seeded random layout put in the cache (drawing does not depend on
 where the points sit, and a real UMAP layout at 1M rows would take this bench minutes to make). The
@@ -32,7 +32,7 @@ from analytics import views  # noqa: E402
 from analytics.store import DatasetStore  # noqa: E402
 from bench.summarize import repeated_file  # noqa: E402
 from analytics.projection import Projection  # noqa: E402
-from callbacks import (breakdowns, filters, interventions, outliers, overview, personas, risk, scenario,  # noqa: E402
+from callbacks import (breakdowns, filters, insights, interventions, outliers, overview, personas, risk, scenario,  # noqa: E402
                        table, trajectories)
 from callbacks import map as student_map  # noqa: E402
 from callbacks.common import keep, min_group  # noqa: E402
@@ -83,6 +83,8 @@ def one_update(store, dataset_id: str, analysis, name: str) -> dict:
     lap("risk")
     send(interventions.list_content(store, view, f, None, None))
     lap("interventions")
+    send(insights.insights_content(store, view, f))  # the offline engine (no key); cached per view after
+    lap("insights")
     return out
 
 
@@ -100,7 +102,7 @@ def main() -> None:
     args = parser.parse_args()
     store = DatasetStore(tempfile.mkdtemp(prefix="bench-crossfilter-"), max_bytes=2**31)
     steps = ["view state", "kpis", "personas", "trajectories", "breakdowns", "outliers", "table", "map", "risk",
-             "interventions"]
+             "interventions", "insights"]
     print(f"{'rows':>9} | {'update ms':>9} | " + " | ".join(f"{s:>12}" for s in steps)
           + f" | {'naive filter ms':>15} | {'peak MB':>7}")
     print("-" * (52 + 15 * len(steps)))

@@ -16,7 +16,7 @@ from .risk import context, pass_mark
 
 def intervention_frame(store, view, filters, mark_value, model_id):
     analysis, ctx = context(store, view, model_id)
-    scores = score_cohort(ctx.risk, analysis, pass_mark(ctx, mark_value), predicted=ctx.predicted)
+    scores = score_cohort(ctx.risk, analysis, pass_mark(ctx, mark_value), predicted=ctx.predicted, memo=ctx.memo)
     return interventions.intervention_list(analysis, scores, ctx, keep(store, analysis, filters), label=pretty)
 
 

@@ -44,7 +44,7 @@ def risk_chance(store, view: dict, model_id: str | None, mark) -> np.ndarray | N
         analysis, ctx = context(store, view, model_id)
     except NoModel:
         return None
-    return score_cohort(ctx.risk, analysis, pass_mark(ctx, mark), predicted=ctx.predicted).chance
+    return score_cohort(ctx.risk, analysis, pass_mark(ctx, mark), predicted=ctx.predicted, memo=ctx.memo).chance
 
 
 def colour_choice(analysis, current: str | None, risk: bool = False) -> tuple[list[dict], str | None]:

@@ -62,26 +62,35 @@ def setup(store, view: dict | None, current: str | None) -> tuple:
             fair_value)
 
 
-def summary_content(store, view, filters, mark_value, model_id) -> tuple:
-    """(summary, model quality) for the students in view."""
+def summary_content(store, view, filters, mark_value, model_id):
+    """The at-risk summary for the students in view."""
     try:
         analysis, ctx = context(store, view, model_id)
     except NoModel:
-        return None, None
+        return None
     mark = pass_mark(ctx, mark_value)
-    scores = score_cohort(ctx.risk, analysis, mark, predicted=ctx.predicted)
+    scores = score_cohort(ctx.risk, analysis, mark, predicted=ctx.predicted, memo=ctx.memo)
     mask = keep(store, analysis, filters)
     flags = interventions.flags(analysis, scores, ctx)
     reason = ctx.risk.pass_mark_reason if mark_value in (None, "") else "set by you"
-    body = summary(int(scores.at_risk[mask].sum()), int(mask.sum()), mark, reason,
+    return summary(int(scores.at_risk[mask].sum()), int(mask.sum()), mark, reason,
                    float(scores.predicted[mask].mean()) if mask.any() else 0.0, scores.predicted_only,
                    exam_label(ctx), int(flags["early_warning"].to_numpy()[mask].sum()))
+
+
+def quality_content(store, view, mark_value, model_id):
+    """The model's cross-validated quality beside the baselines (the whole cohort it learnt from: filters do
+    not change it, so it is not redrawn on a cross-filter)."""
+    try:
+        analysis, ctx = context(store, view, model_id)
+    except NoModel:
+        return None
+    mark = pass_mark(ctx, mark_value)
     risk = ctx.risk
     y = store.analysis(risk.dataset_id).students[risk.exam_column].to_numpy(dtype=float)[risk.cv.rows_used]
     fitted = (f"learnt from {risk.filename}" if risk.dataset_id != analysis.dataset_id else
               f"{len(risk.spec.columns)} pre-exam columns, fitted in {risk.fit_seconds:.1f} s")
-    quality = quality_table(risk.cv.metrics(y, risk.threshold(mark)), risk.cv.rows, risk.cv.folds, fitted)
-    return body, quality
+    return quality_table(risk.cv.metrics(y, risk.threshold(mark)), risk.cv.rows, risk.cv.folds, fitted)
 
 
 def fairness_content(store, view, by, mark_value, model_id):
@@ -91,7 +100,7 @@ def fairness_content(store, view, by, mark_value, model_id):
         return None
     if not by:
         return fairness_table(None, "")
-    scores = score_cohort(ctx.risk, analysis, pass_mark(ctx, mark_value), predicted=ctx.predicted)
+    scores = score_cohort(ctx.risk, analysis, pass_mark(ctx, mark_value), predicted=ctx.predicted, memo=ctx.memo)
     label = "Gender" if by == analysis.gender_column else "School type"
     return fairness_table(interventions.fairness(analysis, scores, by, max(1, min_group())), label)
 
@@ -100,7 +109,7 @@ def target_content(store, view, filters, target, model_id, mark_value):
     analysis = load(store, view)
     try:
         _, ctx = context(store, view, model_id)
-        scores = score_cohort(ctx.risk, analysis, pass_mark(ctx, mark_value), predicted=ctx.predicted)
+        scores = score_cohort(ctx.risk, analysis, pass_mark(ctx, mark_value), predicted=ctx.predicted, memo=ctx.memo)
     except NoModel:
         ctx, scores = None, None
     if target in (None, ""):
@@ -129,11 +138,15 @@ def register(app, store) -> None:
         # a new dataset starts from its own default pass mark
         return None if current not in (None, "") else no_update
 
-    @app.callback(Output("risk-summary", "children"), Output("risk-quality-box", "children"),
-                  Input("view", "data"), Input("filters", "data"), Input("pass-mark", "value"),
-                  Input("risk-model", "value"))
+    @app.callback(Output("risk-summary", "children"), Input("view", "data"), Input("filters", "data"),
+                  Input("pass-mark", "value"), Input("risk-model", "value"))
     def show_summary(view, filters, mark, model_id):
         return summary_content(store, view, filters, mark, model_id)
+
+    @app.callback(Output("risk-quality-box", "children"), Input("view", "data"), Input("pass-mark", "value"),
+                  Input("risk-model", "value"))
+    def show_quality(view, mark, model_id):
+        return quality_content(store, view, mark, model_id)
 
     @app.callback(Output("fairness-table", "children"), Input("view", "data"), Input("fairness-by", "value"),
                   Input("pass-mark", "value"), Input("risk-model", "value"))

@@ -40,7 +40,7 @@ def student_content(store, view, row, mark_value, model_id):
     row = int(row)
     mark = pass_mark(ctx, mark_value)
     risk = ctx.risk
-    scores = score_cohort(risk, analysis, mark, predicted=ctx.predicted)
+    scores = score_cohort(risk, analysis, mark, predicted=ctx.predicted, memo=ctx.memo)
     explanation = whatif.explain(risk, ctx.X[row])
     words = [whatif.explanation_words(item, pretty) for item in explanation]
     flags = interventions.flags(analysis, scores, ctx)["reasons"].iat[row]

@@ -9,6 +9,7 @@ from .filters import filter_bar
 from .map import map_section
 from .profile import profile_panel
 from .risk import risk_section
+from .insights import insights_section
 from .outliers import outlier_body
 from .table import grid, toolbar
 from .theme import GRAPH_CONFIG
@@ -153,6 +154,7 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
             filter_bar(),
             dbc.Row(id="kpi-row", className="mb-2"),
             risk_section(),
+            insights_section(),
             map_section(),
             persona_section(),
             trajectory_section(),

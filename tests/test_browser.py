@@ -423,6 +423,25 @@ def test_attendance_slider_student_explanation_and_intervention_csv(server, brow
     assert len(lines) == int(shown.replace(",", "")) + 1
 
 
+def test_insights_follow_the_filter_and_a_question_gets_its_table(server, browser):
+    browser.get(server)
+    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
+    wait_for(browser, lambda d: "built-in engine" in text(d, "insights-engine"), what="offline insights")
+    before = text(browser, "insight-mega_pie_insights")
+    assert "2,000 students" in before and "largest persona" in before
+    name = browser.execute_script(PLOT.format("persona-donut") + "return p.data[0].labels[3];")
+    click_slice(browser, "persona-donut", 3)
+    wait_for(browser, lambda d: text(d, "insight-mega_pie_insights") not in ("", before), what="insights follow")
+    assert name in text(browser, "insight-mega_pie_insights") and "of 2,000" in text(browser, "insights-facts")
+    box = browser.find_element("id", "ask-input")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", box)
+    box.send_keys("Which trajectory has the lowest attendance?")
+    click_css(browser, "#ask-button", "Ask")
+    wait_for(browser, lambda d: "lowest mean attendance" in text(d, "ask-log"), what="answer")
+    rows = browser.find_elements("css selector", "#ask-log .ask-table tbody tr")
+    assert 1 <= len(rows) <= 3 and "Built-in parser" in text(browser, "ask-log")
+
+
 def test_the_server_logged_no_traceback(server):
     """Runs last: every click above went through without a callback crashing on the server."""
     server.log.flush()

@@ -1,5 +1,6 @@
 """Dashboard callbacks without a browser: the functions the callbacks call, on a real store and the Kaggle file."""
 import importlib
+import json
 import os
 import subprocess
 import sys
@@ -35,7 +36,9 @@ def text(node) -> str:
 
 
 def ids(node) -> set:
-    return {getattr(c, "id", None) for c in walk(node) if not isinstance(c, str)} - {None}
+    # pattern-matching ids are dicts: kept as their JSON text, as Dash writes them into the page
+    return {json.dumps(i, sort_keys=True) if isinstance(i, dict) else i
+            for i in (getattr(c, "id", None) for c in walk(node) if not isinstance(c, str))} - {None}
 
 
 def test_overview_publishes_small_view_and_kpis(store, kaggle_id):

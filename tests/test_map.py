@@ -124,7 +124,7 @@ def test_layout_has_the_map_section():
                 walk(child)
         elif hasattr(node, "children") or hasattr(node, "id"):
             if getattr(node, "id", None):
-                found.add(node.id)
+                found.add(json.dumps(node.id, sort_keys=True) if isinstance(node.id, dict) else node.id)
             walk(getattr(node, "children", None))
 
     walk(layout("dataset", "/api/upload", 2**20))

@@ -41,7 +41,8 @@ def test_setup_builds_sliders_and_the_default_pass_mark(store, view):
 
 
 def test_summary_follows_filters_and_a_typed_pass_mark(store, view, analysis):
-    body, quality = risk.summary_content(store, view, None, None, None)
+    body = risk.summary_content(store, view, None, None, None)
+    quality = risk.quality_content(store, view, None, None)
     ctx = store.whatif(view["dataset_id"])
     mark = ctx.risk.default_pass_mark
     expected = int((ctx.predicted < ctx.risk.threshold(mark)).sum())
@@ -49,7 +50,7 @@ def test_summary_follows_filters_and_a_typed_pass_mark(store, view, analysis):
     assert f"{expected:,}" in text and "of 6,607 students in view" in text and "halfway between" in text
     assert "Risk model" in text_of(quality) and "Predict the mean" in text_of(quality)
     name = views.model_names(analysis, "personas")[0]
-    body, _ = risk.summary_content(store, view, {"persona": [name]}, 70, None)
+    body = risk.summary_content(store, view, {"persona": [name]}, 70, None)
     in_view = analysis.students["Persona"].to_numpy() == name
     expected = int((ctx.predicted[in_view] < 69.5).sum())
     assert f"{expected:,} of {int(in_view.sum()):,} students in view" in text_of(body) and "set by you" in text_of(body)
@@ -116,7 +117,8 @@ def test_next_term_file_is_scored_by_the_chosen_model(store, kaggle_id, kaggle_p
     assert {"label": "student_performance_factors.csv", "value": kaggle_id} in options and value == kaggle_id
     assert box == {} and "predicted by the model learnt from student_performance_factors.csv" in text_of(status)
     assert sliders
-    body, quality = risk.summary_content(store, {"dataset_id": new_id, "personas": 5}, None, None, value)
+    body = risk.summary_content(store, {"dataset_id": new_id, "personas": 5}, None, None, value)
+    quality = risk.quality_content(store, {"dataset_id": new_id, "personas": 5}, None, value)
     assert "these scores are predictions" in text_of(body) and "learnt from student_performance_factors.csv" in text_of(quality)
     assert interventions.list_content(store, {"dataset_id": new_id, "personas": 5}, None, None, value)[0]
 
@@ -129,6 +131,6 @@ def test_a_file_nothing_can_score_says_what_to_do(tmp_path, kaggle_path):
     dataset = lonely.add(frame.to_csv(index=False).encode(), "no-scores.csv")
     out = risk.setup(lonely, {"dataset_id": dataset, "personas": 5}, None)
     assert "Upload an earlier file with exam scores first" in text_of(out[3]) and out[4] == []
-    assert risk.summary_content(lonely, {"dataset_id": dataset, "personas": 5}, None, None, None) == (None, None)
+    assert risk.summary_content(lonely, {"dataset_id": dataset, "personas": 5}, None, None, None) is None
     assert interventions.list_content(lonely, {"dataset_id": dataset, "personas": 5}, None, None, None) == ([], [], "")
     assert isinstance(text_of(html.Div("x")), str)

@@ -1,0 +1,81 @@
+"""Insights for the current view (Gemini with a key, the built-in engine otherwise; cached on disk) and the
+ask-your-data conversation, kept in the browser session."""
+from __future__ import annotations
+
+import json
+
+from dash import ALL, Input, Output, State, ctx
+from dash.exceptions import PreventUpdate
+
+from analytics import ask_gemini, gemini
+from analytics.facts import view_facts
+from analytics.offline import SECTIONS, TITLES
+from analytics.risk import NoModel, score_cohort
+from components.insights import EXAMPLES, conversation, engine_badge, facts_table, sections
+
+from .common import keep, load, min_group
+from .risk import context, pass_mark
+
+HISTORY = 20  # turns kept in the session
+
+
+def insights_content(store, view: dict | None, filters: dict | None) -> tuple:
+    """(sections, engine badge, facts table). Cached by dataset, view, engine/model and prompt version."""
+    analysis = load(store, view)
+    key = gemini.api_key()
+    engine = gemini.model_name() if key else "offline"
+    cache_key = ("insights", gemini.PROMPT_VERSION, view["dataset_id"], view.get("personas", 5), engine,
+                 json.dumps(filters or {}, sort_keys=True), min_group())
+    found = store.cache.get(cache_key)
+    if found is None:
+        found = gemini.insights(view_facts(analysis, keep(store, analysis, filters), max(1, min_group())), key=key)
+        if not found.note:  # a fallback is not cached: the next look tries Gemini again
+            store.cache.set(cache_key, found)
+    return (sections(found.sections, TITLES, SECTIONS), engine_badge(found.engine, found.model, found.note),
+            facts_table(found.facts))
+
+
+def ask_content(store, view, filters, question: str, history: list | None, mark_value, model_id) -> list:
+    analysis = load(store, view)
+    mask = keep(store, analysis, filters)
+    try:
+        _, rctx = context(store, view, model_id)
+        at_risk = score_cohort(rctx.risk, analysis, pass_mark(rctx, mark_value), predicted=rctx.predicted,
+                               memo=rctx.memo).at_risk
+    except NoModel:
+        at_risk = None
+    answer, note = ask_gemini.answer_or_fallback(analysis, question, gemini.api_key(), keep=mask, at_risk=at_risk,
+                                                 min_group=max(1, min_group()))
+    students = [] if answer.students is None else [int(r) for r in answer.students["row"].tolist()]
+    turn = {"question": question, "answer": answer.text, "engine": answer.engine, "note": note,
+            "table": answer.table.to_dict("records"), "students": students}
+    return ((history or []) + [turn])[-HISTORY:]
+
+
+def register(app, store) -> None:
+    @app.callback(Output("insights-body", "children"), Output("insights-engine", "children"),
+                  Output("insights-facts", "children"), Input("view", "data"), Input("filters", "data"))
+    def show_insights(view, filters):
+        return insights_content(store, view, filters)
+
+    @app.callback(Output("ask-history", "data"), Output("ask-input", "value"), Input("ask-button", "n_clicks"),
+                  Input("ask-input", "n_submit"), Input({"type": "ask-example", "index": ALL}, "n_clicks"),
+                  State("ask-input", "value"), State("ask-history", "data"), State("view", "data"),
+                  State("filters", "data"), State("pass-mark", "value"), State("risk-model", "value"),
+                  prevent_initial_call=True)
+    def ask_question(_clicks, _submit, _examples, typed, history, view, filters, mark, model_id):
+        trigger = ctx.triggered_id
+        if isinstance(trigger, dict):
+            if not (ctx.triggered and ctx.triggered[0].get("value")):
+                raise PreventUpdate
+            question = EXAMPLES[trigger["index"]]
+        else:
+            question = (typed or "").strip()
+        if not question or not view:
+            raise PreventUpdate
+        return ask_content(store, view, filters, question, history, mark, model_id), ""
+
+    @app.callback(Output("ask-log", "children"), Input("ask-history", "data"))
+    def show_conversation(history):
+        return conversation(history or [])
+
