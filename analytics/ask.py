@@ -1,6 +1,7 @@
 """Ask your data: plain-language questions answered by a few safe tools that run here.
 
-Tools: count students, mean or median of a measure by group, and the students at risk (a list for the
+Tools: count students, mean or median of a measure by group, compare two groups (difference, 95 % interval,
+p-value, effect size), and the students at risk (a list for the
 screen; the model only ever sees how many). Without Gemini, a deterministic parser answers the common forms
 ("How many girls in public schools are in the weakest trajectory?", "Which persona has the lowest
 attendance?", "Average exam score by parental involvement") and says plainly when it cannot. With Gemini,
@@ -133,6 +134,28 @@ def tool_by_group(analysis: Analysis, measure: str, by: str, stat: str = "mean",
     return table
 
 
+def tool_compare(analysis: Analysis, measure: str, by: str, a: str, b: str, where: dict | None = None, keep=None,
+                 min_group: int = 10) -> pd.DataFrame:
+    """Mean of `measure` in group a minus group b of column `by`, with Welch's 95 % interval, p and Cohen's d."""
+    from .facts import welch_gap
+
+    mask = _mask(analysis, where or {}, keep)
+    labels = analysis.students[by].astype(str).to_numpy()
+    values = analysis.students[measure].to_numpy(dtype=float)
+    x, y = values[mask & (labels == a)], values[mask & (labels == b)]
+    if len(x) < max(2, min_group) or len(y) < max(2, min_group):
+        return pd.DataFrame({"group": [safe_label(a), safe_label(b)], "students": [len(x), len(y)]})
+    gap = welch_gap(by, a, b, x, y)
+    return pd.DataFrame([{"compared": f"{gap.a} vs {gap.b}", "students": f"{gap.n_a:,} / {gap.n_b:,}",
+                          "means": f"{gap.mean_a:.2f} vs {gap.mean_b:.2f}", "difference": gap.difference,
+                          "interval_95": f"{gap.low:.2f} to {gap.high:.2f}", "p_value": float(f"{gap.p_value:.3g}"),
+                          "effect_size_d": gap.effect_size}])
+
+
+def p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
 def _describe(where: dict) -> str:
     return " and ".join(f"{c} is {' or '.join(v)}" for c, v in where.items()) or "all students in view"
 
@@ -169,6 +192,21 @@ def answer(analysis: Analysis, question: str, keep: np.ndarray | None = None, at
         pick = table.loc[table["mean"].idxmin() if low else table["mean"].idxmax()]
         return Answer(f"**{pick[by]}** has the {superlative.group(4)} mean {measure.replace('_', ' ').lower()}: "
                       f"{pick['mean']:.2f} ({int(pick['students']):,} students).", table)
+    compare = re.search(r"\bcompare\b", text) or re.search(r"\bdifference\b.*\bbetween\b", text)
+    if compare and found_measures:
+        named = _find(question, groups)  # a column the question names wins over others sharing the labels
+        for column, values in sorted(where.items(), key=lambda item: item[0] not in named):
+            if len(values) == 2:
+                # other columns that matched the same labels (Low/High appear in many) are not conditions
+                others = {c: v for c, v in where.items() if c != column and set(v) != set(values)}
+                table = tool_compare(analysis, found_measures[0], column, values[0], values[1], others, keep,
+                                     min_group)
+                if "difference" not in table:
+                    return Answer(f"One of the groups has fewer than {min_group} students in this view.", table)
+                row = table.iloc[0]
+                return Answer(f"Mean {found_measures[0].replace('_', ' ').lower()}: {row['compared']} differ by "
+                              f"{row['difference']:+.2f} (95% interval {row['interval_95']}, {p_text(row['p_value'])},"
+                              f" d = {row['effect_size_d']:.2f}).", table)
     by_match = re.search(r"\b(by|per|for each|across)\s+(.+)$", text)
     if found_measures and by_match:
         by_columns = _find(by_match.group(2), groups)
@@ -183,5 +221,6 @@ def answer(analysis: Analysis, question: str, keep: np.ndarray | None = None, at
     return Answer("I could not work that question out. I can answer: how many students match a description "
                   "(\"How many girls in public schools are in the weakest trajectory?\"), which group has the "
                   "highest or lowest average of a column (\"Which persona has the lowest attendance?\"), an "
-                  "average or median by group (\"Average exam score by parental involvement\"), and who is at risk.",
+                  "average or median by group (\"Average exam score by parental involvement\"), a comparison "
+                  "(\"Compare exam score between boys and girls\"), and who is at risk.",
                   pd.DataFrame(), understood=False)

@@ -28,6 +28,11 @@ TOOLS = [
      "parameters_json_schema": {"type": "object", "required": ["measure", "by"], "properties": {
          "measure": {"type": "string"}, "by": {"type": "string"},
          "statistic": {"type": "string", "enum": ["mean", "median"]}, "conditions": CONDITIONS}}},
+    {"name": "compare_groups", "description": "Difference in the mean of a numeric column between two groups of a "
+                                              "grouping column, with 95 % interval, p-value and effect size.",
+     "parameters_json_schema": {"type": "object", "required": ["measure", "by", "a", "b"], "properties": {
+         "measure": {"type": "string"}, "by": {"type": "string"}, "a": {"type": "string"}, "b": {"type": "string"},
+         "conditions": CONDITIONS}}},
     {"name": "list_at_risk", "description": "Show the teacher the students in view predicted below the pass mark "
                                             "(you receive only how many).",
      "parameters_json_schema": {"type": "object", "properties": {"conditions": CONDITIONS}}},
@@ -52,6 +57,12 @@ def _run(analysis, name: str, args: dict, keep, at_risk, min_group: int):
         if measure not in analysis.students or by not in analysis.students:
             return None, None, {"error": "unknown column; use the names given"}
         table = ask.tool_by_group(analysis, measure, by, args.get("statistic") or "mean", where, keep, min_group)
+        return table, None, {"rows": table.to_dict("records")}
+    if name == "compare_groups":
+        measure, by = args.get("measure"), args.get("by")
+        if measure not in analysis.students or by not in analysis.students:
+            return None, None, {"error": "unknown column; use the names given"}
+        table = ask.tool_compare(analysis, measure, by, str(args.get("a")), str(args.get("b")), where, keep, min_group)
         return table, None, {"rows": table.to_dict("records")}
     if name == "list_at_risk" and at_risk is not None:
         result = ask.answer(analysis, "at risk", ask._mask(analysis, where, keep), at_risk, min_group)

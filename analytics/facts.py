@@ -144,7 +144,8 @@ def view_facts(analysis: Analysis, keep: np.ndarray | None = None, min_group: in
             if not _reportable(facts, n):
                 continue
             facts.trajectories.append({"name": safe_label(trajectory.name), "students": n,
-                                       "share": round(n / n_view, 4), "mean_exam": round(float(sums[trajectory.id] / n), 2)})
+                                       "share": round(n / n_view, 4),
+                                       "mean_exam": round(float(sums[trajectory.id] / n), 2)})
             if mix is None:
                 continue
             for pid in np.argsort(-mix[trajectory.id], kind="stable"):

@@ -263,8 +263,9 @@ def fairness(analysis: Analysis, scores: Scores, by: str, min_group: int = 10, d
         else:
             record.update(recall=None, recall_low=None, recall_high=None)
         small = len(idx) < min_group or len(truly) < min_group
-        record["note"] = (f"small group: fewer than {min_group} students" + (" below the pass mark" if len(idx) >= min_group else "")
-                          + "; the interval is wide, judge with care") if small else ""
+        which = " below the pass mark" if len(idx) >= min_group else ""
+        record["note"] = (f"small group: fewer than {min_group} students{which}; the interval is wide, judge with "
+                          "care") if small else ""
         rows.append(record)
     return pd.DataFrame(rows).sort_values("students", ascending=False).reset_index(drop=True)
 

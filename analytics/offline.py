@@ -83,19 +83,22 @@ def write(facts: Facts) -> dict:
         out["trajectory_wise_persona"].append("No trajectories: the file needs previous and exam score columns.")
     for persona in personas:
         themes = persona["themes"]
-        strong = ", ".join(f"{t} ({themes[t]:+.2f} SD)" for t in persona["strongest"]) or "no theme above average"
-        weak = ", ".join(f"{t} ({themes[t]:+.2f} SD)" for t in persona["weakest"]) or "no theme below average"
-        out["spider_chart_inferences"].append(f"**{persona['name']}**: highest on {strong}; lowest on {weak}.")
+        strong = ", ".join(f"{t} ({themes[t]:+.2f} SD)" for t in persona["strongest"])
+        weak = ", ".join(f"{t} ({themes[t]:+.2f} SD)" for t in persona["weakest"])
+        out["spider_chart_inferences"].append(
+            f"**{persona['name']}**: " + (f"highest on {strong}" if strong else "no theme above average") + "; "
+            + (f"lowest on {weak}" if weak else "no theme below average") + ".")
     out["gender_insights"] = _groups(facts, "gender", exam)
     out["school_insights"] = _groups(facts, "school type", exam)
     for persona in personas:
         if not persona["weakest"]:
             continue
-        theme = THEME_BY_LABEL.get(persona["weakest"][0])
+        weakest = persona["weakest"][0]
+        theme = THEME_BY_LABEL.get(weakest)
         if theme in SUPPORT:
             out["actionable_recommendations"].append(
                 f"**{persona['name']}** ({persona['students']:,} students): {SUPPORT[theme].lower()} "
-                f"(their weakest theme is {persona['weakest'][0]}, {persona['themes'][persona['weakest'][0]]:+.2f} SD).")
+                f"(their weakest theme is {weakest}, {persona['themes'][weakest]:+.2f} SD).")
     if not out["actionable_recommendations"]:
         out["actionable_recommendations"].append("No persona stands below the cohort on any theme in this view.")
     if facts.suppressed:

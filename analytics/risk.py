@@ -2,9 +2,10 @@
 below a pass mark, with cross-validated quality beside two baselines.
 
 The model is scikit-learn's HistGradientBoostingRegressor above 1,000 students (native categories and missing
-values, fast on 100k rows) and a random forest below (better on a class-sized file; see make_model). Actionable factors are monotonic (more attendance never lowers a prediction), so what-if answers
-make sense one student at a time. The students of the file the model was fitted on are scored out of fold:
-each prediction comes from a model that never saw that student, so a flag is not the outcome in disguise.
+values, fast on 100k rows) and a random forest below (better on a class-sized file; see make_model).
+Actionable factors are monotonic (more attendance never lowers a prediction), so what-if answers make sense
+one student at a time. The students of the file the model was fitted on are scored out of fold: each
+prediction comes from a model that never saw that student, so a flag is not the outcome in disguise.
 The chance of ending below the pass mark reads the out-of-fold errors: P(score < pass) = share of errors
 below pass - prediction.
 """

@@ -52,9 +52,10 @@ def sections(content: dict, titles: dict, order: list[str]) -> list:
     blocks = []
     for key in order:
         lines = content.get(key) or []
-        blocks.append(html.Div([html.H4(titles[key], className="profile-h"),
-                                dcc.Markdown("\n".join(f"- {line}" for line in lines), dangerously_allow_html=False,
-                                             className="insight-text")], className="insight-block", id=f"insight-{key}"))
+        text = dcc.Markdown("\n".join(f"- {line}" for line in lines), dangerously_allow_html=False,
+                            className="insight-text")
+        blocks.append(html.Div([html.H4(titles[key], className="profile-h"), text], className="insight-block",
+                               id=f"insight-{key}"))
     names = content.get("persona_names") or []
     if names:
         blocks.append(html.Div([html.H4("Suggested persona names", className="profile-h"),

@@ -39,7 +39,8 @@ def sliders(levers, kind: str = "lever") -> list:
         unit = "levels" if lever.levels else lever.unit
         out.append(html.Div([
             html.Div([html.Span(lever.label, className="lever-label"),
-                      html.Span(f"change in {unit}; range seen {lever.low:g}–{lever.high:g}", className="lever-unit")],
+                      html.Span(f"change in {unit}; range seen {lever.low:g}–{lever.high:g}",
+                                className="lever-unit")],
                      className="lever-head"),
             dcc.Slider(id={"type": kind, "role": lever.role}, min=-lever.span, max=lever.span, step=lever.step,
                        value=0, marks=_marks(lever), updatemode="mouseup",

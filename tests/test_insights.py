@@ -170,3 +170,13 @@ def test_cli_insights_and_ask(kaggle_path):
     assert asked["answer"] == "3,814 students: Gender is Male." and asked["table"][0]["students"] == 3814
     unknown = cli("ask", kaggle_path, "Why?")
     assert unknown.returncode == 1 and "I could not work that question out" in unknown.stdout
+
+
+def test_parser_compares_two_groups_with_interval_and_effect(kaggle):
+    s = kaggle.students
+    result = ask.answer(kaggle, "Compare exam score between Low and High motivation")
+    low, high = (s.loc[s["Motivation_Level"].astype(str) == v, "Exam_Score"] for v in ("Low", "High"))
+    row = result.table.iloc[0]
+    assert row["difference"] == pytest.approx(low.mean() - high.mean(), abs=0.01)
+    assert result.text.startswith(f"Mean exam score: Low vs High differ by {low.mean() - high.mean():+.2f}")
+    assert "p < 0.001" in result.text and f"d = {row['effect_size_d']:.2f}" in result.text
