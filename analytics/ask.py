@@ -166,7 +166,7 @@ def answer(analysis: Analysis, question: str, keep: np.ndarray | None = None, at
     text = question.lower().strip()
     where = conditions(analysis, question)
     found_measures = _find(question, measures(analysis))
-    groups = {k: v for k, v in groupings(analysis).items()}
+    groups = groupings(analysis)
     if re.search(r"\b(at risk|falling short|fall short|below the pass)", text) and at_risk is not None:
         mask = _mask(analysis, where, keep) & at_risk
         rows = np.flatnonzero(mask)

@@ -62,6 +62,8 @@ def scenario_result(s, pass_mark: float, exam_label: str) -> html.Div:
                   html.Strong(f"{s.below_before:,} → {s.below_after:,}", id="scenario-below"),
                   html.Span(f" · {s.lifted:,} lifted above {pass_mark:g}, {s.dropped:,} fall below",
                             className="text-muted")]),
+        html.Div(f"Estimated from a random {len(s.predicted_after):,} of the {s.students:,} students in view; "
+                 "counts are scaled up.", className="panel-caption") if s.sampled else None,
     ], id="scenario-summary")
 
 

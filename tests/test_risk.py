@@ -102,6 +102,18 @@ def test_attendance_up_lifts_students_and_says_who_was_clipped(kaggle, kaggle_wh
     assert far.mean_after == pytest.approx(limit.mean_after)
 
 
+def test_a_large_view_is_estimated_from_a_sample_and_says_so(kaggle_whatif, kaggle_risk, monkeypatch):
+    from components.scenario import scenario_result
+
+    exact = whatif.scenario(kaggle_whatif, kaggle_risk.default_pass_mark, {"attendance": 10})
+    monkeypatch.setattr(whatif, "SCENARIO_SAMPLE", 3000)
+    sampled = whatif.scenario(kaggle_whatif, kaggle_risk.default_pass_mark, {"attendance": 10})
+    assert sampled.sampled and not exact.sampled and sampled.students == 6607
+    assert abs(sampled.lifted - exact.lifted) < 0.15 * exact.lifted
+    assert abs(sampled.mean_change - exact.mean_change) < 0.2
+    assert "Estimated from a random 3,000 of the 6,607 students" in str(scenario_result(sampled, 65.7, "exam"))
+
+
 def test_smallest_change_stays_in_plausible_ranges_and_lifts_the_student(kaggle_whatif, kaggle_risk):
     mark = kaggle_risk.default_pass_mark
     predicted = kaggle_whatif.predicted
