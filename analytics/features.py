@@ -121,3 +121,11 @@ def encode(spec: FeatureSpec, analysis: Analysis, rows: np.ndarray | None = None
 
 def missing_columns(spec: FeatureSpec, analysis: Analysis) -> list[str]:
     return [c for c in spec.columns if source_column(spec, c, analysis) is None]
+
+
+MIN_COVERAGE = 0.5  # a model may score another file only if that file has at least half of its input columns
+
+
+def coverage(spec: FeatureSpec, analysis: Analysis) -> float:
+    """Share of the model's input columns that `analysis` has (matched by role, then by name)."""
+    return 1 - len(missing_columns(spec, analysis)) / len(spec.columns) if spec.columns else 0.0

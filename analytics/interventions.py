@@ -68,19 +68,19 @@ def _flags(analysis: Analysis, scores: Scores | None, ctx: Context | None) -> pd
             words[i].append(text(i))
 
     attendance = _number_column(analysis, "attendance", ctx)
-    if attendance is not None:
+    if attendance is not None and not np.isnan(attendance).all():
         cut = float(np.nanquantile(attendance, LOW_SHARE))
         mark("low_attendance", attendance < cut, lambda i: f"attendance {attendance[i]:g} (lowest 15 %: below {cut:g})")
     absences = _number_column(analysis, "absences", ctx)
-    if absences is not None and attendance is None:
+    if absences is not None and attendance is None and not np.isnan(absences).all():
         cut = float(np.nanquantile(absences, 1 - LOW_SHARE))
         mark("many_absences", absences > cut, lambda i: f"{absences[i]:g} absences (top 15 %: above {cut:g})")
     hours = _number_column(analysis, "hours_studied", ctx)
-    if hours is not None:
+    if hours is not None and not np.isnan(hours).all():
         cut = float(np.nanquantile(hours, LOW_SHARE))
         mark("low_study", hours < cut, lambda i: f"studies {hours[i]:g} (lowest 15 %: below {cut:g})")
     motivation = _number_column(analysis, "motivation", ctx)
-    if motivation is not None:
+    if motivation is not None and not np.isnan(motivation).all():
         lowest = float(np.nanmin(motivation))
         mark("low_motivation", motivation == lowest, lambda i: "motivation at the lowest level")
     if TRAJECTORY_ID in analysis.students and analysis.trajectories:

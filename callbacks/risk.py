@@ -8,6 +8,7 @@ import numpy as np
 from dash import Input, Output, State, no_update
 
 from analytics import interventions
+from analytics.features import MIN_COVERAGE, coverage
 from analytics.risk import NoModel, score_cohort
 from components.cards import note
 from components.risk import HIDDEN, fairness_table, quality_table, summary, target_result
@@ -34,6 +35,18 @@ def exam_label(ctx) -> str:
     return ctx.risk.exam_column.replace("_", " ")
 
 
+def usable_models(store, analysis) -> list[tuple[str, str, float]]:
+    """(dataset id, file name, coverage) of earlier models that can score this file, best match first."""
+    found = []
+    for dataset_id, name in store.models():
+        if dataset_id == analysis.dataset_id:
+            continue
+        share = coverage(store.risk(dataset_id).spec, analysis)
+        if share >= MIN_COVERAGE:
+            found.append((dataset_id, name, share))
+    return sorted(found, key=lambda item: -item[2])
+
+
 def setup(store, view: dict | None, current: str | None) -> tuple:
     """(model options, model value, model box style, status, sliders, pass-mark placeholder, fairness options,
     fairness value) when the dataset changes."""
@@ -44,14 +57,16 @@ def setup(store, view: dict | None, current: str | None) -> tuple:
     fair_value = groups[0][0] if groups else None
     options, value, box = [], None, HIDDEN
     if not analysis.exam_column:
-        models = [(d, name) for d, name in store.models() if d != view["dataset_id"]]
-        options = [{"label": name, "value": d} for d, name in models]
-        value = current if current in {d for d, _ in models} else (models[0][0] if models else None)
+        models = usable_models(store, analysis)
+        options = [{"label": f"{name} ({share:.0%} of its columns here)", "value": d} for d, name, share in models]
+        value = current if current in {d for d, _, _ in models} else (models[0][0] if models else None)
         box = SHOWN
         if not models:
-            return (options, value, box, note("This file has no exam scores, so no risk model can learn from it. "
-                                              "Upload an earlier file with exam scores first; its model can then "
-                                              "score this cohort."), [], "auto", fair_options, fair_value)
+            return (options, value, box, note("This file has no exam scores, so no risk model can learn from it, "
+                                              "and no earlier upload's model shares at least half of its columns. "
+                                              "Upload an earlier file of the same layout with exam scores first; its "
+                                              "model can then score this cohort."), [], "auto", fair_options,
+                    fair_value)
     try:
         _, ctx = context(store, view, value)
     except NoModel as err:
@@ -113,8 +128,10 @@ def target_content(store, view, filters, target, model_id, mark_value):
     except NoModel:
         ctx, scores = None, None
     if target in (None, ""):
+        subjects = interventions.subject_columns(analysis)
         values = (analysis.students[analysis.exam_column].to_numpy(dtype=float) if analysis.exam_column else
-                  scores.predicted if scores is not None else None)
+                  scores.predicted if scores is not None else
+                  analysis.students[subjects[0]].to_numpy(dtype=float) if subjects else None)
         if values is None:
             return target_result({"subjects": []}), no_update
         target = float(np.ceil(np.quantile(values, 0.5)))  # start at the median: half the cohort to lift

@@ -114,7 +114,8 @@ def test_next_term_file_is_scored_by_the_chosen_model(store, kaggle_id, kaggle_p
     new_id = store.add(frame.to_csv(index=False).encode(), "next-term-cohort.csv")
     store.risk(kaggle_id)
     options, value, box, status, sliders, *_ = risk.setup(store, {"dataset_id": new_id, "personas": 5}, None)
-    assert {"label": "student_performance_factors.csv", "value": kaggle_id} in options and value == kaggle_id
+    assert {"label": "student_performance_factors.csv (100% of its columns here)", "value": kaggle_id} in options
+    assert value == kaggle_id
     assert box == {} and "predicted by the model learnt from student_performance_factors.csv" in text_of(status)
     assert sliders
     body = risk.summary_content(store, {"dataset_id": new_id, "personas": 5}, None, None, value)
@@ -130,7 +131,19 @@ def test_a_file_nothing_can_score_says_what_to_do(tmp_path, kaggle_path):
     frame = pd.read_csv(kaggle_path).head(200).drop(columns=["Exam_Score"])
     dataset = lonely.add(frame.to_csv(index=False).encode(), "no-scores.csv")
     out = risk.setup(lonely, {"dataset_id": dataset, "personas": 5}, None)
-    assert "Upload an earlier file with exam scores first" in text_of(out[3]) and out[4] == []
+    assert "Upload an earlier file of the same layout with exam scores first" in text_of(out[3]) and out[4] == []
     assert risk.summary_content(lonely, {"dataset_id": dataset, "personas": 5}, None, None, None) is None
     assert interventions.list_content(lonely, {"dataset_id": dataset, "personas": 5}, None, None, None) == ([], [], "")
     assert isinstance(text_of(html.Div("x")), str)
+
+
+def test_a_model_is_offered_only_to_files_that_share_its_columns(store, kaggle_id, data_dir):
+    store.risk(kaggle_id)
+    exams = store.add((data_dir / "exams_students_performance.csv").read_bytes(), "exams.csv")
+    view = {"dataset_id": exams, "personas": 5}
+    options, value, box, status, sliders, *_ = risk.setup(store, view, None)
+    assert options == [] and value is None and sliders == []  # 3 of the Kaggle model's 19 columns: not offered
+    assert "shares at least half of its columns" in text_of(status)
+    result, target = risk.target_content(store, view, None, None, None, None)
+    maths = pd.read_csv(data_dir / "exams_students_performance.csv")["math score"]
+    assert target == float(np.ceil(maths.median())) and "Math score" in text_of(result)
