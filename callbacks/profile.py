@@ -1,8 +1,6 @@
 """Which student is open (map click, table click, a "students like this" link) and their profile card."""
 from __future__ import annotations
 
-import logging
-
 from dash import ALL, Input, Output, ctx, no_update
 
 from analytics.clean import sheet_row
@@ -11,8 +9,6 @@ from components.cards import note
 from components.profile import profile_body
 
 from .common import colours, load
-
-log = logging.getLogger(__name__)
 
 
 def chosen_row(trigger, map_click: dict | None, cell: dict | None) -> int | None:

@@ -2,8 +2,6 @@
 fairness by group and the target-grade simulation."""
 from __future__ import annotations
 
-import logging
-
 import numpy as np
 from dash import Input, Output, State, no_update
 
@@ -15,8 +13,6 @@ from components.risk import HIDDEN, fairness_table, quality_table, summary, targ
 from components.scenario import sliders
 
 from .common import SHOWN, keep, load, min_group
-
-log = logging.getLogger(__name__)
 
 
 def context(store, view: dict | None, model_id: str | None):
