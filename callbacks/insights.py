@@ -10,11 +10,11 @@ from dash.exceptions import PreventUpdate
 from analytics import ask_gemini, gemini
 from analytics.facts import view_facts
 from analytics.offline import SECTIONS, TITLES
-from analytics.risk import NoModel, score_cohort
+from analytics.risk import NoModel
 from components.insights import EXAMPLES, conversation, engine_badge, facts_table, sections
 
 from .common import keep, load, min_group
-from .risk import context, pass_mark
+from .risk import scored
 
 HISTORY = 20  # turns kept in the session
 
@@ -39,9 +39,7 @@ def ask_content(store, view, filters, question: str, history: list | None, mark_
     analysis = load(store, view)
     mask = keep(store, analysis, filters)
     try:
-        _, rctx = context(store, view, model_id)
-        at_risk = score_cohort(rctx.risk, analysis, pass_mark(rctx, mark_value), predicted=rctx.predicted,
-                               memo=rctx.memo).at_risk
+        at_risk = scored(store, view, model_id, mark_value)[2].at_risk
     except NoModel:
         at_risk = None
     answer, note = ask_gemini.answer_or_fallback(analysis, question, gemini.api_key(), keep=mask, at_risk=at_risk,

@@ -5,18 +5,17 @@ from dash import Input, Output, State, dcc
 from dash.exceptions import PreventUpdate
 
 from analytics import export, interventions
-from analytics.risk import NoModel, score_cohort
+from analytics.risk import NoModel
 from components.figures import pretty
 from components.interventions import CSV_NAME, HEADERS, column_defs
 from components.table import rows
 
 from .common import keep
-from .risk import context, pass_mark
+from .risk import scored
 
 
 def intervention_frame(store, view, filters, mark_value, model_id):
-    analysis, ctx = context(store, view, model_id)
-    scores = score_cohort(ctx.risk, analysis, pass_mark(ctx, mark_value), predicted=ctx.predicted, memo=ctx.memo)
+    analysis, ctx, scores = scored(store, view, model_id, mark_value)
     return interventions.intervention_list(analysis, scores, ctx, keep(store, analysis, filters), label=pretty)
 
 

@@ -10,14 +10,16 @@ import pandas as pd
 from dash import Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from analytics.projection import MIN_THEMES
 from analytics.neighbours import similar
+from analytics.projection import MIN_THEMES
 from analytics.results import OUTLIER, PERSONA, TRAJECTORY
+from analytics.risk import NoModel
 from components.map import (AGGREGATE_ABOVE, OUTLIER_COLOURS, colour_options, density_trace, map_figure,
                             placeholder)
 
 from . import jobs
 from .common import HIDDEN, SHOWN, colours, load
+from .risk import scored
 
 log = logging.getLogger(__name__)
 NEIGHBOURS = 6  # as many as the profile card lists
@@ -36,15 +38,10 @@ def available(analysis, risk: bool = False) -> list[str]:
 
 def risk_chance(store, view: dict, model_id: str | None, mark) -> np.ndarray | None:
     """Each student's chance of ending below the pass mark, or None when no model can score the dataset."""
-    from analytics.risk import NoModel, score_cohort
-
-    from .risk import context, pass_mark
-
     try:
-        analysis, ctx = context(store, view, model_id)
+        return scored(store, view, model_id, mark)[2].chance
     except NoModel:
         return None
-    return score_cohort(ctx.risk, analysis, pass_mark(ctx, mark), predicted=ctx.predicted, memo=ctx.memo).chance
 
 
 def colour_choice(analysis, current: str | None, risk: bool = False) -> tuple[list[dict], str | None]:

@@ -23,6 +23,14 @@ def context(store, view: dict | None, model_id: str | None):
     return analysis, ctx
 
 
+def scored(store, view: dict | None, model_id: str | None, mark_value):
+    """(analysis, what-if context, the cohort scored at the pass mark); raises NoModel. The scores are kept in
+    the context per pass mark, so every panel asking for them after a click reuses one computation."""
+    analysis, ctx = context(store, view, model_id)
+    scores = score_cohort(ctx.risk, analysis, pass_mark(ctx, mark_value), predicted=ctx.predicted, memo=ctx.memo)
+    return analysis, ctx, scores
+
+
 def pass_mark(ctx, value) -> float:
     return ctx.risk.default_pass_mark if value in (None, "") else float(value)
 
@@ -76,11 +84,10 @@ def setup(store, view: dict | None, current: str | None) -> tuple:
 def summary_content(store, view, filters, mark_value, model_id):
     """The at-risk summary for the students in view."""
     try:
-        analysis, ctx = context(store, view, model_id)
+        analysis, ctx, scores = scored(store, view, model_id, mark_value)
     except NoModel:
         return None
-    mark = pass_mark(ctx, mark_value)
-    scores = score_cohort(ctx.risk, analysis, mark, predicted=ctx.predicted, memo=ctx.memo)
+    mark = scores.pass_mark
     mask = keep(store, analysis, filters)
     flags = interventions.flags(analysis, scores, ctx)
     reason = ctx.risk.pass_mark_reason if mark_value in (None, "") else "set by you"
@@ -106,12 +113,11 @@ def quality_content(store, view, mark_value, model_id):
 
 def fairness_content(store, view, by, mark_value, model_id):
     try:
-        analysis, ctx = context(store, view, model_id)
+        analysis, _, scores = scored(store, view, model_id, mark_value)
     except NoModel:
         return None
     if not by:
         return fairness_table(None, "")
-    scores = score_cohort(ctx.risk, analysis, pass_mark(ctx, mark_value), predicted=ctx.predicted, memo=ctx.memo)
     label = "Gender" if by == analysis.gender_column else "School type"
     return fairness_table(interventions.fairness(analysis, scores, by, max(1, min_group())), label)
 
@@ -119,10 +125,9 @@ def fairness_content(store, view, by, mark_value, model_id):
 def target_content(store, view, filters, target, model_id, mark_value):
     analysis = load(store, view)
     try:
-        _, ctx = context(store, view, model_id)
-        scores = score_cohort(ctx.risk, analysis, pass_mark(ctx, mark_value), predicted=ctx.predicted, memo=ctx.memo)
+        scores = scored(store, view, model_id, mark_value)[2]
     except NoModel:
-        ctx, scores = None, None
+        scores = None
     if target in (None, ""):
         subjects = interventions.subject_columns(analysis)
         values = (analysis.students[analysis.exam_column].to_numpy(dtype=float) if analysis.exam_column else

@@ -6,12 +6,12 @@ from dash import ALL, Input, Output, State, ctx as dash_ctx
 from dash.exceptions import PreventUpdate
 
 from analytics import interventions, whatif
-from analytics.risk import NoModel, score_cohort
+from analytics.risk import NoModel
 from components.figures import empty, pretty
 from components.scenario import clipped_note, persona_chart, scenario_result, student_block
 
 from .common import colours, keep
-from .risk import context, exam_label, pass_mark
+from .risk import context, exam_label, pass_mark, scored
 
 
 def changes_from(ids: list[dict], values: list) -> dict[str, float]:
@@ -34,13 +34,12 @@ def student_content(store, view, row, mark_value, model_id):
     if row is None:
         return None
     try:
-        analysis, ctx = context(store, view, model_id)
+        analysis, ctx, scores = scored(store, view, model_id, mark_value)
     except NoModel:
         return None
     row = int(row)
-    mark = pass_mark(ctx, mark_value)
+    mark = scores.pass_mark
     risk = ctx.risk
-    scores = score_cohort(risk, analysis, mark, predicted=ctx.predicted, memo=ctx.memo)
     explanation = whatif.explain(risk, ctx.X[row])
     words = [whatif.explanation_words(item, pretty) for item in explanation]
     flags = interventions.flags(analysis, scores, ctx)["reasons"].iat[row]
