@@ -14,10 +14,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import dash  # noqa: E402
 
-from analytics import DataError, map_worker  # noqa: E402
-from analytics.generate import generate_students  # noqa: E402
-from analytics.store import DatasetStore  # noqa: E402
-from callbacks import jobs, register_all  # noqa: E402
+from analytics import DataError  # noqa: E402
+from analytics.ingest.generate import generate_students  # noqa: E402
+from backend import jobs, map_worker  # noqa: E402
+from backend.store import DatasetStore  # noqa: E402
+from callbacks import register_all  # noqa: E402
 from callbacks.upload import ROUTE  # noqa: E402
 from components.layout import DEFAULT_PERSONAS, layout  # noqa: E402
 

@@ -5,11 +5,11 @@ import argparse
 import json
 import sys
 
-from .analysis import MAX_PERSONAS, MIN_PERSONAS, analyse_file
-from .errors import DataError
-from .generate import generate_students
-from .ingest import DEFAULT_MAX_BYTES
-from .results import Analysis
+from analytics.analysis import MAX_PERSONAS, MIN_PERSONAS, analyse_file
+from analytics.errors import DataError
+from analytics.ingest.generate import generate_students
+from analytics.ingest.read import DEFAULT_MAX_BYTES
+from analytics.results import Analysis
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,9 +71,9 @@ def _where(result: Analysis, pairs: list[str]):
 
 
 def _insights(result: Analysis, args) -> int:
-    from .facts import view_facts
-    from .gemini import insights
-    from .offline import SECTIONS, TITLES
+    from analytics.insights.facts import view_facts
+    from analytics.insights.gemini import insights
+    from analytics.insights.offline import SECTIONS, TITLES
 
     out = insights(view_facts(result, _where(result, args.where)))
     if args.json:
@@ -94,8 +94,8 @@ def _insights(result: Analysis, args) -> int:
 
 
 def _ask(result: Analysis, args) -> int:
-    from .ask_gemini import answer_or_fallback
-    from .gemini import api_key
+    from analytics.insights.ask_gemini import answer_or_fallback
+    from analytics.insights.gemini import api_key
 
     answer, note = answer_or_fallback(result, args.question, api_key())
     if args.json:
@@ -143,7 +143,7 @@ def _print_text(result: Analysis) -> None:
 
 
 def _risk(result: Analysis, pass_mark: float | None) -> dict | None:
-    from .risk import NoModel, cv_summary, fit_risk
+    from analytics.predict.risk import NoModel, cv_summary, fit_risk
 
     try:
         return cv_summary(fit_risk(result), result, pass_mark)
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_risk:  # after "total" too: the risk model has its own fit_seconds
         extra["risk"] = _risk(result, args.pass_mark)
     if args.map:  # after "total": that stays the analysis alone
-        from .map_worker import project_file
+        from backend.map_worker import project_file
         extra.update(project_file(args.file, result, args.cache, int(args.max_mb * 2**20)))
     if args.json:
         print(json.dumps({**result.to_dict(), **extra}, indent=2))

@@ -5,18 +5,27 @@ import time
 
 import pandas as pd
 
-from .clean import clean
-from .errors import DataError
-from .ingest import DEFAULT_MAX_BYTES, Table, read_path
-from .outliers import find_outliers
-from .personas import fit_personas
-from .results import (OUTLIER, PERSONA, PERSONA_ID, ROW, THEME_PREFIX, THEMES, TRAJECTORY, TRAJECTORY_ID, Analysis)
-from .schema import ROLE_BY_NAME, map_columns
-from .themes import build_themes, columns_for, zscore
-from .trajectories import fit_trajectories
+from analytics.errors import DataError
+from analytics.ingest.clean import clean
+from analytics.ingest.read import DEFAULT_MAX_BYTES, Table, read_path
+from analytics.ingest.schema import ROLE_BY_NAME, map_columns
+from analytics.models.outliers import find_outliers
+from analytics.models.personas import fit_personas
+from analytics.models.themes import MIN_THEMES, build_themes, columns_for, zscore
+from analytics.models.trajectories import fit_trajectories
+from analytics.results import (
+    OUTLIER,
+    PERSONA,
+    PERSONA_ID,
+    ROW,
+    THEME_PREFIX,
+    THEMES,
+    TRAJECTORY,
+    TRAJECTORY_ID,
+    Analysis,
+)
 
 MIN_PERSONAS, MAX_PERSONAS = 2, 8
-MIN_THEMES = 2
 
 
 def analyse(table: Table, personas: int = 5, dataset_id: str = "") -> Analysis:

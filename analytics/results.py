@@ -128,3 +128,8 @@ class Analysis:
             "timings": self.timings,
             **({"outliers": self.outliers.to_dict()} if self.outliers else {}),
         }
+
+
+def sheet_row(data_row: int) -> int:
+    """The row a spreadsheet shows for 0-based data row `data_row` (the header is row 1)."""
+    return int(data_row) + 2

@@ -29,11 +29,22 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # as the app runs interactive cal
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analytics import views  # noqa: E402
-from analytics.store import DatasetStore  # noqa: E402
+from analytics.models.projection import Projection  # noqa: E402
+from backend.store import DatasetStore  # noqa: E402
 from bench.summarize import repeated_file  # noqa: E402
-from analytics.projection import Projection  # noqa: E402
-from callbacks import (breakdowns, filters, insights, interventions, outliers, overview, personas, risk, scenario,  # noqa: E402
-                       table, trajectories)
+from callbacks import (  # noqa: E402
+    breakdowns,
+    filters,
+    insights,
+    interventions,
+    outliers,
+    overview,
+    personas,
+    risk,
+    scenario,
+    table,
+    trajectories,
+)
 from callbacks import map as student_map  # noqa: E402
 from callbacks.common import keep, min_group  # noqa: E402
 

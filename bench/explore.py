@@ -3,7 +3,7 @@
 Data: seeded generated cohorts (`python -m analytics generate`), whose students are all different, as in a
 real school group; the Kaggle file repeated would hand DBSCAN thousands of exact duplicates.
 
-* outliers: `analytics.outliers.find_outliers` on the standardised themes (sampled DBSCAN above 15k rows, the
+* outliers: `analytics.models.outliers.find_outliers` on the standardised themes (sampled DBSCAN above 15k rows, the
   rest placed by nearest core point). Baseline: `sklearn.cluster.DBSCAN` on every student with the same eps and
   min_samples (one run; at 1M only with --baseline-large: it takes minutes).
 * neighbours: `similar()` and `theme_percentiles()` for one student. Baseline: `NearestNeighbors(brute)` fit +
@@ -32,10 +32,10 @@ from sklearn.neighbors import NearestNeighbors  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from analytics.analysis import analyse_file  # noqa: E402
-from analytics.generate import generate_students  # noqa: E402
-from analytics.neighbours import similar, theme_percentiles  # noqa: E402
-from analytics.outliers import find_outliers  # noqa: E402
-from analytics.projection import theme_matrix  # noqa: E402
+from analytics.explore.neighbours import similar, theme_percentiles  # noqa: E402
+from analytics.ingest.generate import generate_students  # noqa: E402
+from analytics.models.outliers import find_outliers  # noqa: E402
+from analytics.models.themes import theme_matrix  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 

@@ -35,16 +35,16 @@ import json, resource, sys, time
 start = time.perf_counter()
 sys.path.insert(0, sys.argv[1])
 kind, cache, dataset_id = sys.argv[2], sys.argv[3], sys.argv[4]
-from analytics.store import DatasetStore
+from backend.store import DatasetStore
 store = DatasetStore(cache, max_bytes=2**40)
 if kind == "cold":
-    from analytics.map_worker import compute
+    from backend.map_worker import compute
     compute(store, dataset_id, 5)
 elif kind == "warmup":
-    from analytics.projection import warm_up
+    from analytics.models.projection import warm_up
     warm_up()
 else:
-    from analytics.projection import theme_matrix
+    from analytics.models.themes import theme_matrix
     import umap
     umap.UMAP().fit_transform(theme_matrix(store.analysis(dataset_id, 5)))
 seconds = time.perf_counter() - start
@@ -81,9 +81,9 @@ def main() -> None:
     parser.add_argument("--baseline-large", action="store_true", help="also run the baseline above 6,607 rows")
     args = parser.parse_args()
 
-    from analytics import map_worker
-    from analytics.projection import VERSION
-    from analytics.store import ANALYSIS_VERSION, DatasetStore
+    from analytics.models.projection import VERSION
+    from backend import map_worker
+    from backend.store import ANALYSIS_VERSION, DatasetStore
 
     cache = tempfile.mkdtemp(prefix="bench-map-")
     store = DatasetStore(cache, max_bytes=2**40)

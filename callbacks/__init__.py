@@ -1,8 +1,22 @@
-"""Thin callbacks: read inputs, ask the store and analytics.views, hand results to components."""
+"""Thin callbacks: read inputs, ask the store and analytics.explore.views, hand results to components."""
 from __future__ import annotations
 
-from . import (breakdowns, filters, insights, interventions, map, outliers, overview, personas, profile, risk,
-               scenario, table, trajectories, upload)
+from . import (
+    breakdowns,
+    filters,
+    insights,
+    interventions,
+    map,
+    outliers,
+    overview,
+    personas,
+    profile,
+    risk,
+    scenario,
+    table,
+    trajectories,
+    upload,
+)
 
 FEATURES = (upload, filters, overview, personas, trajectories, breakdowns, outliers, table, profile, map, risk,
             scenario, interventions, insights)

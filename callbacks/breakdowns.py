@@ -1,11 +1,10 @@
 """Personas and trajectories split by gender and by school type, as counts or percentages."""
 from __future__ import annotations
 
+import pandas as pd
 from dash import Input, Output
 
-import pandas as pd
-
-from analytics import views
+from analytics.explore import views
 from components import figures
 from components.cards import note, suppressed_note
 

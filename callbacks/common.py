@@ -7,8 +7,8 @@ import os
 import numpy as np
 from dash.exceptions import PreventUpdate
 
-from analytics import filters as flt
-from analytics import views
+from analytics.explore import filters as flt
+from analytics.explore import views
 from components.theme import persona_colours, trajectory_colours
 
 HIDDEN = {"display": "none"}

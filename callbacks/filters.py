@@ -9,9 +9,10 @@ import logging
 
 from dash import ALL, Input, Output, State, ctx, no_update
 
-from analytics import DataError, views
-from analytics import filters as flt
+from analytics import DataError
 from analytics.analysis import MAX_PERSONAS, MIN_PERSONAS
+from analytics.explore import filters as flt
+from analytics.explore import views
 from components.filters import DROPDOWNS, chip
 
 from .common import load

@@ -7,10 +7,10 @@ import json
 from dash import ALL, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
-from analytics import ask_gemini, gemini
-from analytics.facts import view_facts
-from analytics.offline import SECTIONS, TITLES
-from analytics.risk import NoModel
+from analytics.insights import ask_gemini, gemini
+from analytics.insights.facts import view_facts
+from analytics.insights.offline import SECTIONS, TITLES
+from analytics.predict.risk import NoModel
 from components.insights import EXAMPLES, conversation, engine_badge, facts_table, sections
 
 from .common import keep, load, min_group

@@ -4,8 +4,9 @@ from __future__ import annotations
 from dash import Input, Output, State, dcc
 from dash.exceptions import PreventUpdate
 
-from analytics import export, interventions
-from analytics.risk import NoModel
+from analytics.explore import export
+from analytics.predict import interventions
+from analytics.predict.risk import NoModel
 from components.figures import pretty
 from components.interventions import CSV_NAME, HEADERS, column_defs
 from components.table import rows

@@ -10,14 +10,13 @@ import pandas as pd
 from dash import Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from analytics.neighbours import similar
-from analytics.projection import MIN_THEMES
+from analytics.explore.neighbours import similar
+from analytics.models.themes import MIN_THEMES
+from analytics.predict.risk import NoModel
 from analytics.results import OUTLIER, PERSONA, TRAJECTORY
-from analytics.risk import NoModel
-from components.map import (AGGREGATE_ABOVE, OUTLIER_COLOURS, colour_options, density_trace, map_figure,
-                            placeholder)
+from backend import jobs
+from components.map import AGGREGATE_ABOVE, OUTLIER_COLOURS, colour_options, density_trace, map_figure, placeholder
 
-from . import jobs
 from .common import HIDDEN, SHOWN, colours, load
 from .risk import scored
 
@@ -87,7 +86,7 @@ def _in_view(store, analysis, filters: dict | None) -> np.ndarray | None:
         from .common import keep  # resolves a saved map selection too
     except ImportError:
         try:
-            from analytics.filters import mask
+            from analytics.explore.filters import mask
         except ImportError:
             return None
         return mask(analysis, filters)

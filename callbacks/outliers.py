@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dash import Input, Output
 
-from analytics import views
+from analytics.explore import views
 from analytics.results import ROW
 from components.outliers import outlier_column_defs
 from components.table import rows

@@ -5,7 +5,8 @@ import logging
 
 from dash import Input, Output, html, no_update
 
-from analytics import DataError, views
+from analytics import DataError
+from analytics.explore import views
 from components.cards import kpi_row, skipped_alerts, upload_error
 
 from .common import HIDDEN, SHOWN, keep, load

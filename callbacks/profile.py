@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, ctx, no_update
 
-from analytics.clean import sheet_row
-from analytics.profile import student_profile
+from analytics.explore.profile import student_profile
+from analytics.results import sheet_row
 from components.cards import note
 from components.profile import profile_body
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from dash import Input, Output, State, no_update
 
-from analytics import interventions
-from analytics.features import MIN_COVERAGE, coverage
-from analytics.risk import NoModel, score_cohort
+from analytics.predict import interventions
+from analytics.predict.features import MIN_COVERAGE, coverage
+from analytics.predict.risk import NoModel, score_cohort
 from components.cards import note
 from components.risk import HIDDEN, fairness_table, quality_table, summary, target_result
 from components.scenario import sliders

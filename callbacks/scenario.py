@@ -2,11 +2,12 @@
 it, flags, their own sliders and the smallest change that lifts them above the pass mark)."""
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, ctx as dash_ctx
+from dash import ALL, Input, Output, State
+from dash import ctx as dash_ctx
 from dash.exceptions import PreventUpdate
 
-from analytics import interventions, whatif
-from analytics.risk import NoModel
+from analytics.predict import interventions, whatif
+from analytics.predict.risk import NoModel
 from components.figures import empty, pretty
 from components.scenario import clipped_note, persona_chart, scenario_result, student_block
 

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from dash import Input, Output, State, dcc
 from dash.exceptions import PreventUpdate
 
-from analytics import export, table_query, views
+from analytics.explore import export, table_query, views
 from analytics.results import PERSONA, ROW, TRAJECTORY
 from components.table import CSV_NAME, column_defs, headers, rows
 

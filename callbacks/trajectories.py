@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dash import Input, Output
 
-from analytics import filters as flt
-from analytics import views
+from analytics.explore import filters as flt
+from analytics.explore import views
 from components import figures
 from components.cards import model_list, note, suppressed_note
 

@@ -9,7 +9,7 @@ from dash import Input, Output, State, no_update
 from flask import jsonify, request
 
 from analytics import DataError
-from analytics.ingest import check_size
+from analytics.ingest.read import check_size
 from components.cards import upload_error, upload_success
 
 from .common import HIDDEN

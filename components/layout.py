@@ -6,11 +6,11 @@ from dash import dcc, html
 
 from .figures import empty
 from .filters import filter_bar
+from .insights import insights_section
 from .map import map_section
+from .outliers import outlier_body
 from .profile import profile_panel
 from .risk import risk_section
-from .insights import insights_section
-from .outliers import outlier_body
 from .table import grid, toolbar
 from .theme import GRAPH_CONFIG
 from .upload import upload_card

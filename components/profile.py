@@ -1,5 +1,5 @@
 """The profile card of one student: attributes, persona, trajectory, theme percentiles, outlier reasons and
-students like this one. Built from an `analytics.profile.Profile`."""
+students like this one. Built from an `analytics.explore.profile.Profile`."""
 from __future__ import annotations
 
 import math

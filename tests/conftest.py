@@ -11,7 +11,7 @@ KAGGLE = "student_performance_factors.csv"
 sys.path.insert(0, str(ROOT))
 
 from analytics import analyse_file  # noqa: E402
-from analytics.store import DatasetStore  # noqa: E402
+from backend.store import DatasetStore  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +72,7 @@ def partial(store, kaggle_path):
 @pytest.fixture(scope="session")
 def kaggle_risk(kaggle):
     """The risk model learnt from the Kaggle file (cross-validated), fitted once per test session."""
-    from analytics.risk import fit_risk
+    from analytics.predict.risk import fit_risk
 
     kaggle.dataset_id = kaggle.dataset_id or "kaggle"
     return fit_risk(kaggle)
@@ -80,7 +80,7 @@ def kaggle_risk(kaggle):
 
 @pytest.fixture(scope="session")
 def kaggle_whatif(kaggle, kaggle_risk):
-    from analytics.risk import predicted_scores
-    from analytics.whatif import prepare
+    from analytics.predict.risk import predicted_scores
+    from analytics.predict.whatif import prepare
 
     return prepare(kaggle_risk, kaggle, predicted_scores(kaggle_risk, kaggle))

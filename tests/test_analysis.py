@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 
 from analytics import analyse, analyse_file, read_bytes
+from analytics.models.trajectories import ARCHETYPES
 from analytics.results import PERSONA, PERSONA_ID, THEMES, TRAJECTORY, TRAJECTORY_ID
-from analytics.store import DatasetStore
-from analytics.trajectories import ARCHETYPES
+from backend.store import DatasetStore
 
 
 def test_kaggle_file_gets_five_personas_and_three_trajectories(kaggle):
@@ -133,7 +133,7 @@ def test_a_file_of_top_students_is_fitted_on_its_own(kaggle):
 
 
 def test_demo_generator_is_seeded_and_realistic():
-    from analytics.generate import COLUMNS, generate_students
+    from analytics.ingest.generate import COLUMNS, generate_students
     a, b = generate_students(500, seed=3), generate_students(500, seed=3)
     pd.testing.assert_frame_equal(a, b)
     assert list(a.columns) == COLUMNS

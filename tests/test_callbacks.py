@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import KAGGLE
 from dash import no_update
 
-from analytics.store import DatasetStore
+from backend.store import DatasetStore
 from callbacks import breakdowns, overview, personas, table, trajectories, upload
-
-from conftest import KAGGLE
 
 
 def walk(node):

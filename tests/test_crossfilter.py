@@ -2,12 +2,12 @@
 that follow it."""
 import pytest
 from dash import no_update
+from test_callbacks import text
 
-from analytics import views
+from analytics.explore import views
 from callbacks import breakdowns, filters, personas, table, trajectories
 from callbacks.common import keep
 from callbacks.overview import kpi_content
-from test_callbacks import text
 
 CONTROLS = len(filters.CONTROLS)
 

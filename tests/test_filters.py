@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from analytics import filters as flt
-from analytics import views
+from analytics.explore import filters as flt
+from analytics.explore import views
 from analytics.results import PERSONA, TRAJECTORY
 
 

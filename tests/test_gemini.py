@@ -4,11 +4,11 @@ import json
 
 import pandas as pd
 import pytest
-
-from analytics import facts as facts_module
-from analytics import gemini
-from analytics.analysis import analyse_file
 from fake_gemini import FakeGemini, text_reply
+
+from analytics.analysis import analyse_file
+from analytics.insights import facts as facts_module
+from analytics.insights import gemini
 
 KEY = "test-key-not-real-0123456789"
 VALID = {
@@ -106,8 +106,9 @@ def test_labels_are_data_and_small_groups_stay_out(tmp_path, kaggle_path):
 
 
 def test_ask_with_function_calling_sends_aggregates_only(fake, named):
-    from analytics import ask_gemini
     from fake_gemini import call_reply
+
+    from analytics.insights import ask_gemini
 
     analysis, frame = named
     fake.reply(call_reply("group_statistic", {"measure": "Attendance", "by": "Persona", "statistic": "mean"}))
@@ -126,7 +127,7 @@ def test_ask_with_function_calling_sends_aggregates_only(fake, named):
 
 
 def test_ask_falls_back_to_the_parser_when_gemini_fails(fake, kaggle):
-    from analytics import ask_gemini
+    from analytics.insights import ask_gemini
 
     fake.error(500).error(500)
     result, note = ask_gemini.answer_or_fallback(kaggle, "How many boys?", KEY, base_url=fake.url,

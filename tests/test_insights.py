@@ -8,11 +8,11 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import ROOT
 from scipy import stats
 
-from analytics import ask, facts, offline
+from analytics.insights import ask, facts, offline
 from callbacks import insights as insight_callbacks
-from conftest import ROOT
 
 
 def test_offline_statements_are_true_on_the_kaggle_file(kaggle):
@@ -125,7 +125,7 @@ sys.path.insert(0, {str(ROOT)!r})
 os.environ.update(GEMINI_API_KEY={secret!r}, GOOGLE_GEMINI_BASE_URL="http://127.0.0.1:9",
                   COHORT_ATLAS_MAP_WORKER="0", COHORT_ATLAS_CACHE={str(tmp_path)!r})
 import app as app_module
-from analytics.store import DatasetStore
+from backend.store import DatasetStore
 from callbacks import insights
 from plotly.io.json import to_json_plotly
 store = DatasetStore({str(tmp_path)!r})

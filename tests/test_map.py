@@ -6,11 +6,11 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from plotly.io.json import to_json_plotly
 from dash.exceptions import PreventUpdate
+from plotly.io.json import to_json_plotly
 
-from analytics.projection import Projection
-from analytics.store import DatasetStore
+from analytics.models.projection import Projection
+from backend.store import DatasetStore
 from callbacks import map as map_callbacks
 from components import map as map_component
 from components.layout import layout
@@ -209,7 +209,7 @@ def test_progress_labels():
 
 
 def test_background_manager_is_diskcache_unless_redis_is_configured(monkeypatch, tmp_path):
-    from callbacks import jobs
+    from backend import jobs
 
     monkeypatch.delenv("REDIS_URL", raising=False)
     manager = jobs.background_manager(str(tmp_path))

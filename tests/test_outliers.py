@@ -3,12 +3,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import outliers as outlier_module
 from analytics.analysis import analyse
-from analytics.generate import generate_students
-from analytics.ingest import read_bytes
-from analytics.neighbours import similar, theme_percentiles
-from analytics.outliers import find_outliers
+from analytics.explore.neighbours import similar, theme_percentiles
+from analytics.ingest.generate import generate_students
+from analytics.ingest.read import read_bytes
+from analytics.models import outliers as outlier_module
+from analytics.models.outliers import find_outliers
 from analytics.results import OUTLIER, THEMES
 
 PLANTED_ATTENDANCE = list(range(100, 108))

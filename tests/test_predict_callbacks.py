@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from dash import html
 
-from analytics import views
+from analytics.explore import views
 from callbacks import interventions, risk, scenario
 
 
@@ -125,7 +125,7 @@ def test_next_term_file_is_scored_by_the_chosen_model(store, kaggle_id, kaggle_p
 
 
 def test_a_file_nothing_can_score_says_what_to_do(tmp_path, kaggle_path):
-    from analytics.store import DatasetStore
+    from backend.store import DatasetStore
 
     lonely = DatasetStore(str(tmp_path / "cache"))
     frame = pd.read_csv(kaggle_path).head(200).drop(columns=["Exam_Score"])

@@ -1,11 +1,11 @@
 """The profile card and the outlier table without a browser: what a click on a student shows."""
 import numpy as np
+from test_callbacks import text, walk
 
-from analytics import views
+from analytics.explore import views
 from callbacks import outliers, profile
 from callbacks.common import keep
 from callbacks.overview import kpi_content
-from test_callbacks import text, walk
 
 
 def ids(node) -> list:

@@ -1,4 +1,4 @@
-"""The student map's layout (analytics/projection.py) and the long-lived map worker (analytics/map_worker.py).
+"""The student map's layout (analytics/models/projection.py) and the long-lived map worker (backend/map_worker.py).
 
 UMAP compiles for ~30-50 s in every new process, so every test that runs UMAP goes through ONE worker for
 the whole session (`worker` fixture): the test process itself never imports umap. The worker is started
@@ -8,9 +8,9 @@ test_worker_* (slow: the first one waits for whatever is left of the warm-up; de
 import atexit
 import os
 import shutil
-import tempfile
 import subprocess
 import sys
+import tempfile
 import time
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client
@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import map_worker
-from analytics.projection import Projection, project, theme_matrix
-from analytics.store import DatasetStore
+from analytics.models.projection import Projection, project
+from analytics.models.themes import theme_matrix
+from backend import map_worker
+from backend.store import DatasetStore
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WARM_UP_LIMIT = 240  # seconds; generous because two shared cores may be busy with other work
@@ -163,7 +164,7 @@ def test_worker_reports_a_lost_dataset_and_survives_a_client_that_hangs_up(worke
 def test_worker_refuses_a_wrong_key_and_a_second_copy(worker):
     with pytest.raises((AuthenticationError, EOFError, OSError)):
         Client(os.path.join(worker, map_worker.SOCKET), "AF_UNIX", authkey=b"not the key")
-    second = subprocess.run([sys.executable, "-m", "analytics.map_worker", "--cache", worker], cwd=ROOT,
+    second = subprocess.run([sys.executable, "-m", "backend.map_worker", "--cache", worker], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert second.returncode == 0 and "already serves" in second.stderr
     assert map_worker.ping(worker)["ok"]

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import interventions, risk, whatif
 from analytics.analysis import analyse_file
-from analytics.features import encode, fit_spec
+from analytics.predict import interventions, risk, whatif
+from analytics.predict.features import encode, fit_spec
 
 
 class Spy:

@@ -3,7 +3,7 @@ and the CSV writer's formula neutralising."""
 import numpy as np
 import pandas as pd
 
-from analytics import export, table_query, views
+from analytics.explore import export, table_query, views
 
 
 def shown(kaggle, where, column):

@@ -1,8 +1,9 @@
-"""analytics.views: the aggregations behind the charts, on the Kaggle file and on files missing columns."""
+"""analytics.explore.views: the aggregations behind the charts, on the Kaggle file and on files missing columns."""
 import pandas as pd
 import pytest
 
-from analytics import analyse, read_bytes, views
+from analytics import analyse, read_bytes
+from analytics.explore import views
 from analytics.results import PERSONA, ROW, THEME_PREFIX, TRAJECTORY
 
 

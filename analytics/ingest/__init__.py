@@ -1,0 +1,1 @@
+"""Reading files, mapping columns to roles, cleaning values, generating demo cohorts."""

@@ -1,0 +1,1 @@
+"""Unsupervised models fitted on an upload: themes, personas, trajectories, outliers, the map layout."""

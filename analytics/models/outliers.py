@@ -1,0 +1,142 @@
+"""Students with unusual profiles: DBSCAN on the standardised themes, each outlier with its reasons.
+
+* min_samples = 2 x the number of themes (16 for all 8), the usual rule of thumb for DBSCAN
+  (Sander et al. 1998; Schubert et al. 2017): large enough that a handful of similar oddities do not make a
+  "dense group" of their own.
+* eps is read off the data: sort every student's distance to its min_samples-th nearest neighbour
+  (the k-distance curve) and take the knee, the point furthest below the straight line from the curve's first
+  to its last point once both axes are scaled to [0, 1] (the "Kneedle" rule for a convex, rising curve).
+  Left of the knee distances grow slowly (students inside dense groups); right of it they shoot up (students
+  with no close peers). On the Kaggle file this flags about 1 % of students.
+* Above SAMPLE_ABOVE students DBSCAN runs on a seeded sample (it costs 35 s at 200k rows, minutes at 1M)
+  and every other student is an outlier exactly when no core point of the sample lies within eps: DBSCAN's own
+  rule for a border point. Cheap passes against growing random subsets of the core points (a matrix product
+  each) clear most students first; only the few left are checked against every core point.
+* Reasons: the themes where the student differs most from the nearest dense group, i.e. the mean of its
+  min_samples nearest core points, strongest first.
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.cluster import DBSCAN
+from sklearn.neighbors import KDTree
+from threadpoolctl import threadpool_limits
+
+from analytics.models.themes import THEME_LABELS
+from analytics.results import OutlierItem, Outliers
+
+METHOD = "dbscan"
+MIN_STUDENTS = 50  # below this "unusual" has no meaning: there is no dense group to differ from
+SAMPLE_ABOVE = SAMPLE_SIZE = 15_000
+KNEE_QUERIES = 5_000  # k-distances of this many students (against all fitted ones) draw the curve
+QUICK_REPS, CHUNK = (256, 2_048), 4_096
+MAX_REASONS, REASON_GAP = 3, 1.0  # list themes at least 1 SD from the group (always the strongest one)
+SEED = 0
+
+
+def knee_eps(x: np.ndarray, min_samples: int, tree: KDTree | None = None) -> float:
+    """eps at the knee of the sorted min_samples-distance curve (see the module docstring)."""
+    tree = tree or KDTree(x)
+    rng = np.random.default_rng(SEED)
+    probe = x if len(x) <= KNEE_QUERIES else x[rng.choice(len(x), KNEE_QUERIES, replace=False)]
+    # k = min_samples counts the point itself, as DBSCAN's core-point test does
+    distances = np.sort(tree.query(probe, k=min(min_samples, len(x)))[0][:, -1])
+    low, high = distances[0], distances[-1]
+    if high - low <= 1e-12:
+        return float(max(high, 1e-6))
+    along = np.linspace(0.0, 1.0, len(distances))
+    return float(max(distances[int(np.argmax(along - (distances - low) / (high - low)))], 1e-6))
+
+
+def _far_from(points: np.ndarray, core: np.ndarray, eps: float, tree: KDTree) -> np.ndarray:
+    """True where no core point lies within eps of the point."""
+    rng = np.random.default_rng(SEED)
+    order = rng.permutation(len(core))
+    limit = eps * eps * (1 - 1e-4)  # float32 rounding stays on the safe side: near misses are re-checked
+    unsure = np.arange(len(points))
+    for size in QUICK_REPS:  # growing random subsets of the core points; each clears most of what is left
+        if not len(unsure):
+            break
+        quick = core[order[:size]].astype(np.float32)
+        # |p - q|^2 = |p|^2 + (|q|^2 - 2 p.q): one matrix product and one in-place add per chunk
+        quick_sq, minus_two_quick = (quick ** 2).sum(axis=1), -2 * quick.T
+        keep = np.zeros(len(unsure), dtype=bool)
+        for start in range(0, len(unsure), CHUNK):
+            part = points[unsure[start:start + CHUNK]].astype(np.float32)
+            d2 = part @ minus_two_quick
+            d2 += quick_sq
+            keep[start:start + CHUNK] = d2.min(axis=1) + (part ** 2).sum(axis=1) > limit
+        unsure = unsure[keep]
+        if size >= len(core):
+            break
+    far = np.zeros(len(points), dtype=bool)
+    if len(unsure):
+        far[unsure] = tree.query(points[unsure], k=1)[0][:, 0] > eps
+    return far
+
+
+def _reasons(x: np.ndarray, rows: np.ndarray, core: np.ndarray, tree: KDTree, k: int, themes: list[str],
+             reference: np.ndarray) -> list[OutlierItem]:
+    if not len(rows):
+        return []
+    _, nearest = tree.query(x[rows], k=min(k, len(core)))
+    group = core[nearest].mean(axis=1)
+    gap = x[rows] - group
+    order = np.argsort(-np.abs(gap), axis=1, kind="stable")
+    # each outlier's standing in the cohort, theme by theme (on the fitted students: exact up to SAMPLE_SIZE)
+    standing = np.column_stack([np.searchsorted(np.sort(reference[:, t]), x[rows, t]) for t in range(len(themes))])
+    standing = 100.0 * standing / len(reference)
+    items = []
+    for i, row in enumerate(rows):
+        picked = [t for t in order[i][:MAX_REASONS] if abs(gap[i, t]) >= REASON_GAP] or [order[i][0]]
+        details = []
+        for t in picked:
+            label = THEME_LABELS.get(themes[t], themes[t])
+            share = standing[i, t]
+            versus = (f"higher than {min(share, 99):.0f} %" if share >= 50 else
+                      f"lower than {min(100 - share, 99):.0f} %")
+            details.append(f"{label[0].upper() + label[1:]} {x[row, t]:+.1f} SD, far "
+                           f"{'above' if gap[i, t] > 0 else 'below'} the students most like them "
+                           f"({group[i, t]:+.1f} SD); {versus} of the cohort")
+        items.append(OutlierItem(row=int(row), reasons=[themes[t] for t in picked], details=details,
+                                 gap=round(float(np.sqrt((gap[i] ** 2).sum())), 3)))
+    return items
+
+
+def find_outliers(x: np.ndarray, themes: list[str]) -> Outliers | str:
+    """Outliers of the standardised theme matrix x (rows = students, columns = `themes`).
+
+    Returns the reason as a string when the cohort is too small or has no dense group at all.
+    """
+    n = len(x)
+    if n < MIN_STUDENTS:
+        return f"needs at least {MIN_STUDENTS} students to tell unusual profiles from typical ones; this file has {n}"
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    min_samples = 2 * x.shape[1]
+    sampled = n > SAMPLE_ABOVE
+    fitted = (np.sort(np.random.default_rng(SEED).choice(n, SAMPLE_SIZE, replace=False))
+              if sampled else np.arange(n))
+    with threadpool_limits(1):
+        fit_x = x[fitted]
+        fit_tree = KDTree(fit_x)
+        eps = knee_eps(fit_x, min_samples, fit_tree)
+        model = DBSCAN(eps=eps, min_samples=min_samples).fit(fit_x)
+        labels, core_index = model.labels_, model.core_sample_indices_
+        if not len(core_index):
+            return "found no dense group of students to compare with; every profile is different"
+        core = fit_x[core_index]
+        core_tree = KDTree(core)
+        flags = np.zeros(n, dtype=bool)
+        flags[fitted] = labels == -1
+        if sampled:
+            rest = np.ones(n, dtype=bool)
+            rest[fitted] = False
+            rest_rows = np.flatnonzero(rest)
+            flags[rest_rows] = _far_from(x[rest_rows], core, eps, core_tree)
+        rows = np.flatnonzero(flags)
+        items = _reasons(x, rows, core, core_tree, min_samples, themes, fit_x)
+    items.sort(key=lambda item: (-item.gap, item.row))
+    params = {"eps": round(eps, 4), "min_samples": min_samples, "eps_rule": "knee of the k-distance curve",
+              "sampled": sampled, "fitted_on": int(len(fitted)), "core_points": int(len(core_index))}
+    return Outliers(count=int(flags.sum()), method=METHOD, params=params, items=items, flags=flags)
+
