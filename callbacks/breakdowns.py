@@ -5,10 +5,11 @@ import pandas as pd
 from dash import Input, Output
 
 from analytics.explore import views
-from components import figures
+from components import figures, ids
 from components.cards import note, suppressed_note
 
-from .common import HIDDEN, SHOWN, colours, keep, load, min_group
+from .common import HIDDEN, SHOWN, colours, min_group
+from .context import request
 
 GROUPS = {"gender": ("gender", "Gender or Sex"), "school": ("school type", "School_Type or School")}
 
@@ -44,10 +45,12 @@ def register(app, store) -> None:
 
 
 def _register_one(app, store, by: str) -> None:
-    @app.callback(Output(f"{by}-breakdown", "figure"), Output(f"{by}-graph", "style"),
-                  Output(f"{by}-note", "children"), Output(f"{by}-caption", "children"),
-                  Input("view", "data"), Input("breakdown-mode", "value"), Input("filters", "data"))
+    figure, graph, note_id, caption = ids.BREAKDOWNS[by]
+
+    @app.callback(Output(figure, "figure"), Output(graph, "style"), Output(note_id, "children"),
+                  Output(caption, "children"),
+                  Input(ids.VIEW, "data"), Input(ids.BREAKDOWN_MODE, "value"), Input(ids.FILTERS, "data"))
     def show_breakdown(view, mode, filters):
-        analysis = load(store, view)
+        req = request(store, view, filters=filters)
         # the chart keeps every group of its own column visible, so a clicked bar can be clicked again
-        return breakdown_panel(analysis, by, mode, keep(store, analysis, filters, ignore=(by,)), min_group())
+        return breakdown_panel(req.analysis, by, mode, req.keep(ignore=(by,)), min_group())

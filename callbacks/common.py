@@ -1,26 +1,16 @@
-"""What every dashboard callback needs: the Analysis behind the small `view` store, the current filter
-mask, and colour maps."""
+"""Small helpers the dashboard callbacks share: the filter mask, the minimum group size and colour maps. What a
+callback needs from the store (Analysis, filters, risk model) comes from context.request."""
 from __future__ import annotations
 
-import os
-
 import numpy as np
-from dash.exceptions import PreventUpdate
 
+from analytics import defaults
 from analytics.explore import filters as flt
 from analytics.explore import views
 from components.theme import persona_colours, trajectory_colours
 
 HIDDEN = {"display": "none"}
 SHOWN: dict = {}
-DEFAULT_MIN_GROUP = 10
-
-
-def load(store, view: dict | None):
-    """The view store holds only {dataset_id, personas}; the Analysis itself stays server-side."""
-    if not view:
-        raise PreventUpdate
-    return store.analysis(view["dataset_id"], view["personas"])
 
 
 def keep(store, analysis, filters: dict | None, ignore: tuple[str, ...] = ()) -> np.ndarray:
@@ -31,11 +21,8 @@ def keep(store, analysis, filters: dict | None, ignore: tuple[str, ...] = ()) ->
 
 
 def min_group() -> int:
-    """Counts below this are shown as "fewer than N" (school reporting practice); COHORT_ATLAS_MIN_GROUP."""
-    try:
-        return max(0, int(os.environ.get("COHORT_ATLAS_MIN_GROUP", DEFAULT_MIN_GROUP)))
-    except ValueError:
-        return DEFAULT_MIN_GROUP
+    """Counts below this are shown as "fewer than N"; COHORT_ATLAS_MIN_GROUP overrides the default."""
+    return defaults.min_group()
 
 
 def colours(analysis) -> tuple[dict[str, str], dict[str, str]]:

@@ -13,23 +13,24 @@ from analytics import DataError
 from analytics.analysis import MAX_PERSONAS, MIN_PERSONAS
 from analytics.explore import filters as flt
 from analytics.explore import views
+from components import ids
 from components.filters import DROPDOWNS, chip
 
-from .common import load
+from .context import request
 
 log = logging.getLogger(__name__)
 
 # chart id -> (filter key for the clicked value, filter key for the bar's group or None)
 CLICKS = {
-    "persona-donut": ("persona", None),
-    "trajectory-donut": ("trajectory", None),
-    "persona-radar": ("persona", None),
-    "score-distribution": ("persona", None),
-    "trajectory-mix": ("persona", "trajectory"),
-    "gender-breakdown": (None, "gender"),
-    "school-breakdown": (None, "school"),
+    ids.PERSONA_DONUT: ("persona", None),
+    ids.TRAJECTORY_DONUT: ("trajectory", None),
+    ids.PERSONA_RADAR: ("persona", None),
+    ids.SCORE_DISTRIBUTION: ("persona", None),
+    ids.TRAJECTORY_MIX: ("persona", "trajectory"),
+    ids.GENDER_BREAKDOWN: (None, "gender"),
+    ids.SCHOOL_BREAKDOWN: (None, "school"),
 }
-CONTROLS = [f"f-{key}" for key, _ in DROPDOWNS] + ["f-score", "f-outlier"]
+CONTROLS = [ids.FILTER_CONTROLS[key][0] for key, _ in DROPDOWNS] + [ids.F_SCORE, ids.F_OUTLIER]
 # filters, URL, dataset id, persona count, control values, then dropdown options and the slider's bounds:
 # a Dropdown drops a value its options do not hold yet, so values and options must arrive together
 OUTPUTS = 4 + len(CONTROLS) + len(DROPDOWNS) + 2
@@ -42,12 +43,12 @@ def clicked(filters: dict, chart: str, click: dict | None, analysis) -> dict:
     point = click["points"][0]
     data = point.get("customdata")
     key, group_key = CLICKS[chart]
-    if chart in ("gender-breakdown", "school-breakdown"):
+    if chart in (ids.GENDER_BREAKDOWN, ids.SCHOOL_BREAKDOWN):
         # customdata = [group, segment]; the segment is a persona or a trajectory name
         group, segment = data[0], data[1]
         segment_key = "persona" if segment in {p.name for p in analysis.personas} else "trajectory"
         return _pair(filters, group_key, group, segment_key, segment)
-    if chart == "trajectory-mix":
+    if chart == ids.TRAJECTORY_MIX:
         return _pair(filters, group_key, data[0], key, data[1])
     value = data[0] if isinstance(data, list) else data
     if value is None:
@@ -97,21 +98,21 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
     k = personas
     trigger = trigger if isinstance(trigger, (str, type(None))) else dict(trigger)
     named = trigger if isinstance(trigger, str) else None  # pattern-matching ids are dicts
-    if trigger in (None, "url"):
+    if trigger in (None, ids.URL):
         wanted, wanted_k, filters = flt.from_query(search)
         if wanted and wanted != dataset_id and store.has(wanted):
             dataset_id = wanted
         if wanted_k and MIN_PERSONAS <= wanted_k <= MAX_PERSONAS:
             k = wanted_k
-    elif trigger == "uploaded":
+    elif trigger == ids.UPLOADED:
         if not uploaded or uploaded.get("dataset_id") == dataset_id:
             return (no_update,) * OUTPUTS
         dataset_id, filters = uploaded["dataset_id"], {}
-    elif trigger == "persona-count":
+    elif trigger == ids.PERSONA_COUNT:
         filters.pop("persona", None)  # persona names change with the number of personas
-    elif trigger == "filters-clear":
+    elif trigger == ids.FILTERS_CLEAR:
         filters = {}
-    elif isinstance(trigger, dict) and trigger.get("type") == "chip-clear":
+    elif isinstance(trigger, dict) and trigger.get("type") == ids.CHIP_CLEAR:
         filters.pop(trigger["key"], None)
     try:
         analysis = store.analysis(dataset_id, k)
@@ -125,7 +126,7 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
         if named in CONTROLS:
             filters = {**from_controls(control_values, full),
                        **({"selection": filters["selection"]} if "selection" in filters else {})}
-        elif named == "student-map":
+        elif named == ids.STUDENT_MAP:
             filters.pop("selection", None)
             rows = _selected_rows(selected)
             if rows:
@@ -158,14 +159,15 @@ def register(app, store) -> None:
     charts = list(CLICKS)
 
     @app.callback(
-        Output("filters", "data"), Output("url", "search"), Output("dataset-id", "data"),
-        Output("persona-count", "value"), *[Output(c, "value") for c in CONTROLS],
-        *[Output(f"f-{key}", "options") for key, _ in DROPDOWNS], Output("f-score", "min"), Output("f-score", "max"),
-        Input("url", "search"), Input("dataset-id", "data"), Input("persona-count", "value"),
-        Input("uploaded", "data"), *[Input(c, "value") for c in CONTROLS],
-        Input("student-map", "selectedData"), *[Input(c, "clickData") for c in charts],
-        Input("filters-clear", "n_clicks"), Input({"type": "chip-clear", "key": ALL}, "n_clicks"),
-        State("filters", "data"),
+        Output(ids.FILTERS, "data"), Output(ids.URL, "search"), Output(ids.DATASET_ID, "data"),
+        Output(ids.PERSONA_COUNT, "value"), *[Output(c, "value") for c in CONTROLS],
+        *[Output(ids.FILTER_CONTROLS[key][0], "options") for key, _ in DROPDOWNS], Output(ids.F_SCORE, "min"),
+        Output(ids.F_SCORE, "max"),
+        Input(ids.URL, "search"), Input(ids.DATASET_ID, "data"), Input(ids.PERSONA_COUNT, "value"),
+        Input(ids.UPLOADED, "data"), *[Input(c, "value") for c in CONTROLS],
+        Input(ids.STUDENT_MAP, "selectedData"), *[Input(c, "clickData") for c in charts],
+        Input(ids.FILTERS_CLEAR, "n_clicks"), Input({"type": ids.CHIP_CLEAR, "key": ALL}, "n_clicks"),
+        State(ids.FILTERS, "data"),
     )
     def update_view_state(search, dataset_id, personas, uploaded, *rest):
         control_values = list(rest[:len(CONTROLS)])
@@ -178,14 +180,14 @@ def register(app, store) -> None:
         return sync(store, trigger, search, dataset_id, personas, uploaded, current, control_values, selected,
                     clicks)
 
-    @app.callback(*[Output(f"f-{key}-box", "style") for key, _ in DROPDOWNS], Output("f-score-box", "style"),
-                  Output("f-outlier-box", "style"), Input("view", "data"))
+    @app.callback(*[Output(ids.FILTER_CONTROLS[key][1], "style") for key, _ in DROPDOWNS],
+                  Output(ids.F_SCORE_BOX, "style"), Output(ids.F_OUTLIER_BOX, "style"), Input(ids.VIEW, "data"))
     def filter_boxes(view):
-        opts = options(load(store, view))
+        opts = options(request(store, view).analysis)
         return opts[len(DROPDOWNS):2 * len(DROPDOWNS)] + opts[-2:]
 
-    @app.callback(Output("filter-chips", "children"), Output("filter-count", "children"),
-                  Output("filters-clear", "style"), Input("filters", "data"))
+    @app.callback(Output(ids.FILTER_CHIPS, "children"), Output(ids.FILTER_COUNT, "children"),
+                  Output(ids.FILTERS_CLEAR, "style"), Input(ids.FILTERS, "data"))
     def show_chips(filters):
         items = flt.chips(filters or {})
         if not items:

@@ -10,25 +10,25 @@ from dash.exceptions import PreventUpdate
 from analytics.insights import ask_gemini, gemini
 from analytics.insights.facts import view_facts
 from analytics.insights.offline import SECTIONS, TITLES
-from analytics.predict.risk import NoModel
+from components import ids
 from components.insights import EXAMPLES, conversation, engine_badge, facts_table, sections
 
-from .common import keep, load, min_group
-from .risk import scored
+from .common import min_group
+from .context import request
 
 HISTORY = 20  # turns kept in the session
 
 
 def insights_content(store, view: dict | None, filters: dict | None) -> tuple:
     """(sections, engine badge, facts table). Cached by dataset, view, engine/model and prompt version."""
-    analysis = load(store, view)
+    req = request(store, view, filters=filters)
     key = gemini.api_key()
     engine = gemini.model_name() if key else "offline"
-    cache_key = ("insights", gemini.PROMPT_VERSION, view["dataset_id"], view.get("personas", 5), engine,
+    cache_key = ("insights", gemini.PROMPT_VERSION, req.dataset_id, req.personas, engine,
                  json.dumps(filters or {}, sort_keys=True), min_group())
     found = store.cache.get(cache_key)
     if found is None:
-        found = gemini.insights(view_facts(analysis, keep(store, analysis, filters), max(1, min_group())), key=key)
+        found = gemini.insights(view_facts(req.analysis, req.mask, max(1, min_group())), key=key)
         if not found.note:  # a fallback is not cached: the next look tries Gemini again
             store.cache.set(cache_key, found)
     return (sections(found.sections, TITLES, SECTIONS), engine_badge(found.engine, found.model, found.note),
@@ -36,14 +36,10 @@ def insights_content(store, view: dict | None, filters: dict | None) -> tuple:
 
 
 def ask_content(store, view, filters, question: str, history: list | None, mark_value, model_id) -> list:
-    analysis = load(store, view)
-    mask = keep(store, analysis, filters)
-    try:
-        at_risk = scored(store, view, model_id, mark_value)[2].at_risk
-    except NoModel:
-        at_risk = None
-    answer, note = ask_gemini.answer_or_fallback(analysis, question, gemini.api_key(), keep=mask, at_risk=at_risk,
-                                                 min_group=max(1, min_group()))
+    req = request(store, view, filters=filters, model_id=model_id, mark=mark_value, need=("scores",))
+    at_risk = None if req.scores is None else req.scores.at_risk
+    answer, note = ask_gemini.answer_or_fallback(req.analysis, question, gemini.api_key(), keep=req.mask,
+                                                 at_risk=at_risk, min_group=max(1, min_group()))
     students = [] if answer.students is None else [int(r) for r in answer.students["row"].tolist()]
     turn = {"question": question, "answer": answer.text, "engine": answer.engine, "note": note,
             "table": answer.table.to_dict("records"), "students": students}
@@ -51,15 +47,15 @@ def ask_content(store, view, filters, question: str, history: list | None, mark_
 
 
 def register(app, store) -> None:
-    @app.callback(Output("insights-body", "children"), Output("insights-engine", "children"),
-                  Output("insights-facts", "children"), Input("view", "data"), Input("filters", "data"))
+    @app.callback(Output(ids.INSIGHTS_BODY, "children"), Output(ids.INSIGHTS_ENGINE, "children"),
+                  Output(ids.INSIGHTS_FACTS, "children"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"))
     def show_insights(view, filters):
         return insights_content(store, view, filters)
 
-    @app.callback(Output("ask-history", "data"), Output("ask-input", "value"), Input("ask-button", "n_clicks"),
-                  Input("ask-input", "n_submit"), Input({"type": "ask-example", "index": ALL}, "n_clicks"),
-                  State("ask-input", "value"), State("ask-history", "data"), State("view", "data"),
-                  State("filters", "data"), State("pass-mark", "value"), State("risk-model", "value"),
+    @app.callback(Output(ids.ASK_HISTORY, "data"), Output(ids.ASK_INPUT, "value"), Input(ids.ASK_BUTTON, "n_clicks"),
+                  Input(ids.ASK_INPUT, "n_submit"), Input({"type": ids.ASK_EXAMPLE, "index": ALL}, "n_clicks"),
+                  State(ids.ASK_INPUT, "value"), State(ids.ASK_HISTORY, "data"), State(ids.VIEW, "data"),
+                  State(ids.FILTERS, "data"), State(ids.PASS_MARK, "value"), State(ids.RISK_MODEL, "value"),
                   prevent_initial_call=True)
     def ask_question(_clicks, _submit, _examples, typed, history, view, filters, mark, model_id):
         trigger = ctx.triggered_id
@@ -73,7 +69,7 @@ def register(app, store) -> None:
             raise PreventUpdate
         return ask_content(store, view, filters, question, history, mark, model_id), ""
 
-    @app.callback(Output("ask-log", "children"), Input("ask-history", "data"))
+    @app.callback(Output(ids.ASK_LOG, "children"), Input(ids.ASK_HISTORY, "data"))
     def show_conversation(history):
         return conversation(history or [])
 

@@ -6,26 +6,27 @@ from dash.exceptions import PreventUpdate
 
 from analytics.explore import export
 from analytics.predict import interventions
-from analytics.predict.risk import NoModel
+from components import ids
 from components.figures import pretty
 from components.interventions import CSV_NAME, HEADERS, column_defs
 from components.table import rows
 
-from .common import keep
-from .risk import scored
+from .context import request
 
 
 def intervention_frame(store, view, filters, mark_value, model_id):
-    analysis, ctx, scores = scored(store, view, model_id, mark_value)
-    return interventions.intervention_list(analysis, scores, ctx, keep(store, analysis, filters), label=pretty)
+    """The list for the view, or None while no model can score it (`missing` says why)."""
+    req = request(store, view, filters=filters, model_id=model_id, mark=mark_value, need=("scores",))
+    if req.missing:
+        return req, None
+    return req, interventions.intervention_list(req.analysis, req.scores, req.model, req.mask, label=pretty)
 
 
 def list_content(store, view, filters, mark_value, model_id) -> tuple:
-    """(rows, column defs, count text)."""
-    try:
-        frame = intervention_frame(store, view, filters, mark_value, model_id)
-    except NoModel:
-        return [], [], ""
+    """(rows, column defs, count text); while the model is fitted the count says so."""
+    req, frame = intervention_frame(store, view, filters, mark_value, model_id)
+    if frame is None:
+        return [], [], req.missing.reason if req.missing.pending else ""
     noun = "student" if len(frame) == 1 else "students"
     total = frame.attrs.get("candidates", len(frame))
     count = (f"{len(frame):,} {noun}" if total == len(frame) else
@@ -34,26 +35,21 @@ def list_content(store, view, filters, mark_value, model_id) -> tuple:
 
 
 def csv_content(store, view, filters, mark_value, model_id) -> dict:
-    frame = intervention_frame(store, view, filters, mark_value, model_id)
+    frame = intervention_frame(store, view, filters, mark_value, model_id)[1]
+    if frame is None:
+        raise PreventUpdate
     return dcc.send_string(export.to_csv(frame, [HEADERS.get(c, c) for c in frame.columns]), CSV_NAME)
 
 
 def register(app, store) -> None:
-    @app.callback(Output("intervention-table", "rowData"), Output("intervention-table", "columnDefs"),
-                  Output("intervention-count", "children"), Input("view", "data"), Input("filters", "data"),
-                  Input("pass-mark", "value"), Input("risk-model", "value"))
-    def show_list(view, filters, mark, model_id):
-        if not view:
-            raise PreventUpdate
+    @app.callback(Output(ids.INTERVENTION_TABLE, "rowData"), Output(ids.INTERVENTION_TABLE, "columnDefs"),
+                  Output(ids.INTERVENTION_COUNT, "children"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
+                  Input(ids.PASS_MARK, "value"), Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"))
+    def show_list(view, filters, mark, model_id, _jobs):
         return list_content(store, view, filters, mark, model_id)
 
-    @app.callback(Output("intervention-download", "data"), Input("download-interventions", "n_clicks"),
-                  State("view", "data"), State("filters", "data"), State("pass-mark", "value"),
-                  State("risk-model", "value"), prevent_initial_call=True)
+    @app.callback(Output(ids.INTERVENTION_DOWNLOAD, "data"), Input(ids.DOWNLOAD_INTERVENTIONS, "n_clicks"),
+                  State(ids.VIEW, "data"), State(ids.FILTERS, "data"), State(ids.PASS_MARK, "value"),
+                  State(ids.RISK_MODEL, "value"), prevent_initial_call=True)
     def download(_clicks, view, filters, mark, model_id):
-        if not view:
-            raise PreventUpdate
-        try:
-            return csv_content(store, view, filters, mark, model_id)
-        except NoModel:
-            raise PreventUpdate from None
+        return csv_content(store, view, filters, mark, model_id)

@@ -12,13 +12,13 @@ from dash.exceptions import PreventUpdate
 
 from analytics.explore.neighbours import similar
 from analytics.models.themes import MIN_THEMES
-from analytics.predict.risk import NoModel
 from analytics.results import OUTLIER, PERSONA, TRAJECTORY
 from backend import jobs
+from components import ids
 from components.map import AGGREGATE_ABOVE, OUTLIER_COLOURS, colour_options, density_trace, map_figure, placeholder
 
-from .common import HIDDEN, SHOWN, colours, load
-from .risk import scored
+from .common import HIDDEN, SHOWN, colours
+from .context import request
 
 log = logging.getLogger(__name__)
 NEIGHBOURS = 6  # as many as the profile card lists
@@ -36,11 +36,9 @@ def available(analysis, risk: bool = False) -> list[str]:
 
 
 def risk_chance(store, view: dict, model_id: str | None, mark) -> np.ndarray | None:
-    """Each student's chance of ending below the pass mark, or None when no model can score the dataset."""
-    try:
-        return scored(store, view, model_id, mark)[2].chance
-    except NoModel:
-        return None
+    """Each student's chance of ending below the pass mark, or None while no model can score the dataset."""
+    scores = request(store, view, model_id=model_id, mark=mark, need=("scores",)).scores
+    return None if scores is None else scores.chance
 
 
 def colour_choice(analysis, current: str | None, risk: bool = False) -> tuple[list[dict], str | None]:
@@ -137,7 +135,7 @@ def map_content(store, view: dict | None, filters: dict | None, student, colour:
                 triggered: frozenset[str] = frozenset(), chance: np.ndarray | None = None) -> tuple:
     """(figure, note, run-button style) for the current view. `triggered` holds the ids of the inputs that
     changed: Dash holds this callback back while the map job runs, so a cancel arrives with others."""
-    analysis = load(store, view)
+    analysis = request(store, view).analysis
     dataset_id = view["dataset_id"]
     if len(analysis.themes) < MIN_THEMES:
         return (placeholder("The map needs at least two of the 8 themes"),
@@ -148,7 +146,7 @@ def map_content(store, view: dict | None, filters: dict | None, student, colour:
         failed = ready if ready and ready.get("dataset_id") == dataset_id and not ready.get("ok") else None
         if failed:
             return placeholder("The map could not be drawn"), failed.get("error") or "The map failed.", SHOWN
-        if "map-cancel" in triggered:
+        if ids.MAP_CANCEL in triggered:
             return placeholder("Map cancelled"), "The map was cancelled.", SHOWN
         return placeholder("Laying out the student map…"), "", HIDDEN
     have = available(analysis, chance is not None)
@@ -173,41 +171,44 @@ def map_content(store, view: dict | None, filters: dict | None, student, colour:
 
 
 def register(app, store) -> None:
-    @app.callback(Output("map-ready", "data"), Input("view", "data"), Input("map-run", "n_clicks"),
+    @app.callback(Output(ids.MAP_READY, "data"), Input(ids.VIEW, "data"), Input(ids.MAP_RUN, "n_clicks"),
                   background=True, interval=500, prevent_initial_call=True,
-                  progress=[Output("map-progress", "value"), Output("map-progress", "label")],
+                  progress=[Output(ids.MAP_PROGRESS, "value"), Output(ids.MAP_PROGRESS, "label")],
                   progress_default=[0, ""],
-                  running=[(Output("map-progress-box", "style"), SHOWN, HIDDEN),
-                           (Output("map-cancel", "disabled"), False, True),
-                           (Output("map-run", "disabled"), True, False)],
-                  cancel=[Input("map-cancel", "n_clicks")])
+                  running=[(Output(ids.MAP_PROGRESS_BOX, "style"), SHOWN, HIDDEN),
+                           (Output(ids.MAP_CANCEL, "disabled"), False, True),
+                           (Output(ids.MAP_RUN, "disabled"), True, False)],
+                  cancel=[Input(ids.MAP_CANCEL, "n_clicks")])
     def compute_map(set_progress, view, _run):
         return map_job(store, view, set_progress)
 
-    @app.callback(Output("map-colour", "options"), Output("map-colour", "value"), Input("view", "data"),
-                  Input("risk-model", "value"), State("map-colour", "value"))
-    def colour_menu(view, model_id, current):
+    @app.callback(Output(ids.MAP_COLOUR, "options"), Output(ids.MAP_COLOUR, "value"), Input(ids.VIEW, "data"),
+                  Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"), State(ids.MAP_COLOUR, "value"))
+    def colour_menu(view, model_id, _jobs, current):
         has_risk = risk_chance(store, view, model_id, None) is not None if view else False
-        options, value = colour_choice(load(store, view), current, has_risk)
+        options, value = colour_choice(request(store, view).analysis, current, has_risk)
         return options, no_update if value is None else value
 
     # Dash holds draw_map back while the job runs (one of its inputs is the job's output), so without this a
     # new dataset would sit under the previous dataset's map, whose clicks point at the wrong students.
-    @app.callback(Output("student-map", "figure", allow_duplicate=True),
-                  Output("map-note", "children", allow_duplicate=True), Input("view", "data"),
+    @app.callback(Output(ids.STUDENT_MAP, "figure", allow_duplicate=True),
+                  Output(ids.MAP_NOTE, "children", allow_duplicate=True), Input(ids.VIEW, "data"),
                   prevent_initial_call=True)
     def clear_stale_map(view):
         if not view or store.projection(view["dataset_id"]) is not None:
             raise PreventUpdate
         return placeholder("Laying out the student map…"), ""
 
-    @app.callback(Output("student-map", "figure"), Output("map-note", "children"), Output("map-run", "style"),
-                  Input("view", "data"), Input("filters", "data"), Input("student", "data"),
-                  Input("map-colour", "value"), Input("map-ready", "data"), Input("map-cancel", "n_clicks"),
-                  Input("map-run", "n_clicks"), Input("pass-mark", "value"), State("risk-model", "value"))
-    def draw_map(view, filters, student, colour, ready, _cancel, _run, mark, model_id):
+    @app.callback(Output(ids.STUDENT_MAP, "figure"), Output(ids.MAP_NOTE, "children"), Output(ids.MAP_RUN, "style"),
+                  Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"), Input(ids.STUDENT, "data"),
+                  Input(ids.MAP_COLOUR, "value"), Input(ids.MAP_READY, "data"), Input(ids.MAP_CANCEL, "n_clicks"),
+                  Input(ids.MAP_RUN, "n_clicks"), Input(ids.PASS_MARK, "value"), Input(ids.JOBS_READY, "data"),
+                  State(ids.RISK_MODEL, "value"))
+    def draw_map(view, filters, student, colour, ready, _cancel, _run, mark, _jobs, model_id):
         triggered = frozenset(t["prop_id"].split(".")[0] for t in ctx.triggered)
-        if "pass-mark" in triggered and colour != "risk":
+        if ids.PASS_MARK in triggered and colour != "risk":
             raise PreventUpdate  # the pass mark only changes the risk colours
+        if triggered == {ids.JOBS_READY} and colour not in ("risk", "outlier"):
+            raise PreventUpdate  # a finished job only changes the risk and outlier colours
         chance = risk_chance(store, view, model_id, mark) if colour == "risk" and view else None
         return map_content(store, view, filters, student, colour, ready, triggered, chance)

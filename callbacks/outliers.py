@@ -5,10 +5,12 @@ from dash import Input, Output
 
 from analytics.explore import views
 from analytics.results import ROW
+from components import ids
 from components.outliers import outlier_column_defs
 from components.table import rows
 
-from .common import HIDDEN, SHOWN, keep, load
+from .common import HIDDEN, SHOWN
+from .context import request
 
 
 def outlier_content(analysis, keep=None) -> tuple:
@@ -28,12 +30,15 @@ def outlier_content(analysis, keep=None) -> tuple:
 
 
 def register(app, store) -> None:
-    @app.callback(Output("outlier-table", "rowData"), Output("outlier-table", "columnDefs"),
-                  Output("outlier-count", "children"), Output("outlier-method", "children"),
-                  Output("outlier-section", "style"), Input("view", "data"), Input("filters", "data"))
-    def show_outliers(view, filters):
-        analysis = load(store, view)
-        return outlier_content(analysis, keep(store, analysis, filters))
+    @app.callback(Output(ids.OUTLIER_TABLE, "rowData"), Output(ids.OUTLIER_TABLE, "columnDefs"),
+                  Output(ids.OUTLIER_COUNT, "children"), Output(ids.OUTLIER_METHOD, "children"),
+                  Output(ids.OUTLIER_SECTION, "style"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
+                  Input(ids.JOBS_READY, "data"))
+    def show_outliers(view, filters, _jobs):
+        req = request(store, view, filters=filters, need=("outliers",))
+        if req.missing:
+            return [], [], req.missing.reason, "", SHOWN
+        return outlier_content(req.analysis, req.mask)
 
-    app.clientside_callback("function (clicks) { return true; }", Output("outlier-table", "exportDataAsCsv"),
-                            Input("download-outliers", "n_clicks"), prevent_initial_call=True)
+    app.clientside_callback("function (clicks) { return true; }", Output(ids.OUTLIER_TABLE, "exportDataAsCsv"),
+                            Input(ids.DOWNLOAD_OUTLIERS, "n_clicks"), prevent_initial_call=True)

@@ -7,13 +7,15 @@ from dash import Input, Output, html, no_update
 
 from analytics import DataError
 from analytics.explore import views
+from components import ids
 from components.cards import kpi_row, skipped_alerts, upload_error
 
-from .common import HIDDEN, SHOWN, keep, load
+from .common import HIDDEN, SHOWN
+from .context import request
 
 log = logging.getLogger(__name__)
-OUTPUTS = ("view", "skipped-alerts", "dashboard-error", "navbar-dataset", "dataset-summary",
-           "persona-section", "trajectory-section")
+OUTPUTS = (ids.VIEW, ids.SKIPPED_ALERTS, ids.DASHBOARD_ERROR, ids.NAVBAR_DATASET, ids.DATASET_SUMMARY,
+           ids.PERSONA_SECTION, ids.TRAJECTORY_SECTION)
 
 
 def overview(store, dataset_id: str, personas: int) -> tuple:
@@ -40,16 +42,16 @@ def register(app, store) -> None:
     outputs = [Output(i, p) for i, p in zip(OUTPUTS, ["data", "children", "children", "children",
                                                       "children", "style", "style"])]
 
-    @app.callback(*outputs, Input("dataset-id", "data"), Input("persona-count", "value"))
+    @app.callback(*outputs, Input(ids.DATASET_ID, "data"), Input(ids.PERSONA_COUNT, "value"))
     def show_overview(dataset_id, personas):
         return overview(store, dataset_id, personas)
 
-    @app.callback(Output("kpi-row", "children"), Input("view", "data"), Input("filters", "data"))
+    @app.callback(Output(ids.KPI_ROW, "children"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"))
     def show_kpis(view, filters):
         return kpi_content(store, view, filters)
 
 
 def kpi_content(store, view: dict | None, filters: dict | None) -> list:
     """KPI tiles for the students in the current view."""
-    analysis = load(store, view)
-    return kpi_row(views.kpis(analysis, keep(store, analysis, filters)))
+    req = request(store, view, filters=filters)
+    return kpi_row(views.kpis(req.analysis, req.mask))

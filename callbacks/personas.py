@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from dash import Input, Output
 
-from analytics.explore import filters as flt
 from analytics.explore import views
-from components import figures
+from components import figures, ids
 from components.cards import model_list, note
 
-from .common import HIDDEN, SHOWN, colours, keep, load
+from .common import HIDDEN, SHOWN, colours
+from .context import request
 
 ALL = "all"
 
@@ -45,19 +45,17 @@ def radar(analysis, selected: str | None, filters: dict | None = None):
 
 
 def register(app, store) -> None:
-    @app.callback(Output("persona-donut", "figure"), Output("persona-list", "children"),
-                  Output("radar-persona", "options"), Output("radar-persona", "value"),
-                  Output("score-distribution", "figure"), Output("score-graph", "style"),
-                  Output("score-note", "children"),
-                  Input("view", "data"), Input("filters", "data"))
+    @app.callback(Output(ids.PERSONA_DONUT, "figure"), Output(ids.PERSONA_LIST, "children"),
+                  Output(ids.RADAR_PERSONA, "options"), Output(ids.RADAR_PERSONA, "value"),
+                  Output(ids.SCORE_DISTRIBUTION, "figure"), Output(ids.SCORE_GRAPH, "style"),
+                  Output(ids.SCORE_NOTE, "children"),
+                  Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"))
     def show_personas(view, filters):
-        analysis = load(store, view)
-        filters = flt.normalise(analysis, filters)
-        return persona_panels(analysis, filters, keep(store, analysis, filters, ignore=("persona",)),
-                              keep(store, analysis, filters))
+        req = request(store, view, filters=filters)
+        return persona_panels(req.analysis, req.filters, req.keep(ignore=("persona",)), req.mask)
 
-    @app.callback(Output("persona-radar", "figure"), Input("view", "data"), Input("radar-persona", "value"),
-                  Input("filters", "data"))
+    @app.callback(Output(ids.PERSONA_RADAR, "figure"), Input(ids.VIEW, "data"), Input(ids.RADAR_PERSONA, "value"),
+                  Input(ids.FILTERS, "data"))
     def show_radar(view, selected, filters):
-        analysis = load(store, view)
-        return radar(analysis, selected, flt.normalise(analysis, filters))
+        req = request(store, view, filters=filters)
+        return radar(req.analysis, selected, req.filters)

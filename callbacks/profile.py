@@ -5,24 +5,27 @@ from dash import ALL, Input, Output, ctx, no_update
 
 from analytics.explore.profile import student_profile
 from analytics.results import sheet_row
+from components import ids
 from components.cards import note
 from components.profile import profile_body
 
-from .common import colours, load
+from .common import colours
+from .context import request
 
 
 def chosen_row(trigger, map_click: dict | None, cell: dict | None) -> int | None:
     """The 0-based data row a click points at, or None."""
-    if trigger == "student-map" and map_click and map_click.get("points"):
+    if trigger == ids.STUDENT_MAP and map_click and map_click.get("points"):
         data = map_click["points"][0].get("customdata")
         data = data[0] if isinstance(data, list) else data
         return int(data) if isinstance(data, (int, float)) else None
-    if trigger in ("student-table", "outlier-table", "intervention-table") and cell and cell.get("rowId") is not None:
+    grids = (ids.STUDENT_TABLE, ids.OUTLIER_TABLE, ids.INTERVENTION_TABLE)
+    if trigger in grids and cell and cell.get("rowId") is not None:
         try:
             return int(cell["rowId"]) - sheet_row(0)  # the grid's row id is the spreadsheet row number
         except ValueError:
             return None
-    if isinstance(trigger, dict) and trigger.get("type") == "similar-student":
+    if isinstance(trigger, dict) and trigger.get("type") == ids.SIMILAR_STUDENT:
         return int(trigger["row"])
     return None
 
@@ -31,8 +34,8 @@ def clicked_cell(trigger, student_cell, outlier_cell, intervention_cell) -> dict
     """The cellClicked of the grid that fired; None for other triggers (a "students like this" id is a dict)."""
     if not isinstance(trigger, str):
         return None
-    return {"student-table": student_cell, "outlier-table": outlier_cell,
-            "intervention-table": intervention_cell}.get(trigger)
+    return {ids.STUDENT_TABLE: student_cell, ids.OUTLIER_TABLE: outlier_cell,
+            ids.INTERVENTION_TABLE: intervention_cell}.get(trigger)
 
 
 def profile_content(analysis, row: int | None) -> tuple:
@@ -51,12 +54,12 @@ def profile_content(analysis, row: int | None) -> tuple:
 def register(app, store) -> None:
     # One callback owns the student store and the card, so closing the card can clear the student
     # without a loop between callbacks.
-    @app.callback(Output("student", "data"), Output("profile-body", "children"), Output("profile", "is_open"),
-                  Output("profile", "title"),
-                  Input("student-map", "clickData"), Input("student-table", "cellClicked"),
-                  Input("outlier-table", "cellClicked"), Input("intervention-table", "cellClicked"),
-                  Input({"type": "similar-student", "row": ALL}, "n_clicks"), Input("profile", "is_open"),
-                  Input("view", "data"), prevent_initial_call=True)
+    @app.callback(Output(ids.STUDENT, "data"), Output(ids.PROFILE_BODY, "children"), Output(ids.PROFILE, "is_open"),
+                  Output(ids.PROFILE, "title"),
+                  Input(ids.STUDENT_MAP, "clickData"), Input(ids.STUDENT_TABLE, "cellClicked"),
+                  Input(ids.OUTLIER_TABLE, "cellClicked"), Input(ids.INTERVENTION_TABLE, "cellClicked"),
+                  Input({"type": ids.SIMILAR_STUDENT, "row": ALL}, "n_clicks"), Input(ids.PROFILE, "is_open"),
+                  Input(ids.VIEW, "data"), prevent_initial_call=True)
     def show_student(map_click, cell, outlier_cell, intervention_cell, _similar, is_open, view):
         trigger = ctx.triggered_id
         if trigger == "view":
@@ -68,4 +71,4 @@ def register(app, store) -> None:
         row = chosen_row(trigger, map_click, clicked_cell(trigger, cell, outlier_cell, intervention_cell))
         if row is None:
             return (no_update,) * 4
-        return (row, *profile_content(load(store, view), row))
+        return (row, *profile_content(request(store, view).analysis, row))

@@ -7,36 +7,13 @@ from dash import Input, Output, State, no_update
 
 from analytics.predict import interventions
 from analytics.predict.features import MIN_COVERAGE, coverage
-from analytics.predict.risk import NoModel, score_cohort
+from components import ids
 from components.cards import note
 from components.risk import HIDDEN, fairness_table, quality_table, summary, target_result
 from components.scenario import sliders
 
-from .common import SHOWN, keep, load, min_group
-
-
-def context(store, view: dict | None, model_id: str | None):
-    """(analysis, what-if context) for the view; raises NoModel when nothing can score it."""
-    analysis = load(store, view)
-    own = bool(analysis.exam_column)
-    ctx = store.whatif(view["dataset_id"], None if own else model_id, view.get("personas", 5))
-    return analysis, ctx
-
-
-def scored(store, view: dict | None, model_id: str | None, mark_value):
-    """(analysis, what-if context, the cohort scored at the pass mark); raises NoModel. The scores are kept in
-    the context per pass mark, so every panel asking for them after a click reuses one computation."""
-    analysis, ctx = context(store, view, model_id)
-    scores = score_cohort(ctx.risk, analysis, pass_mark(ctx, mark_value), predicted=ctx.predicted, memo=ctx.memo)
-    return analysis, ctx, scores
-
-
-def pass_mark(ctx, value) -> float:
-    return ctx.risk.default_pass_mark if value in (None, "") else float(value)
-
-
-def exam_label(ctx) -> str:
-    return ctx.risk.exam_column.replace("_", " ")
+from .common import SHOWN, min_group
+from .context import request, waiting
 
 
 def usable_models(store, analysis) -> list[tuple[str, str, float]]:
@@ -54,7 +31,7 @@ def usable_models(store, analysis) -> list[tuple[str, str, float]]:
 def setup(store, view: dict | None, current: str | None) -> tuple:
     """(model options, model value, model box style, status, sliders, pass-mark placeholder, fairness options,
     fairness value) when the dataset changes."""
-    analysis = load(store, view)
+    analysis = request(store, view).analysis
     groups = [(c, label) for c, label in ((analysis.gender_column, "Gender"), (analysis.school_column, "School type"))
               if c]
     fair_options = [{"label": label, "value": c} for c, label in groups]
@@ -71,63 +48,55 @@ def setup(store, view: dict | None, current: str | None) -> tuple:
                                               "Upload an earlier file of the same layout with exam scores first; its "
                                               "model can then score this cohort."), [], "auto", fair_options,
                     fair_value)
-    try:
-        _, ctx = context(store, view, value)
-    except NoModel as err:
-        return options, value, box, note(f"No risk model: {err}."), [], "auto", fair_options, fair_value
-    status = (note(f"Scores are predicted by the model learnt from {ctx.risk.filename}: this file has no exam "
-                   "scores.") if not analysis.exam_column else None)
-    return (options, value, box, status, sliders(ctx.levers), f"{ctx.risk.default_pass_mark:g}", fair_options,
-            fair_value)
+    req = request(store, view, model_id=value, need=("risk",))
+    if req.missing:
+        status = waiting(req) or note(f"No risk model: {req.missing.reason}.")
+        return options, value, box, status, [], "auto", fair_options, fair_value
+    status = (note(f"Scores are predicted by the model learnt from {req.model.risk.filename}: this file has no "
+                   "exam scores.") if not analysis.exam_column else None)
+    return (options, value, box, status, sliders(req.model.levers), f"{req.model.risk.default_pass_mark:g}",
+            fair_options, fair_value)
 
 
 def summary_content(store, view, filters, mark_value, model_id):
     """The at-risk summary for the students in view."""
-    try:
-        analysis, ctx, scores = scored(store, view, model_id, mark_value)
-    except NoModel:
-        return None
-    mark = scores.pass_mark
-    mask = keep(store, analysis, filters)
-    flags = interventions.flags(analysis, scores, ctx)
-    reason = ctx.risk.pass_mark_reason if mark_value in (None, "") else "set by you"
-    return summary(int(scores.at_risk[mask].sum()), int(mask.sum()), mark, reason,
+    req = request(store, view, filters=filters, model_id=model_id, mark=mark_value, need=("scores",))
+    if req.missing:
+        return waiting(req)
+    scores, mask = req.scores, req.mask
+    flags = interventions.flags(req.analysis, scores, req.model)
+    return summary(int(scores.at_risk[mask].sum()), int(mask.sum()), req.mark, req.mark_reason,
                    float(scores.predicted[mask].mean()) if mask.any() else 0.0, scores.predicted_only,
-                   exam_label(ctx), int(flags["early_warning"].to_numpy()[mask].sum()))
+                   req.exam_label, int(flags["early_warning"].to_numpy()[mask].sum()))
 
 
 def quality_content(store, view, mark_value, model_id):
     """The model's cross-validated quality beside the baselines (the whole cohort it learnt from: filters do
-    not change it, so it is not redrawn on a cross-filter)."""
-    try:
-        analysis, ctx = context(store, view, model_id)
-    except NoModel:
+    not change it, so it is not redrawn on a cross-filter). While the model is fitted the summary above says so."""
+    req = request(store, view, model_id=model_id, mark=mark_value, need=("risk",))
+    if req.missing:
         return None
-    mark = pass_mark(ctx, mark_value)
-    risk = ctx.risk
+    risk = req.model.risk
     y = store.analysis(risk.dataset_id).students[risk.exam_column].to_numpy(dtype=float)[risk.cv.rows_used]
-    fitted = (f"learnt from {risk.filename}" if risk.dataset_id != analysis.dataset_id else
+    fitted = (f"learnt from {risk.filename}" if risk.dataset_id != req.dataset_id else
               f"{len(risk.spec.columns)} pre-exam columns, fitted in {risk.fit_seconds:.1f} s")
-    return quality_table(risk.cv.metrics(y, risk.threshold(mark)), risk.cv.rows, risk.cv.folds, fitted)
+    return quality_table(risk.cv.metrics(y, risk.threshold(req.mark)), risk.cv.rows, risk.cv.folds, fitted)
 
 
 def fairness_content(store, view, by, mark_value, model_id):
-    try:
-        analysis, _, scores = scored(store, view, model_id, mark_value)
-    except NoModel:
-        return None
+    req = request(store, view, model_id=model_id, mark=mark_value, need=("scores",))
+    if req.missing:
+        return waiting(req)
     if not by:
         return fairness_table(None, "")
-    label = "Gender" if by == analysis.gender_column else "School type"
-    return fairness_table(interventions.fairness(analysis, scores, by, max(1, min_group())), label)
+    label = "Gender" if by == req.analysis.gender_column else "School type"
+    return fairness_table(interventions.fairness(req.analysis, req.scores, by, max(1, min_group())), label)
 
 
 def target_content(store, view, filters, target, model_id, mark_value):
-    analysis = load(store, view)
-    try:
-        scores = scored(store, view, model_id, mark_value)[2]
-    except NoModel:
-        scores = None
+    """The target-grade simulation; it runs without a model too (on exam or subject scores)."""
+    req = request(store, view, filters=filters, model_id=model_id, mark=mark_value, need=("scores",))
+    analysis, scores = req.analysis, req.scores
     if target in (None, ""):
         subjects = interventions.subject_columns(analysis)
         values = (analysis.students[analysis.exam_column].to_numpy(dtype=float) if analysis.exam_column else
@@ -136,43 +105,43 @@ def target_content(store, view, filters, target, model_id, mark_value):
         if values is None:
             return target_result({"subjects": []}), no_update
         target = float(np.ceil(np.quantile(values, 0.5)))  # start at the median: half the cohort to lift
-        return target_result(interventions.target_simulation(analysis, target, keep(store, analysis, filters),
-                                                             scores)), target
-    return target_result(interventions.target_simulation(analysis, float(target), keep(store, analysis, filters),
-                                                         scores)), no_update
+        return target_result(interventions.target_simulation(analysis, target, req.mask, scores)), target
+    return target_result(interventions.target_simulation(analysis, float(target), req.mask, scores)), no_update
 
 
 def register(app, store) -> None:
-    @app.callback(Output("risk-model", "options"), Output("risk-model", "value"), Output("risk-model-box", "style"),
-                  Output("risk-status", "children"), Output("scenario-sliders", "children"),
-                  Output("pass-mark", "placeholder"), Output("fairness-by", "options"), Output("fairness-by", "value"),
-                  Input("view", "data"), State("risk-model", "value"))
-    def show_setup(view, current):
+    # every panel that needs the risk model also listens to JOBS_READY: it redraws when the fit finishes
+    @app.callback(Output(ids.RISK_MODEL, "options"), Output(ids.RISK_MODEL, "value"),
+                  Output(ids.RISK_MODEL_BOX, "style"), Output(ids.RISK_STATUS, "children"),
+                  Output(ids.SCENARIO_SLIDERS, "children"), Output(ids.PASS_MARK, "placeholder"),
+                  Output(ids.FAIRNESS_BY, "options"), Output(ids.FAIRNESS_BY, "value"),
+                  Input(ids.VIEW, "data"), Input(ids.JOBS_READY, "data"), State(ids.RISK_MODEL, "value"))
+    def show_setup(view, _jobs, current):
         return setup(store, view, current)
 
-    @app.callback(Output("pass-mark", "value"), Input("view", "data"), State("pass-mark", "value"),
+    @app.callback(Output(ids.PASS_MARK, "value"), Input(ids.VIEW, "data"), State(ids.PASS_MARK, "value"),
                   prevent_initial_call=True)
     def reset_pass_mark(view, current):
         # a new dataset starts from its own default pass mark
         return None if current not in (None, "") else no_update
 
-    @app.callback(Output("risk-summary", "children"), Input("view", "data"), Input("filters", "data"),
-                  Input("pass-mark", "value"), Input("risk-model", "value"))
-    def show_summary(view, filters, mark, model_id):
+    @app.callback(Output(ids.RISK_SUMMARY, "children"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
+                  Input(ids.PASS_MARK, "value"), Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"))
+    def show_summary(view, filters, mark, model_id, _jobs):
         return summary_content(store, view, filters, mark, model_id)
 
-    @app.callback(Output("risk-quality-box", "children"), Input("view", "data"), Input("pass-mark", "value"),
-                  Input("risk-model", "value"))
-    def show_quality(view, mark, model_id):
+    @app.callback(Output(ids.RISK_QUALITY_BOX, "children"), Input(ids.VIEW, "data"), Input(ids.PASS_MARK, "value"),
+                  Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"))
+    def show_quality(view, mark, model_id, _jobs):
         return quality_content(store, view, mark, model_id)
 
-    @app.callback(Output("fairness-table", "children"), Input("view", "data"), Input("fairness-by", "value"),
-                  Input("pass-mark", "value"), Input("risk-model", "value"))
-    def show_fairness(view, by, mark, model_id):
+    @app.callback(Output(ids.FAIRNESS_TABLE, "children"), Input(ids.VIEW, "data"), Input(ids.FAIRNESS_BY, "value"),
+                  Input(ids.PASS_MARK, "value"), Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"))
+    def show_fairness(view, by, mark, model_id, _jobs):
         return fairness_content(store, view, by, mark, model_id)
 
-    @app.callback(Output("target-result", "children"), Output("target-score", "value"), Input("view", "data"),
-                  Input("filters", "data"), Input("target-score", "value"), Input("risk-model", "value"),
-                  State("pass-mark", "value"))
-    def show_target(view, filters, target, model_id, mark):
+    @app.callback(Output(ids.TARGET_RESULT, "children"), Output(ids.TARGET_SCORE, "value"),
+                  Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"), Input(ids.TARGET_SCORE, "value"),
+                  Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"), State(ids.PASS_MARK, "value"))
+    def show_target(view, filters, target, model_id, _jobs, mark):
         return target_content(store, view, filters, target, model_id, mark)

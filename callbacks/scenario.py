@@ -7,43 +7,39 @@ from dash import ctx as dash_ctx
 from dash.exceptions import PreventUpdate
 
 from analytics.predict import interventions, whatif
-from analytics.predict.risk import NoModel
+from components import ids
 from components.figures import empty, pretty
 from components.scenario import clipped_note, persona_chart, scenario_result, student_block
 
-from .common import colours, keep
-from .risk import context, exam_label, pass_mark, scored
+from .common import colours
+from .context import request, waiting
 
 
-def changes_from(ids: list[dict], values: list) -> dict[str, float]:
-    return {i["role"]: float(v) for i, v in zip(ids, values) if v not in (None, "") and float(v) != 0}
+def changes_from(lever_ids: list[dict], values: list) -> dict[str, float]:
+    return {i["role"]: float(v) for i, v in zip(lever_ids, values) if v not in (None, "") and float(v) != 0}
 
 
 def cohort_content(store, view, filters, mark_value, model_id, changes: dict[str, float]) -> tuple:
     """(result, per-persona chart, clipped note)."""
-    try:
-        analysis, ctx = context(store, view, model_id)
-    except NoModel:
-        return None, empty(), ""
-    mark = pass_mark(ctx, mark_value)
-    result = whatif.scenario(ctx, mark, changes, keep(store, analysis, filters))
-    chart = persona_chart(result.by_persona, colours(analysis)[0]) if result.changes else empty()
-    return scenario_result(result, mark, exam_label(ctx)), chart, clipped_note(result.clipped)
+    req = request(store, view, filters=filters, model_id=model_id, mark=mark_value, need=("risk",))
+    if req.missing:
+        return waiting(req), empty(), ""
+    result = whatif.scenario(req.model, req.mark, changes, req.mask)
+    chart = persona_chart(result.by_persona, colours(req.analysis)[0]) if result.changes else empty()
+    return scenario_result(result, req.mark, req.exam_label), chart, clipped_note(result.clipped)
 
 
 def student_content(store, view, row, mark_value, model_id):
     if row is None:
         return None
-    try:
-        analysis, ctx, scores = scored(store, view, model_id, mark_value)
-    except NoModel:
-        return None
+    req = request(store, view, model_id=model_id, mark=mark_value, need=("scores",))
+    if req.missing:
+        return waiting(req)
     row = int(row)
-    mark = scores.pass_mark
-    risk = ctx.risk
+    mark, risk, ctx, scores = req.mark, req.model.risk, req.model, req.scores
     explanation = whatif.explain(risk, ctx.X[row])
     words = [whatif.explanation_words(item, pretty) for item in explanation]
-    flags = interventions.flags(analysis, scores, ctx)["reasons"].iat[row]
+    flags = interventions.flags(req.analysis, scores, ctx)["reasons"].iat[row]
     predicted = float(ctx.predicted[row])
     if predicted >= risk.threshold(mark):
         smallest = f"Predicted at or above the pass mark of {mark:g} already."
@@ -54,18 +50,17 @@ def student_content(store, view, row, mark_value, model_id):
                     f"Smallest change that lifts the prediction to {best['predicted']:.1f}: "
                     + "; ".join(best["words"]) + ".")
     prediction = {"predicted": predicted, "chance": float(scores.chance[row]), "pass_mark": mark,
-                  "label": exam_label(ctx), "actual": None if scores.actual is None else float(scores.actual[row])}
+                  "label": req.exam_label, "actual": None if scores.actual is None else float(scores.actual[row])}
     return student_block(prediction, explanation, words, flags, ctx.levers, smallest)
 
 
 def student_whatif_content(store, view, row, mark_value, model_id, changes: dict[str, float]) -> str:
     if row is None or not changes:
         return ""
-    try:
-        analysis, ctx = context(store, view, model_id)
-    except NoModel:
+    req = request(store, view, model_id=model_id, mark=mark_value, need=("risk",))
+    if req.missing:
         return ""
-    mark = pass_mark(ctx, mark_value)
+    ctx, mark = req.model, req.mark
     after, clipped = whatif.student_whatif(ctx.risk, ctx.X[int(row)], float(ctx.predicted[int(row)]), changes,
                                            ctx.levers)
     chance = float(ctx.risk.chance_below([after], mark)[0])
@@ -74,26 +69,26 @@ def student_whatif_content(store, view, row, mark_value, model_id, changes: dict
 
 
 def register(app, store) -> None:
-    @app.callback(Output("scenario-result", "children"), Output("scenario-persona", "figure"),
-                  Output("scenario-note", "children"), Input({"type": "lever", "role": ALL}, "value"),
-                  Input("filters", "data"), Input("pass-mark", "value"), State("view", "data"),
-                  State("risk-model", "value"), State({"type": "lever", "role": ALL}, "id"))
-    def show_scenario(values, filters, mark, view, model_id, ids):
-        if not view:
-            raise PreventUpdate
-        return cohort_content(store, view, filters, mark, model_id, changes_from(ids, values))
+    @app.callback(Output(ids.SCENARIO_RESULT, "children"), Output(ids.SCENARIO_PERSONA, "figure"),
+                  Output(ids.SCENARIO_NOTE, "children"), Input({"type": ids.LEVER, "role": ALL}, "value"),
+                  Input(ids.FILTERS, "data"), Input(ids.PASS_MARK, "value"), Input(ids.JOBS_READY, "data"),
+                  State(ids.VIEW, "data"), State(ids.RISK_MODEL, "value"),
+                  State({"type": ids.LEVER, "role": ALL}, "id"))
+    def show_scenario(values, filters, mark, _jobs, view, model_id, lever_ids):
+        return cohort_content(store, view, filters, mark, model_id, changes_from(lever_ids, values))
 
-    @app.callback(Output("profile-risk", "children"), Input("student", "data"), Input("pass-mark", "value"),
-                  State("view", "data"), State("risk-model", "value"))
-    def show_student_risk(row, mark, view, model_id):
+    @app.callback(Output(ids.PROFILE_RISK, "children"), Input(ids.STUDENT, "data"), Input(ids.PASS_MARK, "value"),
+                  Input(ids.JOBS_READY, "data"), State(ids.VIEW, "data"), State(ids.RISK_MODEL, "value"))
+    def show_student_risk(row, mark, _jobs, view, model_id):
         if not view:
             raise PreventUpdate
         return student_content(store, view, row, mark, model_id)
 
-    @app.callback(Output("student-whatif", "children"), Input({"type": "student-lever", "role": ALL}, "value"),
-                  State("student", "data"), State("pass-mark", "value"), State("view", "data"),
-                  State("risk-model", "value"), State({"type": "student-lever", "role": ALL}, "id"))
-    def show_student_whatif(values, row, mark, view, model_id, ids):
+    @app.callback(Output(ids.STUDENT_WHATIF, "children"), Input({"type": ids.STUDENT_LEVER, "role": ALL}, "value"),
+                  Input(ids.JOBS_READY, "data"), State(ids.STUDENT, "data"), State(ids.PASS_MARK, "value"),
+                  State(ids.VIEW, "data"),
+                  State(ids.RISK_MODEL, "value"), State({"type": ids.STUDENT_LEVER, "role": ALL}, "id"))
+    def show_student_whatif(values, _jobs, row, mark, view, model_id, lever_ids):
         if not view or not dash_ctx.triggered_id:
             raise PreventUpdate
-        return student_whatif_content(store, view, row, mark, model_id, changes_from(ids, values))
+        return student_whatif_content(store, view, row, mark, model_id, changes_from(lever_ids, values))

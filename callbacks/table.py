@@ -10,9 +10,11 @@ from dash.exceptions import PreventUpdate
 
 from analytics.explore import export, table_query, views
 from analytics.results import PERSONA, ROW, TRAJECTORY
+from components import ids
 from components.table import CSV_NAME, column_defs, headers, rows
 
-from .common import colours, keep, load
+from .common import colours
+from .context import Request, request
 
 _ORDERS: OrderedDict = OrderedDict()  # the last few (view, filters, grid query) -> ordered rows
 ORDERS_KEPT = 8
@@ -24,15 +26,13 @@ def columns(analysis) -> list[dict]:
     return column_defs(frame, ROW, PERSONA, TRAJECTORY, persona_palette, trajectory_palette)
 
 
-def ordered(store, analysis, view: dict, filters: dict | None, request: dict | None):
+def ordered(req: Request, view: dict, filters: dict | None, grid: dict | None):
     """Rows of the students in view after the grid's own filters and sort. Kept for the last few queries, so
     paging through a sorted million-row view sorts once."""
-    request = request or {}
-    key = json.dumps([view, filters, request.get("filterModel"), request.get("sortModel")], sort_keys=True,
-                     default=str)
+    grid = grid or {}
+    key = json.dumps([view, filters, grid.get("filterModel"), grid.get("sortModel")], sort_keys=True, default=str)
     if key not in _ORDERS:
-        _ORDERS[key] = table_query.positions(analysis, keep(store, analysis, filters),
-                                             request.get("filterModel"), request.get("sortModel"))
+        _ORDERS[key] = table_query.positions(req.analysis, req.mask, grid.get("filterModel"), grid.get("sortModel"))
         while len(_ORDERS) > ORDERS_KEPT:
             _ORDERS.popitem(last=False)
     _ORDERS.move_to_end(key)
@@ -44,48 +44,46 @@ def count_text(shown: int, in_view: int) -> str:
     return f"{in_view:,}{noun}" if shown == in_view else f"{shown:,} of {in_view:,}{noun}"
 
 
-def block(store, view: dict | None, filters: dict | None, request: dict | None) -> tuple[dict, str]:
+def block(store, view: dict | None, filters: dict | None, grid: dict | None) -> tuple[dict, str]:
     """(getRowsResponse, count text) for the grid's block request."""
-    if not view or not request:
+    if not view or not grid:
         raise PreventUpdate
-    analysis = load(store, view)
-    where = ordered(store, analysis, view, filters, request)
-    in_view = len(where) if not request.get("filterModel") else int(keep(store, analysis, filters).sum())
-    frame = table_query.page(analysis, where, request.get("startRow", 0), request.get("endRow", 100))
+    req = request(store, view, filters=filters)
+    where = ordered(req, view, filters, grid)
+    in_view = len(where) if not grid.get("filterModel") else int(req.mask.sum())
+    frame = table_query.page(req.analysis, where, grid.get("startRow", 0), grid.get("endRow", 100))
     return {"rowData": rows(frame), "rowCount": len(where)}, count_text(len(where), in_view)
 
 
-def csv_download(store, view: dict | None, filters: dict | None, request: dict | None) -> dict:
+def csv_download(store, view: dict | None, filters: dict | None, grid: dict | None) -> dict:
     """The whole view as the table shows it (grid filters and sort too), formulas neutralised."""
-    if not view:
-        raise PreventUpdate
-    analysis = load(store, view)
-    frame = views.table_frame(analysis, positions=ordered(store, analysis, view, filters, request))
+    req = request(store, view, filters=filters)
+    frame = views.table_frame(req.analysis, positions=ordered(req, view, filters, grid))
     return dcc.send_string(export.to_csv(frame, headers(list(frame.columns), ROW)), CSV_NAME)
 
 
 def register(app, store) -> None:
-    @app.callback(Output("student-table", "columnDefs"), Input("view", "data"))
+    @app.callback(Output(ids.STUDENT_TABLE, "columnDefs"), Input(ids.VIEW, "data"))
     def show_columns(view):
-        return columns(load(store, view))
+        return columns(request(store, view).analysis)
 
-    @app.callback(Output("student-table", "getRowsResponse"), Output("table-count", "children"),
-                  Input("student-table", "getRowsRequest"), State("view", "data"), State("filters", "data"))
-    def show_block(request, view, filters):
-        return block(store, view, filters, request)
+    @app.callback(Output(ids.STUDENT_TABLE, "getRowsResponse"), Output(ids.TABLE_COUNT, "children"),
+                  Input(ids.STUDENT_TABLE, "getRowsRequest"), State(ids.VIEW, "data"), State(ids.FILTERS, "data"))
+    def show_block(grid, view, filters):
+        return block(store, view, filters, grid)
 
     # A new view or filter empties the grid's block cache, so it asks for its first block again.
     app.clientside_callback(
         """async function (view, filters) {
-            const api = await dash_ag_grid.getApiAsync('student-table');
+            const api = await dash_ag_grid.getApiAsync('%s');
             api.purgeInfiniteCache();
             return window.dash_clientside.no_update;
-        }""",
-        Output("table-refresh", "data"), Input("view", "data"), Input("filters", "data"),
+        }""" % ids.STUDENT_TABLE,
+        Output(ids.TABLE_REFRESH, "data"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
         prevent_initial_call=True,
     )
 
-    @app.callback(Output("student-download", "data"), Input("download-csv", "n_clicks"), State("view", "data"),
-                  State("filters", "data"), State("student-table", "getRowsRequest"), prevent_initial_call=True)
-    def download(_clicks, view, filters, request):
-        return csv_download(store, view, filters, request)
+    @app.callback(Output(ids.STUDENT_DOWNLOAD, "data"), Input(ids.DOWNLOAD_CSV, "n_clicks"), State(ids.VIEW, "data"),
+                  State(ids.FILTERS, "data"), State(ids.STUDENT_TABLE, "getRowsRequest"), prevent_initial_call=True)
+    def download(_clicks, view, filters, grid):
+        return csv_download(store, view, filters, grid)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from dash import Input, Output
 
-from analytics.explore import filters as flt
 from analytics.explore import views
-from components import figures
+from components import figures, ids
 from components.cards import model_list, note, suppressed_note
 
-from .common import HIDDEN, SHOWN, colours, keep, load, min_group
+from .common import HIDDEN, SHOWN, colours, min_group
+from .context import request
 
 MIX_CAPTION = ("Each bar is one trajectory's students and adds up to 100%; a segment is the share of that "
                "trajectory's students who belong to the persona.")
@@ -35,12 +35,11 @@ def trajectory_panels(analysis, filters: dict | None = None, donut_keep=None, ke
 
 
 def register(app, store) -> None:
-    @app.callback(Output("trajectory-donut", "figure"), Output("trajectory-list", "children"),
-                  Output("trajectory-mix", "figure"), Output("trajectory-mix-caption", "children"),
-                  Output("trajectory-mix-graph", "style"), Output("trajectory-mix-note", "children"),
-                  Input("view", "data"), Input("filters", "data"))
+    @app.callback(Output(ids.TRAJECTORY_DONUT, "figure"), Output(ids.TRAJECTORY_LIST, "children"),
+                  Output(ids.TRAJECTORY_MIX, "figure"), Output(ids.TRAJECTORY_MIX_CAPTION, "children"),
+                  Output(ids.TRAJECTORY_MIX_GRAPH, "style"), Output(ids.TRAJECTORY_MIX_NOTE, "children"),
+                  Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"))
     def show_trajectories(view, filters):
-        analysis = load(store, view)
-        filters = flt.normalise(analysis, filters)
-        return trajectory_panels(analysis, filters, keep(store, analysis, filters, ignore=("trajectory",)),
-                                 keep(store, analysis, filters), min_group())
+        req = request(store, view, filters=filters)
+        return trajectory_panels(req.analysis, req.filters, req.keep(ignore=("trajectory",)), req.mask,
+                                 min_group())

@@ -10,6 +10,7 @@ from flask import jsonify, request
 
 from analytics import DataError
 from analytics.ingest.read import check_size
+from components import ids
 from components.cards import upload_error, upload_success
 
 from .common import HIDDEN
@@ -85,8 +86,8 @@ def register(app, store) -> None:
         reply, status = receive(store, _read_body, request.content_length, filename)
         return jsonify(reply), status
 
-    @app.callback(Output("uploaded", "data"), Output("upload-status", "children"),
-                  Output("upload-progress", "style"), Input("upload-result", "data"),
-                  State("persona-count", "value"), prevent_initial_call=True)
+    @app.callback(Output(ids.UPLOADED, "data"), Output(ids.UPLOAD_STATUS, "children"),
+                  Output(ids.UPLOAD_PROGRESS, "style"), Input(ids.UPLOAD_RESULT, "data"),
+                  State(ids.PERSONA_COUNT, "value"), prevent_initial_call=True)
     def show_upload(result, personas):
         return analyse_upload(store, result, personas)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
+from . import ids
+
 WARNINGS_SHOWN = 3  # longer warning lists start collapsed so the dashboard stays in view
 TOOLTIP_WARNINGS = 5
 
@@ -31,7 +33,7 @@ def kpi_row(k: dict) -> list:
     filtered = k.get("total", k["students"]) != k["students"]
     tiles = [
         _tile("people-fill", "Students", f"{k['students']:,}",
-              f"in this view, of {k['total']:,}" if filtered else "rows analysed", "primary", "kpi-students"),
+              f"in this view, of {k['total']:,}" if filtered else "rows analysed", "primary", ids.KPI_STUDENTS),
         _tile("mortarboard-fill", "Mean exam score", *exam, tone="success"),
         _tile("graph-down-arrow", "In the weakest trajectory", *weakest, tone="danger"),
         _tile("clipboard2-check-fill", "Data quality", f"{k['imputed_cells']:,} cells filled in",
@@ -39,7 +41,7 @@ def kpi_row(k: dict) -> list:
     ]
     if k.get("outliers") is not None:
         tiles.insert(3, _tile("exclamation-diamond-fill", "Outliers", f"{k['outliers']:,}",
-                              "unusual profiles in view" if filtered else "unusual profiles", "info", "kpi-outliers"))
+                              "unusual profiles in view" if filtered else "unusual profiles", "info", ids.KPI_OUTLIERS))
     notes = [html.Li(w) for w in k["warning_list"][:TOOLTIP_WARNINGS]]
     if len(k["warning_list"]) > TOOLTIP_WARNINGS:
         notes.append(html.Li(f"and {len(k['warning_list']) - TOOLTIP_WARNINGS} more"))
@@ -98,7 +100,7 @@ def skipped_alerts(skipped: dict[str, str]) -> list:
     return [dbc.Alert([html.I(className="bi bi-info-circle-fill me-2"),
                        html.Strong(titles.get(model, f"{model.capitalize()} are not shown") + ": "),
                        reason[0].upper() + reason[1:] if reason else ""],
-                      color="warning", className="mb-3", id=f"skipped-{model}")
+                      color="warning", className="mb-3", id=ids.skipped_alert(model))
             for model, reason in skipped.items()]
 
 

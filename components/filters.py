@@ -4,44 +4,47 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from . import ids
+
 DROPDOWNS = [("gender", "Gender"), ("school", "School type"), ("persona", "Persona"), ("trajectory", "Trajectory")]
 OUTLIER_OPTIONS = [{"label": "All", "value": "all"}, {"label": "Only outliers", "value": "yes"},
                    {"label": "No outliers", "value": "no"}]
 
 
 def _dropdown(key: str, label: str) -> dbc.Col:
+    control, box = ids.FILTER_CONTROLS[key]
     return dbc.Col(html.Div([
-        html.Label(label, htmlFor=f"f-{key}", className="filter-label"),
-        dcc.Dropdown(id=f"f-{key}", multi=True, placeholder="All", options=[], value=[], className="filter-dropdown"),
-    ], id=f"f-{key}-box"), xs=12, sm=6, lg=True, className="mb-2")
+        html.Label(label, htmlFor=control, className="filter-label"),
+        dcc.Dropdown(id=control, multi=True, placeholder="All", options=[], value=[], className="filter-dropdown"),
+    ], id=box), xs=12, sm=6, lg=True, className="mb-2")
 
 
 def filter_bar() -> dbc.Card:
     score = dbc.Col(html.Div([
-        html.Label("Exam score", htmlFor="f-score", className="filter-label"),
-        dcc.RangeSlider(id="f-score", min=0, max=100, value=[0, 100], allowCross=False, step=1,
+        html.Label("Exam score", htmlFor=ids.F_SCORE, className="filter-label"),
+        dcc.RangeSlider(id=ids.F_SCORE, min=0, max=100, value=[0, 100], allowCross=False, step=1,
                         tooltip={"placement": "bottom", "always_visible": False}, className="filter-slider"),
-    ], id="f-score-box"), xs=12, sm=6, lg=3, className="mb-2")
+    ], id=ids.F_SCORE_BOX), xs=12, sm=6, lg=3, className="mb-2")
     outlier = dbc.Col(html.Div([
         html.Label("Outliers", className="filter-label"),
-        dbc.RadioItems(id="f-outlier", options=OUTLIER_OPTIONS, value="all", inline=True,
+        dbc.RadioItems(id=ids.F_OUTLIER, options=OUTLIER_OPTIONS, value="all", inline=True,
                        className="btn-group btn-group-sm", inputClassName="btn-check",
                        labelClassName="btn btn-outline-primary btn-sm", labelCheckedClassName="active"),
-    ], id="f-outlier-box"), xs=12, sm=6, lg="auto", className="mb-2")
+    ], id=ids.F_OUTLIER_BOX), xs=12, sm=6, lg="auto", className="mb-2")
     return dbc.Card(dbc.CardBody([
         dbc.Row([_dropdown(key, label) for key, label in DROPDOWNS] + [score, outlier], className="g-3"),
         html.Div([
-            html.Div(id="filter-chips", className="filter-chips"),
-            html.Span(id="filter-count", className="filter-count"),
-            dbc.Button([html.I(className="bi bi-x-circle me-1"), "Clear all"], id="filters-clear", size="sm",
+            html.Div(id=ids.FILTER_CHIPS, className="filter-chips"),
+            html.Span(id=ids.FILTER_COUNT, className="filter-count"),
+            dbc.Button([html.I(className="bi bi-x-circle me-1"), "Clear all"], id=ids.FILTERS_CLEAR, size="sm",
                        color="link", className="filter-clear"),
         ], className="filter-footer"),
         html.Div("Tip: click a slice, bar, radar line or box to filter every view; click it again to clear.",
                  className="filter-tip"),
-    ]), className="section-card filter-card mb-4", id="filter-bar")
+    ]), className="section-card filter-card mb-4", id=ids.FILTER_BAR)
 
 
 def chip(key: str, text: str) -> html.Span:
-    return html.Span([text, html.Button(html.I(className="bi bi-x"), id={"type": "chip-clear", "key": key},
+    return html.Span([text, html.Button(html.I(className="bi bi-x"), id={"type": ids.CHIP_CLEAR, "key": key},
                                         className="chip-close", title="Remove this filter", n_clicks=0)],
                      className="filter-chip")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from . import ids
 from .figures import pretty
 
 EXAMPLES = ["How many girls in public schools are in the weakest trajectory?",
@@ -15,18 +16,18 @@ def insights_section() -> html.Div:
     return html.Div([
         html.Div([html.H2([html.I(className="bi bi-lightbulb me-2"), "What this view says"],
                           className="section-title"),
-                  html.Span(id="insights-engine", className="badge rounded-pill text-bg-light")],
+                  html.Span(id=ids.INSIGHTS_ENGINE, className="badge rounded-pill text-bg-light")],
                  className="section-head"),
         dbc.Row([
-            dbc.Col(dbc.Card(dbc.CardBody(dcc.Loading(html.Div(id="insights-body"), type="dot", delay_show=300)),
+            dbc.Col(dbc.Card(dbc.CardBody(dcc.Loading(html.Div(id=ids.INSIGHTS_BODY), type="dot", delay_show=300)),
                              className="section-card h-100"), lg=8, className="mb-4"),
             dbc.Col(dbc.Card(dbc.CardBody([html.H3("The figures behind it", className="panel-title"),
-                                           html.Div(id="insights-facts")]), className="section-card h-100"),
+                                           html.Div(id=ids.INSIGHTS_FACTS)]), className="section-card h-100"),
                     lg=4, className="mb-4"),
         ]),
         dbc.Card(dbc.CardBody(ask_body()), className="section-card mb-4"),
-        dcc.Store(id="ask-history", storage_type="session", data=[]),
-    ], id="insights-section")
+        dcc.Store(id=ids.ASK_HISTORY, storage_type="session", data=[]),
+    ], id=ids.INSIGHTS_SECTION)
 
 
 def ask_body() -> list:
@@ -34,12 +35,12 @@ def ask_body() -> list:
         html.Div([html.H3("Ask your data", className="panel-title"),
                   html.Div("Plain-language questions about the students in view; every answer shows the table it "
                            "was computed from", className="panel-subtitle")], className="panel-head"),
-        dbc.InputGroup([dbc.Input(id="ask-input", placeholder=EXAMPLES[0], debounce=False, maxLength=300),
-                        dbc.Button("Ask", id="ask-button", color="primary")], className="mb-2"),
+        dbc.InputGroup([dbc.Input(id=ids.ASK_INPUT, placeholder=EXAMPLES[0], debounce=False, maxLength=300),
+                        dbc.Button("Ask", id=ids.ASK_BUTTON, color="primary")], className="mb-2"),
         html.Div([html.Span("Try: ", className="text-muted me-1")]
-                 + [dbc.Button(q, id={"type": "ask-example", "index": i}, color="link", size="sm",
+                 + [dbc.Button(q, id={"type": ids.ASK_EXAMPLE, "index": i}, color="link", size="sm",
                                className="p-0 me-3") for i, q in enumerate(EXAMPLES)], className="mb-3 small"),
-        dcc.Loading(html.Div(id="ask-log"), type="dot", delay_show=300),
+        dcc.Loading(html.Div(id=ids.ASK_LOG), type="dot", delay_show=300),
     ]
 
 
@@ -55,7 +56,7 @@ def sections(content: dict, titles: dict, order: list[str]) -> list:
         text = dcc.Markdown("\n".join(f"- {line}" for line in lines), dangerously_allow_html=False,
                             className="insight-text")
         blocks.append(html.Div([html.H4(titles[key], className="profile-h"), text], className="insight-block",
-                               id=f"insight-{key}"))
+                               id=ids.insight(key)))
     names = content.get("persona_names") or []
     if names:
         blocks.append(html.Div([html.H4("Suggested persona names", className="profile-h"),
@@ -77,7 +78,7 @@ def facts_table(facts: dict) -> list:
     if facts.get("suppressed"):
         rows.append(("Groups left out", f"{facts['suppressed']} under {facts['min_group']} students"))
     return [dbc.Table(html.Tbody([html.Tr([html.Th(k), html.Td(v)]) for k, v in rows]), size="sm",
-                      className="quality-table facts-table", id="insights-facts-table")]
+                      className="quality-table facts-table", id=ids.INSIGHTS_FACTS_TABLE)]
 
 
 def conversation(history: list[dict]) -> list:

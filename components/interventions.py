@@ -6,6 +6,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from . import ids
 from .table import GRID_THEME, ROW_HEADER
 
 CSV_NAME = "cohort-atlas-interventions.csv"
@@ -19,7 +20,7 @@ TIPS = {"priority": "Chance below the pass mark, weighted up where a feasible pa
 
 def intervention_grid() -> dag.AgGrid:
     return dag.AgGrid(
-        id="intervention-table", rowData=[], columnDefs=[],
+        id=ids.INTERVENTION_TABLE, rowData=[], columnDefs=[],
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapText": True, "autoHeight": True,
                        "cellStyle": {"lineHeight": "1.35", "paddingTop": "5px", "paddingBottom": "5px"}},
         getRowId="params.data.row",
@@ -57,11 +58,11 @@ def intervention_body() -> list:
                       html.Div("Students in view with a real chance of ending below the pass mark, ranked by need "
                                "and by how much support could help; click a row for the student's card",
                                className="panel-subtitle")]),
-            html.Div([html.Span(id="intervention-count", className="table-count me-3"),
+            html.Div([html.Span(id=ids.INTERVENTION_COUNT, className="table-count me-3"),
                       dbc.Button([html.I(className="bi bi-download me-2"), "Download CSV"],
-                                 id="download-interventions", color="primary", outline=True, size="sm")],
+                                 id=ids.DOWNLOAD_INTERVENTIONS, color="primary", outline=True, size="sm")],
                      className="panel-tools d-flex align-items-center"),
         ], className="panel-head"),
         dcc.Loading(intervention_grid(), type="dot", delay_show=400),
-        dcc.Download(id="intervention-download"),
+        dcc.Download(id=ids.INTERVENTION_DOWNLOAD),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from . import ids
 from .figures import empty
 from .filters import filter_bar
 from .insights import insights_section
@@ -45,15 +46,15 @@ def navbar() -> dbc.Navbar:
                 html.Span("Cohort Atlas", className="brand-name"),
                 html.Span("student personas & trajectories", className="brand-tag d-none d-md-inline")],
                href="#", className="navbar-brand d-flex align-items-center"),
-        html.Div([html.I(className="bi bi-file-earmark-spreadsheet me-2"), html.Span(id="navbar-dataset")],
+        html.Div([html.I(className="bi bi-file-earmark-spreadsheet me-2"), html.Span(id=ids.NAVBAR_DATASET)],
                  className="navbar-dataset"),
     ], fluid="xl"), className="app-navbar", dark=True)
 
 
 def settings_card() -> dbc.Card:
     return dbc.Card(dbc.CardBody([
-        html.Div("Number of personas", className="settings-label", id="persona-count-label"),
-        dbc.RadioItems(id="persona-count", value=DEFAULT_PERSONAS, inline=True,
+        html.Div("Number of personas", className="settings-label", id=ids.PERSONA_COUNT_LABEL),
+        dbc.RadioItems(id=ids.PERSONA_COUNT, value=DEFAULT_PERSONAS, inline=True,
                        options=[{"label": str(k), "value": k} for k in PERSONA_RANGE],
                        className="btn-group persona-count", inputClassName="btn-check",
                        labelClassName="btn btn-outline-primary", labelCheckedClassName="active"),
@@ -62,77 +63,78 @@ def settings_card() -> dbc.Card:
                  className="settings-help"),
         html.Hr(className="my-3"),
         html.Div("Showing", className="settings-label"),
-        html.Div(id="dataset-summary", className="dataset-summary"),
+        html.Div(id=ids.DATASET_SUMMARY, className="dataset-summary"),
     ]), className="section-card h-100")
 
 
 def persona_section() -> html.Div:
-    radar_tools = dbc.Select(id="radar-persona", options=[{"label": "All personas", "value": "all"}], value="all",
+    radar_tools = dbc.Select(id=ids.RADAR_PERSONA, options=[{"label": "All personas", "value": "all"}], value="all",
                              size="sm", className="radar-select")
     return html.Div([
         section_title("Personas", "people"),
         dbc.Row([
-            dbc.Col(panel("Persona sizes", graph("persona-donut"), "Share of students in each persona"), lg=4,
+            dbc.Col(panel("Persona sizes", graph(ids.PERSONA_DONUT), "Share of students in each persona"), lg=4,
                     className="mb-4"),
-            dbc.Col(panel("Who the personas are", html.Div(id="persona-list"),
+            dbc.Col(panel("Who the personas are", html.Div(id=ids.PERSONA_LIST),
                           "Ordered by mean exam score, highest first"), lg=8, className="mb-4"),
         ]),
         dbc.Row([
-            dbc.Col(panel("Persona profiles", graph("persona-radar"),
+            dbc.Col(panel("Persona profiles", graph(ids.PERSONA_RADAR),
                           "Average theme score; 0 = cohort average, rings are standard deviations",
                           tools=radar_tools), lg=6, className="mb-4"),
-            dbc.Col(panel("Exam scores by persona", html.Div([html.Div(graph("score-distribution"), id="score-graph"),
-                                                              html.Div(id="score-note")]),
+            dbc.Col(panel("Exam scores by persona",
+                          html.Div([html.Div(graph(ids.SCORE_DISTRIBUTION), id=ids.SCORE_GRAPH),
+                                    html.Div(id=ids.SCORE_NOTE)]),
                           "Box = middle half of students, line = median, dashed = mean"), lg=6, className="mb-4"),
         ]),
-    ], id="persona-section")
+    ], id=ids.PERSONA_SECTION)
 
 
 def trajectory_section() -> html.Div:
     return html.Div([
         section_title("Academic trajectories", "graph-up-arrow"),
         dbc.Row([
-            dbc.Col(panel("Trajectory sizes", html.Div([graph("trajectory-donut"), html.Div(id="trajectory-list")]),
+            dbc.Col(panel("Trajectory sizes", html.Div([graph(ids.TRAJECTORY_DONUT), html.Div(id=ids.TRAJECTORY_LIST)]),
                           "Previous score vs exam score, strongest first"), lg=5, className="mb-4"),
             dbc.Col(panel("Personas inside each trajectory",
-                          html.Div([html.Div(graph("trajectory-mix"), id="trajectory-mix-graph"),
-                                    html.Div(id="trajectory-mix-note")]),
-                          "Which personas make up each trajectory", caption_id="trajectory-mix-caption"),
+                          html.Div([html.Div(graph(ids.TRAJECTORY_MIX), id=ids.TRAJECTORY_MIX_GRAPH),
+                                    html.Div(id=ids.TRAJECTORY_MIX_NOTE)]),
+                          "Which personas make up each trajectory", caption_id=ids.TRAJECTORY_MIX_CAPTION),
                     lg=7, className="mb-4"),
         ]),
-    ], id="trajectory-section")
+    ], id=ids.TRAJECTORY_SECTION)
 
 
 def breakdown_section() -> html.Div:
-    mode = dbc.RadioItems(id="breakdown-mode", value="percent", inline=True,
+    mode = dbc.RadioItems(id=ids.BREAKDOWN_MODE, value="percent", inline=True,
                           options=[{"label": "Counts", "value": "count"}, {"label": "Percent", "value": "percent"}],
                           className="btn-group btn-group-sm", inputClassName="btn-check",
                           labelClassName="btn btn-outline-primary btn-sm", labelCheckedClassName="active")
     return html.Div([
         section_title("Breakdowns", "bar-chart", tools=mode),
         dbc.Row([
-            dbc.Col(panel("By gender", html.Div([html.Div(graph("gender-breakdown"), id="gender-graph"),
-                                                 html.Div(id="gender-note")]), caption_id="gender-caption"),
+            dbc.Col(panel("By gender", html.Div([html.Div(graph(ids.GENDER_BREAKDOWN), id=ids.GENDER_GRAPH),
+                                                 html.Div(id=ids.GENDER_NOTE)]), caption_id=ids.GENDER_CAPTION),
                     lg=6, className="mb-4"),
-            dbc.Col(panel("By school type", html.Div([html.Div(graph("school-breakdown"), id="school-graph"),
-                                                      html.Div(id="school-note")]), caption_id="school-caption"),
+            dbc.Col(panel("By school type", html.Div([html.Div(graph(ids.SCHOOL_BREAKDOWN), id=ids.SCHOOL_GRAPH),
+                                                      html.Div(id=ids.SCHOOL_NOTE)]), caption_id=ids.SCHOOL_CAPTION),
                     lg=6, className="mb-4"),
         ]),
-    ], id="breakdown-section")
+    ], id=ids.BREAKDOWN_SECTION)
 
 
 def outlier_section() -> html.Div:
     return html.Div([
         section_title("Unusual profiles", "exclamation-diamond"),
         dbc.Card(dbc.CardBody(outlier_body()), className="section-card mb-5"),
-    ], id="outlier-section")
+    ], id=ids.OUTLIER_SECTION)
 
 
 def table_section() -> html.Div:
     return html.Div([
         section_title("Students", "table"),
         dbc.Card(dbc.CardBody([toolbar(), grid()]), className="section-card mb-5"),
-    ], id="table-section")
+    ], id=ids.TABLE_SECTION)
 
 
 def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
@@ -149,10 +151,10 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
                 dbc.Col(upload_card(upload_url, max_bytes), lg=8, className="mb-4"),
                 dbc.Col(settings_card(), lg=4, className="mb-4"),
             ]),
-            html.Div(id="dashboard-error"),
-            html.Div(id="skipped-alerts"),
+            html.Div(id=ids.DASHBOARD_ERROR),
+            html.Div(id=ids.SKIPPED_ALERTS),
             filter_bar(),
-            dbc.Row(id="kpi-row", className="mb-2"),
+            dbc.Row(id=ids.KPI_ROW, className="mb-2"),
             risk_section(),
             insights_section(),
             map_section(),
@@ -165,10 +167,11 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
                         className="app-footer"),
         ], fluid="xl", className="app-body"),
         profile_panel(),
-        dcc.Location(id="url", refresh=False),
-        dcc.Store(id="dataset-id", data=default_dataset),
-        dcc.Store(id="uploaded"),  # what the last upload stored; the view-state callback switches to it
-        dcc.Store(id="view"),
-        dcc.Store(id="filters", data={}),
-        dcc.Store(id="student"),  # 0-based data row of the student whose profile is open
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.DATASET_ID, data=default_dataset),
+        dcc.Store(id=ids.UPLOADED),  # what the last upload stored; the view-state callback switches to it
+        dcc.Store(id=ids.VIEW),
+        dcc.Store(id=ids.FILTERS, data={}),
+        dcc.Store(id=ids.STUDENT),  # 0-based data row of the student whose profile is open
+        dcc.Store(id=ids.JOBS_READY, data=None),  # background jobs write here when they finish
     ])

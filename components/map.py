@@ -12,6 +12,7 @@ import pandas as pd
 from _plotly_utils.utils import to_typed_array_spec
 from dash import dcc, html
 
+from . import ids
 from .figures import empty
 from .plot import Figure
 from .theme import base_layout
@@ -47,17 +48,17 @@ def colour_options(available: list[str]) -> list[dict]:
 
 def map_section() -> html.Div:
     colour = html.Div([
-        html.Label("Colour by", htmlFor="map-colour", className="settings-label me-2 mb-0"),
-        dbc.Select(id="map-colour", options=colour_options(["persona"]), value="persona", size="sm",
+        html.Label("Colour by", htmlFor=ids.MAP_COLOUR, className="settings-label me-2 mb-0"),
+        dbc.Select(id=ids.MAP_COLOUR, options=colour_options(["persona"]), value="persona", size="sm",
                    style={"width": "auto"}),
     ], className="d-flex align-items-center")
     # The job's `running` state toggles the outer style; Bootstrap's d-flex is !important, so it sits inside.
     progress = html.Div(html.Div([
-        dbc.Progress(id="map-progress", value=0, striped=True, animated=True, className="flex-grow-1",
+        dbc.Progress(id=ids.MAP_PROGRESS, value=0, striped=True, animated=True, className="flex-grow-1",
                      style={"height": "1.25rem"}),
-        dbc.Button([html.I(className="bi bi-x-circle me-1"), "Cancel"], id="map-cancel", size="sm",
+        dbc.Button([html.I(className="bi bi-x-circle me-1"), "Cancel"], id=ids.MAP_CANCEL, size="sm",
                    color="link", disabled=True, className="ms-2"),
-    ], className="d-flex align-items-center mb-2"), id="map-progress-box", style=HIDDEN)
+    ], className="d-flex align-items-center mb-2"), id=ids.MAP_PROGRESS_BOX, style=HIDDEN)
     return html.Div([
         html.Div([html.H2([html.I(className="bi bi-stars me-2"), "Student map"], className="section-title"),
                   colour], className="section-head"),
@@ -66,13 +67,13 @@ def map_section() -> html.Div:
                      "to open their profile, or draw a lasso to filter the dashboard to a group.",
                      className="panel-subtitle mb-2"),
             progress,
-            dcc.Graph(id="student-map", figure=empty(), config=MAP_CONFIG, style={"height": f"{MAP_HEIGHT}px"}),
-            html.Div([html.Span(id="map-note"),
-                      dbc.Button("Draw the map", id="map-run", size="sm", color="primary", outline=True,
+            dcc.Graph(id=ids.STUDENT_MAP, figure=empty(), config=MAP_CONFIG, style={"height": f"{MAP_HEIGHT}px"}),
+            html.Div([html.Span(id=ids.MAP_NOTE),
+                      dbc.Button("Draw the map", id=ids.MAP_RUN, size="sm", color="primary", outline=True,
                                  className="ms-2", style=HIDDEN)], className="panel-caption"),
         ]), className="section-card mb-4"),
-        dcc.Store(id="map-ready"),  # set when the background job has the layout cached; redraws the map
-    ], id="map-section")
+        dcc.Store(id=ids.MAP_READY),  # set when the background job has the layout cached; redraws the map
+    ], id=ids.MAP_SECTION)
 
 
 def placeholder(message: str) -> Figure:

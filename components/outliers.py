@@ -6,13 +6,14 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
+from . import ids
 from .figures import pretty
 from .table import GRID_THEME, ROW_HEADER
 
 
 def outlier_grid() -> dag.AgGrid:
     return dag.AgGrid(
-        id="outlier-table", rowData=[], columnDefs=[],
+        id=ids.OUTLIER_TABLE, rowData=[], columnDefs=[],
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         getRowId="params.data.row",
         dashGridOptions={"pagination": True, "paginationPageSize": 10, "paginationPageSizeSelector": [10, 25, 100],
@@ -43,12 +44,12 @@ def outlier_column_defs(columns: list[str], row_column: str) -> list[dict]:
 
 def outlier_body() -> list:
     toolbar = html.Div([
-        html.Div([html.Span(id="outlier-count", className="table-count"),
-                  html.Span(id="outlier-method", className="table-note")]),
-        dbc.Button([html.I(className="bi bi-download me-2"), "Download CSV"], id="download-outliers",
+        html.Div([html.Span(id=ids.OUTLIER_COUNT, className="table-count"),
+                  html.Span(id=ids.OUTLIER_METHOD, className="table-note")]),
+        dbc.Button([html.I(className="bi bi-download me-2"), "Download CSV"], id=ids.DOWNLOAD_OUTLIERS,
                    color="primary", outline=True, size="sm"),
     ], className="table-toolbar")
     return [html.P("Students who sit in no dense group of similar students (DBSCAN on the 8 themes). Unusual is "
                    "not bad: it says where a student's mix of circumstances differs from everyone like them. "
                    "Click a row to open the student.", className="panel-subtitle"),
-            toolbar, html.Div(outlier_grid(), id="outlier-grid-box"), html.Div(id="outlier-note")]
+            toolbar, html.Div(outlier_grid(), id=ids.OUTLIER_GRID_BOX), html.Div(id=ids.OUTLIER_NOTE)]

@@ -7,11 +7,13 @@ import math
 import dash_bootstrap_components as dbc
 from dash import html
 
+from . import ids
 from .figures import pretty
 
 
 def profile_panel() -> dbc.Offcanvas:
-    return dbc.Offcanvas([html.Div(id="profile-body"), html.Div(id="profile-risk")], id="profile", title="Student", placement="end",
+    return dbc.Offcanvas([html.Div(id=ids.PROFILE_BODY), html.Div(id=ids.PROFILE_RISK)], id=ids.PROFILE,
+                         title="Student", placement="end",
                          is_open=False, scrollable=True, backdrop=False, className="profile-panel")
 
 
@@ -40,7 +42,7 @@ def _theme_bar(theme: dict) -> html.Div:
 
 
 def profile_body(profile, persona_colour: str | None, exam_column: str | None) -> list:
-    head = [html.Div(f"Row {profile.sheet_row}", className="profile-row", id="profile-row")]
+    head = [html.Div(f"Row {profile.sheet_row}", className="profile-row", id=ids.PROFILE_ROW)]
     if profile.persona:
         head.append(html.Span(profile.persona, className="profile-badge",
                               style={"borderLeftColor": persona_colour or "#64748b"}))
@@ -53,7 +55,7 @@ def profile_body(profile, persona_colour: str | None, exam_column: str | None) -
         body.append(dbc.Alert([html.Div([html.I(className="bi bi-exclamation-diamond me-2"),
                                          html.Strong("Unusual profile")]),
                                html.Ul([html.Li(r) for r in profile.outlier_reasons])],
-                              color="warning", className="profile-outlier", id="profile-outlier"))
+                              color="warning", className="profile-outlier", id=ids.PROFILE_OUTLIER))
     if profile.themes:
         body += [html.H4("Themes within the cohort", className="profile-h"),
                  html.Div([_theme_bar(t) for t in profile.themes])]
@@ -65,11 +67,11 @@ def profile_body(profile, persona_colour: str | None, exam_column: str | None) -
                 detail.append(f"{exam_column.replace('_', ' ').lower()} {_value(rec[exam_column])}")
             items.append(html.Button([html.Span(f"Row {int(rec['row']) + 2}", className="similar-row"),
                                       html.Span(" · ".join(str(d) for d in detail if d), className="similar-detail")],
-                                     id={"type": "similar-student", "row": int(rec["row"])}, n_clicks=0,
+                                     id={"type": ids.SIMILAR_STUDENT, "row": int(rec["row"])}, n_clicks=0,
                                      className="similar-item", title="Open this student"))
         body += [html.H4("Students like this", className="profile-h"),
                  html.Div("Nearest in the 8 themes; highlighted on the map.", className="profile-note"),
-                 html.Div(items, className="similar-list", id="similar-list")]
+                 html.Div(items, className="similar-list", id=ids.SIMILAR_LIST)]
     body += [html.H4("Every attribute", className="profile-h"),
              html.Table(html.Tbody([html.Tr([html.Th(pretty(col)), html.Td(_value(val))])
                                     for col, val in profile.attributes]), className="profile-table")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from . import ids
 from .figures import pretty
 from .interventions import intervention_body
 from .scenario import scenario_body
@@ -16,19 +17,20 @@ METHODS = [("model", "Risk model"), ("baseline_mean", "Predict the mean"),
 
 def risk_section() -> html.Div:
     tools = html.Div([
-        html.Label("Pass mark", htmlFor="pass-mark", className="settings-label me-2 mb-0"),
-        dbc.Input(id="pass-mark", type="number", debounce=True, size="sm", style={"width": "6rem"},
+        html.Label("Pass mark", htmlFor=ids.PASS_MARK, className="settings-label me-2 mb-0"),
+        dbc.Input(id=ids.PASS_MARK, type="number", debounce=True, size="sm", style={"width": "6rem"},
                   placeholder="auto"),
-        html.Div([html.Label("Scored by", htmlFor="risk-model", className="settings-label ms-3 me-2 mb-0"),
-                  dbc.Select(id="risk-model", options=[], size="sm", style={"width": "auto"})],
-                 id="risk-model-box", className="d-flex align-items-center", style=HIDDEN),
+        html.Div([html.Label("Scored by", htmlFor=ids.RISK_MODEL, className="settings-label ms-3 me-2 mb-0"),
+                  dbc.Select(id=ids.RISK_MODEL, options=[], size="sm", style={"width": "auto"})],
+                 id=ids.RISK_MODEL_BOX, className="d-flex align-items-center", style=HIDDEN),
     ], className="d-flex align-items-center")
     return html.Div([
         html.Div([html.H2([html.I(className="bi bi-activity me-2"), "Risk before exams"], className="section-title"),
                   tools], className="section-head"),
-        html.Div(id="risk-status"),
+        html.Div(id=ids.RISK_STATUS),
         dbc.Row([
-            dbc.Col(dbc.Card(dbc.CardBody(dcc.Loading([html.Div(id="risk-summary"), html.Div(id="risk-quality-box")],
+            dbc.Col(dbc.Card(dbc.CardBody(dcc.Loading([html.Div(id=ids.RISK_SUMMARY),
+                                                        html.Div(id=ids.RISK_QUALITY_BOX)],
                                                        type="dot", delay_show=300)),
                              className="section-card h-100"), lg=5, className="mb-4"),
             dbc.Col(dbc.Card(dbc.CardBody(scenario_body()), className="section-card h-100"), lg=7, className="mb-4"),
@@ -39,7 +41,7 @@ def risk_section() -> html.Div:
             dbc.Col(dbc.Card(dbc.CardBody(fairness_body()), className="section-card h-100"), lg=6,
                     className="mb-4"),
         ]),
-    ], id="risk-section")
+    ], id=ids.RISK_SECTION)
 
 
 def target_body() -> list:
@@ -47,21 +49,21 @@ def target_body() -> list:
         html.Div([html.H3("Target grade", className="panel-title"),
                   html.Div("Raise a target for the students in view: who must improve, and by how much",
                            className="panel-subtitle")], className="panel-head"),
-        html.Div([html.Label("Target", htmlFor="target-score", className="settings-label me-2 mb-0"),
-                  dbc.Input(id="target-score", type="number", debounce=True, size="sm", style={"width": "6rem"})],
+        html.Div([html.Label("Target", htmlFor=ids.TARGET_SCORE, className="settings-label me-2 mb-0"),
+                  dbc.Input(id=ids.TARGET_SCORE, type="number", debounce=True, size="sm", style={"width": "6rem"})],
                  className="d-flex align-items-center mb-3"),
-        html.Div(id="target-result"),
+        html.Div(id=ids.TARGET_RESULT),
     ]
 
 
 def fairness_body() -> list:
-    by = dbc.Select(id="fairness-by", options=[], size="sm", style={"width": "auto"})
+    by = dbc.Select(id=ids.FAIRNESS_BY, options=[], size="sm", style={"width": "auto"})
     return [
         html.Div([html.Div([html.H3("Is the model fair?", className="panel-title"),
                             html.Div("Error and share of students below the pass mark the model caught, per group, "
                                      "with 95 % bootstrap intervals", className="panel-subtitle")]),
                   html.Div(by, className="panel-tools")], className="panel-head"),
-        html.Div(id="fairness-table"),
+        html.Div(id=ids.FAIRNESS_TABLE),
     ]
 
 
@@ -74,7 +76,7 @@ def summary(at_risk: int, students: int, pass_mark: float, reason: str, mean_pre
     share = at_risk / students if students else 0
     return [
         html.Div("Predicted to score below the pass mark", className="kpi-label"),
-        html.Div([html.Span(f"{at_risk:,}", className="risk-count", id="risk-count"),
+        html.Div([html.Span(f"{at_risk:,}", className="risk-count", id=ids.RISK_COUNT),
                   html.Span(f" of {students:,} students in view ({share:.0%})", className="risk-of")]),
         html.Div(f"Pass mark {pass_mark:g}: {reason}.", className="panel-caption"),
         html.Div(f"Predicted mean {exam_label.lower()}: {mean_predicted:.1f}"
@@ -83,7 +85,7 @@ def summary(at_risk: int, students: int, pass_mark: float, reason: str, mean_pre
                  className="panel-caption"),
         html.Div([html.I(className="bi bi-flag-fill me-1 text-danger"),
                   f"{early_warning:,} early-warning students: two or more disengagement flags, or one flag and "
-                  "predicted below the pass mark"], className="panel-caption", id="early-warning"),
+                  "predicted below the pass mark"], className="panel-caption", id=ids.EARLY_WARNING),
     ]
 
 
@@ -103,7 +105,7 @@ def quality_table(metrics: dict, rows: int, folds: int, fitted_on: str) -> html.
                                 ": it adds little; treat its flags with care."))
     return html.Div([
         html.H4("How good is the prediction?", className="profile-h mt-3"),
-        dbc.Table([head, html.Tbody(body)], size="sm", className="quality-table mb-1", id="risk-quality"),
+        dbc.Table([head, html.Tbody(body)], size="sm", className="quality-table mb-1", id=ids.RISK_QUALITY),
         html.Div(f"{folds}-fold cross-validation on {rows:,} students ({fitted_on}); AUC and accuracy for "
                  "“below the pass mark”. " + verdict, className="panel-caption"),
     ])
@@ -135,7 +137,7 @@ def target_result(result: dict) -> html.Div:
                              f" are below {result['target']:g} on {result['basis']}"
                              + (f"; on average they need {result['mean_gap']:.1f} more points "
                                 f"({result['total_points']:,.0f} points in all)." if result["below"] else "."
-                                )], id="target-summary"))
+                                )], id=ids.TARGET_SUMMARY))
     if result["subjects"]:
         parts.append(dbc.Table([html.Thead(html.Tr([html.Th("Subject"), html.Th("Below target"),
                                                     html.Th("Mean gap")])),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from . import ids
 from .figures import empty
 from .plot import Figure, trace
 from .theme import GRAPH_CONFIG, base_layout
@@ -14,10 +15,10 @@ def scenario_body() -> list:
         html.Div([html.H3("What if…", className="panel-title"),
                   html.Div("Change a factor for every student in view and see the predicted effect",
                            className="panel-subtitle")], className="panel-head"),
-        html.Div(id="scenario-sliders", className="scenario-sliders"),
-        dcc.Loading(html.Div(id="scenario-result", className="scenario-result"), type="dot", delay_show=400),
-        dcc.Graph(id="scenario-persona", figure=empty(), config=GRAPH_CONFIG, style={"height": "220px"}),
-        html.Div(id="scenario-note", className="panel-caption"),
+        html.Div(id=ids.SCENARIO_SLIDERS, className="scenario-sliders"),
+        dcc.Loading(html.Div(id=ids.SCENARIO_RESULT, className="scenario-result"), type="dot", delay_show=400),
+        dcc.Graph(id=ids.SCENARIO_PERSONA, figure=empty(), config=GRAPH_CONFIG, style={"height": "220px"}),
+        html.Div(id=ids.SCENARIO_NOTE, className="panel-caption"),
     ]
 
 
@@ -32,7 +33,7 @@ def _marks(lever) -> dict:
     return {v: _signed(v) for v in (-span, -span / 2, 0, span / 2, span)}
 
 
-def sliders(levers, kind: str = "lever") -> list:
+def sliders(levers, kind: str = ids.LEVER) -> list:
     """One slider per actionable factor, centred on 0 (no change)."""
     out = []
     for lever in levers:
@@ -51,7 +52,7 @@ def sliders(levers, kind: str = "lever") -> list:
 
 def scenario_result(s, pass_mark: float, exam_label: str) -> html.Div:
     if not s.changes:
-        return html.Div("Move a slider to see what would change.", className="panel-caption", id="scenario-summary")
+        return html.Div("Move a slider to see what would change.", className="panel-caption", id=ids.SCENARIO_SUMMARY)
     change = s.mean_change
     band = f"{s.band[0]:+.1f} to {s.band[1]:+.1f}"
     return html.Div([
@@ -59,12 +60,12 @@ def scenario_result(s, pass_mark: float, exam_label: str) -> html.Div:
                   html.Strong(f"{s.mean_before:.1f} → {s.mean_after:.1f}"),
                   html.Span(f" ({change:+.1f}; across models {band})", className="text-muted")]),
         html.Div([html.Span("Below the pass mark ", className="me-1"),
-                  html.Strong(f"{s.below_before:,} → {s.below_after:,}", id="scenario-below"),
+                  html.Strong(f"{s.below_before:,} → {s.below_after:,}", id=ids.SCENARIO_BELOW),
                   html.Span(f" · {s.lifted:,} lifted above {pass_mark:g}, {s.dropped:,} fall below",
                             className="text-muted")]),
         html.Div(f"Estimated from a random {len(s.predicted_after):,} of the {s.students:,} students in view; "
                  "counts are scaled up.", className="panel-caption") if s.sampled else None,
-    ], id="scenario-summary")
+    ], id=ids.SCENARIO_SUMMARY)
 
 
 def clipped_note(clipped: dict[str, int]) -> str:
@@ -95,7 +96,7 @@ def student_block(prediction: dict, explanation: list, words: list[str], flags: 
     """The profile card's prediction: score, chance, the factors behind it, flags, sliders and the smallest
     change that lifts the student above the pass mark."""
     body = [html.H4("Prediction", className="profile-h"),
-            html.Div([html.Strong(f"{prediction['predicted']:.1f}", id="profile-predicted"),
+            html.Div([html.Strong(f"{prediction['predicted']:.1f}", id=ids.PROFILE_PREDICTED),
                       html.Span(f" predicted {prediction['label'].lower()} · "
                                 f"{prediction['chance']:.0%} chance of ending below {prediction['pass_mark']:g}")],
                      className="profile-prediction")]
@@ -113,13 +114,13 @@ def student_block(prediction: dict, explanation: list, words: list[str], flags: 
                 html.Div(html.Div(style={"width": f"{abs(item['effect']) / width * 100:.0f}%", "background": colour},
                                   className="explain-fill"), className="explain-track"),
             ], className="explain-item"))
-        body.append(html.Div(bars, id="profile-explanation"))
+        body.append(html.Div(bars, id=ids.PROFILE_EXPLANATION))
     if flags:
         body.append(dbc.Alert([html.I(className="bi bi-flag-fill me-2"), html.Strong("Early-warning flags: "), flags],
-                              color="danger", className="py-2 small mt-2", id="profile-flags"))
+                              color="danger", className="py-2 small mt-2", id=ids.PROFILE_FLAGS))
     if levers:
-        body += [html.H4("What if, for this student", className="profile-h"), *sliders(levers, "student-lever"),
-                 html.Div(id="student-whatif", className="profile-prediction")]
+        body += [html.H4("What if, for this student", className="profile-h"), *sliders(levers, ids.STUDENT_LEVER),
+                 html.Div(id=ids.STUDENT_WHATIF, className="profile-prediction")]
     if smallest is not None:
-        body.append(html.Div(smallest, className="profile-note mt-2", id="profile-smallest"))
+        body.append(html.Div(smallest, className="profile-note mt-2", id=ids.PROFILE_SMALLEST))
     return body

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from . import ids
 from .figures import pretty
 
 ROW_HEADER = "Row"
@@ -23,7 +24,7 @@ BLOCK = 100  # rows per request to the server
 def grid() -> dag.AgGrid:
     # Infinite row model: the server filters and sorts, the browser holds a few blocks (callbacks/table.py).
     return dag.AgGrid(
-        id="student-table",
+        id=ids.STUDENT_TABLE,
         rowModelType="infinite",
         columnDefs=[],
         defaultColDef={"sortable": True, "filter": True, "floatingFilter": True, "resizable": True,
@@ -77,10 +78,10 @@ def rows(frame: pd.DataFrame) -> list[dict]:
 
 def toolbar() -> html.Div:
     return html.Div([
-        html.Div([html.Span("0 students", id="table-count", className="table-count"),
-                  html.Span(id="table-note", className="table-note")]),
-        dbc.Button([html.I(className="bi bi-download me-2"), "Download CSV"], id="download-csv",
+        html.Div([html.Span("0 students", id=ids.TABLE_COUNT, className="table-count"),
+                  html.Span(id=ids.TABLE_NOTE, className="table-note")]),
+        dbc.Button([html.I(className="bi bi-download me-2"), "Download CSV"], id=ids.DOWNLOAD_CSV,
                    color="primary", outline=True, size="sm"),
-        dcc.Download(id="student-download"),
-        dcc.Store(id="table-refresh"),
+        dcc.Download(id=ids.STUDENT_DOWNLOAD),
+        dcc.Store(id=ids.TABLE_REFRESH),
     ], className="table-toolbar")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from . import ids
+
 ACCEPT = ".csv,.tsv,.txt,text/csv,text/plain"
 
 
@@ -16,11 +18,11 @@ def upload_card(upload_url: str, max_bytes: int) -> dbc.Card:
                   html.Span("choose a file", className="drop-link")], className="drop-title"),
         html.Div(f"CSV, semicolon or tab separated · up to {max_bytes / 2**20:g} MB · one row per student",
                  className="drop-hint"),
-    ], className="drop-zone", id="drop-zone", **{"data-upload-url": upload_url, "data-accept": ACCEPT,
+    ], className="drop-zone", id=ids.DROP_ZONE, **{"data-upload-url": upload_url, "data-accept": ACCEPT,
                                                    "data-max-bytes": str(max_bytes)})
     return dbc.Card(dbc.CardBody([
         zone,
-        dbc.Progress(id="upload-progress", value=0, className="upload-progress mt-3", style={"display": "none"}),
-        html.Div(id="upload-status", className="mt-3", **{"aria-live": "polite"}),
-        dcc.Store(id="upload-result"),
+        dbc.Progress(id=ids.UPLOAD_PROGRESS, value=0, className="upload-progress mt-3", style={"display": "none"}),
+        html.Div(id=ids.UPLOAD_STATUS, className="mt-3", **{"aria-live": "polite"}),
+        dcc.Store(id=ids.UPLOAD_RESULT),
     ], className="upload-body"), className="section-card h-100")

@@ -1,0 +1,116 @@
+"""One request context per callback, built in one place.
+
+A callback says what it needs (`request(store, view, filters=..., model_id=..., mark=..., need=("scores",))`)
+and reads fields. A risk model that cannot exist (NoModel) or is still being fitted by a background job
+(NotReady) is a state with its reason, `missing`, not an exception every callback catches: the panel shows
+`waiting(req)` or its empty state instead of its content, and redraws when the `jobs-ready` store changes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+from dash.exceptions import PreventUpdate
+
+from analytics.defaults import PERSONAS
+from analytics.explore import filters as flt
+from analytics.predict.risk import NoModel, Scores, score_cohort
+from analytics.predict.whatif import Context
+from analytics.results import Analysis
+from backend.store import NotReady
+from components.cards import note
+
+NEEDS = frozenset({"risk", "scores", "outliers"})
+PENDING = {"risk": "The risk model is being fitted… this panel fills in when it is ready.",
+           "outliers": "Unusual profiles are being looked for… this panel fills in when they are found."}
+SET_BY_YOU = "set by you"
+
+
+@dataclass(frozen=True)
+class Missing:
+    """Why a result the panel needs is absent: no model can score this file (pending False), or a background
+    job has not finished yet (pending True)."""
+    reason: str
+    pending: bool = False
+
+
+@dataclass
+class Request:
+    dataset_id: str
+    personas: int
+    analysis: Analysis
+    filters: dict  # normalised: only filters this dataset can apply
+    selection: np.ndarray | None = field(default=None, repr=False)  # rows of a map selection in the filters
+    model: Context | None = field(default=None, repr=False)  # the what-if context; model.risk is the RiskModel
+    scores: Scores | None = field(default=None, repr=False)  # the cohort scored at `mark`
+    mark: float | None = None  # the pass mark in use, once a model is there
+    mark_reason: str | None = None  # where the pass mark came from: the model's reasoning or SET_BY_YOU
+    outliers: object | None = field(default=None, repr=False)
+    missing: Missing | None = None
+
+    @cached_property
+    def mask(self) -> np.ndarray:
+        """True for each student in the view (computed on first use: some panels ignore the filters)."""
+        return self.keep()
+
+    def keep(self, ignore: tuple[str, ...] = ()) -> np.ndarray:
+        """The view without some filters: a chart that sets a filter keeps every value of its own dimension."""
+        return flt.mask(self.analysis, self.filters, ignore=ignore, selection=self.selection)
+
+    @property
+    def exam_label(self) -> str:
+        return self.model.risk.exam_column.replace("_", " ")
+
+
+def request(store, view: dict | None, *, filters: dict | None = None, model_id: str | None = None, mark=None,
+            need: tuple[str, ...] = ()) -> Request:
+    """The context for one callback. Raises PreventUpdate before the first view exists; needs are "risk" (the
+    what-if context), "scores" (that and the cohort scored at the pass mark) and "outliers"."""
+    if not view:
+        raise PreventUpdate
+    unknown = set(need) - NEEDS
+    if unknown:
+        raise ValueError(f"unknown needs {sorted(unknown)}")
+    dataset_id, personas = view["dataset_id"], view.get("personas", PERSONAS)
+    analysis = store.analysis(dataset_id, personas)
+    normal = flt.normalise(analysis, filters)
+    selection = store.selection(normal["selection"]) if "selection" in normal else None
+    req = Request(dataset_id, personas, analysis, normal, selection)
+    if "outliers" in need:
+        try:
+            req.outliers = outliers_of(analysis)
+        except NotReady:
+            req.missing = Missing(PENDING["outliers"], pending=True)
+    if req.missing is None and {"risk", "scores"} & set(need):
+        add_model(store, req, model_id, mark, scored="scores" in need)
+    return req
+
+
+def outliers_of(analysis: Analysis):
+    """DBSCAN's result for the view; where a background job's result is read (NotReady until it is there)."""
+    return analysis.outliers
+
+
+def add_model(store, req: Request, model_id: str | None, mark, scored: bool) -> None:
+    """A file with exam scores is scored by its own model; one without, by the earlier upload's `model_id`."""
+    own = bool(req.analysis.exam_column)
+    try:
+        req.model = store.whatif(req.dataset_id, None if own else model_id, req.personas)
+    except NoModel as err:
+        req.missing = Missing(str(err))
+        return
+    except NotReady:
+        req.missing = Missing(PENDING["risk"], pending=True)
+        return
+    risk = req.model.risk
+    chosen = mark not in (None, "")
+    req.mark = float(mark) if chosen else risk.default_pass_mark
+    req.mark_reason = SET_BY_YOU if chosen else risk.pass_mark_reason
+    if scored:  # kept in the context per pass mark: every panel asking after one click reuses one computation
+        req.scores = score_cohort(risk, req.analysis, req.mark, predicted=req.model.predicted, memo=req.model.memo)
+
+
+def waiting(req: Request):
+    """What a panel shows while its background job runs (None when nothing is pending)."""
+    return note(req.missing.reason) if req.missing and req.missing.pending else None
