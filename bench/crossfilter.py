@@ -28,7 +28,7 @@ from plotly.io.json import to_json_plotly
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # as the app runs interactive callbacks: one thread
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analytics import views  # noqa: E402
+from analytics.explore import views  # noqa: E402
 from analytics.models.projection import Projection  # noqa: E402
 from backend.store import DatasetStore  # noqa: E402
 from bench.summarize import repeated_file  # noqa: E402
