@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from dash import Input, Output, State, no_update
 
-from analytics.predict import interventions
+from analytics.predict import fairness, targets
+from analytics.predict import flags as early_warning
 from analytics.predict.features import MIN_COVERAGE, coverage
 from analytics.predict.risk import NoModel, score_cohort
 from components.cards import note
@@ -89,7 +90,7 @@ def summary_content(store, view, filters, mark_value, model_id):
         return None
     mark = scores.pass_mark
     mask = keep(store, analysis, filters)
-    flags = interventions.flags(analysis, scores, ctx)
+    flags = early_warning.flags(analysis, scores, ctx)
     reason = ctx.risk.pass_mark_reason if mark_value in (None, "") else "set by you"
     return summary(int(scores.at_risk[mask].sum()), int(mask.sum()), mark, reason,
                    float(scores.predicted[mask].mean()) if mask.any() else 0.0, scores.predicted_only,
@@ -119,7 +120,7 @@ def fairness_content(store, view, by, mark_value, model_id):
     if not by:
         return fairness_table(None, "")
     label = "Gender" if by == analysis.gender_column else "School type"
-    return fairness_table(interventions.fairness(analysis, scores, by, max(1, min_group())), label)
+    return fairness_table(fairness.fairness(analysis, scores, by, max(1, min_group())), label)
 
 
 def target_content(store, view, filters, target, model_id, mark_value):
@@ -129,16 +130,16 @@ def target_content(store, view, filters, target, model_id, mark_value):
     except NoModel:
         scores = None
     if target in (None, ""):
-        subjects = interventions.subject_columns(analysis)
+        subjects = targets.subject_columns(analysis)
         values = (analysis.students[analysis.exam_column].to_numpy(dtype=float) if analysis.exam_column else
                   scores.predicted if scores is not None else
                   analysis.students[subjects[0]].to_numpy(dtype=float) if subjects else None)
         if values is None:
             return target_result({"subjects": []}), no_update
         target = float(np.ceil(np.quantile(values, 0.5)))  # start at the median: half the cohort to lift
-        return target_result(interventions.target_simulation(analysis, target, keep(store, analysis, filters),
+        return target_result(targets.target_simulation(analysis, target, keep(store, analysis, filters),
                                                              scores)), target
-    return target_result(interventions.target_simulation(analysis, float(target), keep(store, analysis, filters),
+    return target_result(targets.target_simulation(analysis, float(target), keep(store, analysis, filters),
                                                          scores)), no_update
 
 
