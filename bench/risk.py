@@ -25,9 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from analytics import whatif  # noqa: E402
 from analytics.analysis import analyse_file  # noqa: E402
-from analytics.predict import interventions, risk
+from analytics.predict import interventions, risk, whatif  # noqa: E402
 from analytics.predict.features import encode, fit_spec  # noqa: E402
 from bench.summarize import repeated_file  # noqa: E402
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from dash import Input, Output, State, no_update
 
-from analytics.predict import interventions
+from analytics.predict import fairness, targets
+from analytics.predict import flags as early_warning
 from analytics.predict.features import MIN_COVERAGE, coverage
 from components import ids
 from components.cards import note
@@ -64,7 +65,7 @@ def summary_content(store, view, filters, mark_value, model_id):
     if req.missing:
         return waiting(req)
     scores, mask = req.scores, req.mask
-    flags = interventions.flags(req.analysis, scores, req.model)
+    flags = early_warning.flags(req.analysis, scores, req.model)
     return summary(int(scores.at_risk[mask].sum()), int(mask.sum()), req.mark, req.mark_reason,
                    float(scores.predicted[mask].mean()) if mask.any() else 0.0, scores.predicted_only,
                    req.exam_label, int(flags["early_warning"].to_numpy()[mask].sum()))
@@ -90,7 +91,7 @@ def fairness_content(store, view, by, mark_value, model_id):
     if not by:
         return fairness_table(None, "")
     label = "Gender" if by == req.analysis.gender_column else "School type"
-    return fairness_table(interventions.fairness(req.analysis, req.scores, by, max(1, min_group())), label)
+    return fairness_table(fairness.fairness(req.analysis, req.scores, by, max(1, min_group())), label)
 
 
 def target_content(store, view, filters, target, model_id, mark_value):
@@ -98,15 +99,15 @@ def target_content(store, view, filters, target, model_id, mark_value):
     req = request(store, view, filters=filters, model_id=model_id, mark=mark_value, need=("scores",))
     analysis, scores = req.analysis, req.scores
     if target in (None, ""):
-        subjects = interventions.subject_columns(analysis)
+        subjects = targets.subject_columns(analysis)
         values = (analysis.students[analysis.exam_column].to_numpy(dtype=float) if analysis.exam_column else
                   scores.predicted if scores is not None else
                   analysis.students[subjects[0]].to_numpy(dtype=float) if subjects else None)
         if values is None:
             return target_result({"subjects": []}), no_update
         target = float(np.ceil(np.quantile(values, 0.5)))  # start at the median: half the cohort to lift
-        return target_result(interventions.target_simulation(analysis, target, req.mask, scores)), target
-    return target_result(interventions.target_simulation(analysis, float(target), req.mask, scores)), no_update
+        return target_result(targets.target_simulation(analysis, target, req.mask, scores)), target
+    return target_result(targets.target_simulation(analysis, float(target), req.mask, scores)), no_update
 
 
 def register(app, store) -> None:

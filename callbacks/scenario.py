@@ -6,7 +6,8 @@ from dash import ALL, Input, Output, State
 from dash import ctx as dash_ctx
 from dash.exceptions import PreventUpdate
 
-from analytics.predict import interventions, whatif
+from analytics.predict import change, explain, whatif
+from analytics.predict import flags as early_warning
 from components import ids
 from components.figures import empty, pretty
 from components.scenario import clipped_note, persona_chart, scenario_result, student_block
@@ -37,14 +38,14 @@ def student_content(store, view, row, mark_value, model_id):
         return waiting(req)
     row = int(row)
     mark, risk, ctx, scores = req.mark, req.model.risk, req.model, req.scores
-    explanation = whatif.explain(risk, ctx.X[row])
-    words = [whatif.explanation_words(item, pretty) for item in explanation]
-    flags = interventions.flags(req.analysis, scores, ctx)["reasons"].iat[row]
+    explanation = explain.explain(risk, ctx.X[row])
+    words = [explain.explanation_words(item, pretty) for item in explanation]
+    flags = early_warning.flags(req.analysis, scores, ctx)["reasons"].iat[row]
     predicted = float(ctx.predicted[row])
     if predicted >= risk.threshold(mark):
         smallest = f"Predicted at or above the pass mark of {mark:g} already."
     else:
-        best = whatif.smallest_change(risk, ctx.X[row], predicted, mark, ctx.levers)
+        best = change.smallest_change(risk, ctx.X[row], predicted, mark, ctx.levers)
         smallest = ("No change within the ranges seen in this cohort lifts this student's prediction to "
                     f"{mark:g}: support beyond these factors is needed." if best is None else
                     f"Smallest change that lifts the prediction to {best['predicted']:.1f}: "

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from analytics.analysis import analyse_file
-from analytics.predict import interventions, risk, whatif
+from analytics.predict import change, explain, fairness, interventions, risk, targets, whatif
+from analytics.predict import flags as early_warning
 from analytics.predict.features import encode, fit_spec
 
 
@@ -121,7 +122,7 @@ def test_smallest_change_stays_in_plausible_ranges_and_lifts_the_student(kaggle_
     by_role = {lever.role: lever for lever in found}
     checked = 0
     for i in np.flatnonzero(predicted < kaggle_risk.threshold(mark))[:25]:
-        best = whatif.smallest_change(kaggle_risk, kaggle_whatif.X[i], predicted[i], mark, found)
+        best = change.smallest_change(kaggle_risk, kaggle_whatif.X[i], predicted[i], mark, found)
         if best is None:
             continue
         checked += 1
@@ -134,16 +135,16 @@ def test_smallest_change_stays_in_plausible_ranges_and_lifts_the_student(kaggle_
         assert after == pytest.approx(best["predicted"])
     assert checked >= 10
     top = int(np.argmax(predicted))
-    assert whatif.smallest_change(kaggle_risk, kaggle_whatif.X[top], predicted[top], 1000, found) is None
+    assert change.smallest_change(kaggle_risk, kaggle_whatif.X[top], predicted[top], 1000, found) is None
 
 
 def test_explanation_names_the_factors_that_move_the_prediction(kaggle, kaggle_whatif, kaggle_risk):
     attendance = kaggle.students["Attendance"].to_numpy()
     i = int(np.argmin(attendance))
-    items = whatif.explain(kaggle_risk, kaggle_whatif.X[i])
+    items = explain.explain(kaggle_risk, kaggle_whatif.X[i])
     assert items and items[0]["factor"] == "Attendance" and items[0]["effect"] < -1
     assert items[0]["value"] == f"{attendance[i]:g}" and items[0]["typical"] == "80"
-    words = whatif.explanation_words(items[0], lambda c: c.replace("_", " "))
+    words = explain.explanation_words(items[0], lambda c: c.replace("_", " "))
     assert words.startswith(f"Attendance {attendance[i]:g} (typical 80) lowers the predicted score by")
     # the effects are what the model says when that one input is set to typical
     row = kaggle_whatif.X[i].copy()
@@ -154,7 +155,7 @@ def test_explanation_names_the_factors_that_move_the_prediction(kaggle, kaggle_w
 
 def test_flags_are_explained_and_match_their_thresholds(kaggle, kaggle_whatif, kaggle_risk):
     scores = risk.score_cohort(kaggle_risk, kaggle, predicted=kaggle_whatif.predicted)
-    flags = interventions.flags(kaggle, scores, kaggle_whatif)
+    flags = early_warning.flags(kaggle, scores, kaggle_whatif)
     attendance = kaggle.students["Attendance"].to_numpy(dtype=float)
     cut = np.quantile(attendance, 0.15)
     assert np.array_equal(flags["low_attendance"].to_numpy(), attendance < cut)
@@ -180,12 +181,12 @@ def test_intervention_list_ranks_need_and_suggests_support(kaggle, kaggle_whatif
 
 
 def test_target_simulation_counts_gaps_and_subjects(kaggle, data_dir):
-    result = interventions.target_simulation(kaggle, 70)
+    result = targets.target_simulation(kaggle, 70)
     scores = kaggle.students["Exam_Score"].to_numpy(dtype=float)
     assert result["below"] == int((scores < 70).sum()) and result["basis"] == "exam scores"
     assert result["mean_gap"] == pytest.approx((70 - scores[scores < 70]).mean()) and result["subjects"] == []
     exams = analyse_file(str(data_dir / "exams_students_performance.csv"))
-    sim = interventions.target_simulation(exams, 60)
+    sim = targets.target_simulation(exams, 60)
     raw = pd.read_csv(data_dir / "exams_students_performance.csv")
     assert {s["subject"] for s in sim["subjects"]} == {"math score", "reading score", "writing score"}
     maths = next(s for s in sim["subjects"] if s["subject"] == "math score")
@@ -194,7 +195,7 @@ def test_target_simulation_counts_gaps_and_subjects(kaggle, data_dir):
 
 def test_fairness_by_group_with_intervals_and_small_group_warning(kaggle, kaggle_whatif, kaggle_risk):
     scores = risk.score_cohort(kaggle_risk, kaggle, predicted=kaggle_whatif.predicted)
-    table = interventions.fairness(kaggle, scores, "Gender")
+    table = fairness.fairness(kaggle, scores, "Gender")
     assert set(table["group"]) == {"Male", "Female"} and table["students"].sum() == 6607
     for _, row in table.iterrows():
         assert row["mae_low"] <= row["mae"] <= row["mae_high"] and row["recall_low"] <= row["recall"] <= row["recall_high"]
@@ -205,7 +206,7 @@ def test_fairness_by_group_with_intervals_and_small_group_warning(kaggle, kaggle
     tiny = kaggle.students.copy()
     tiny["Gender"] = tiny["Gender"].astype(str)
     tiny.loc[tiny.index[:4], "Gender"] = "Other"
-    small = interventions.fairness(dataclasses.replace(kaggle, students=tiny), scores, "Gender")
+    small = fairness.fairness(dataclasses.replace(kaggle, students=tiny), scores, "Gender")
     assert "small group" in small.set_index("group").loc["Other", "note"]
 
 

@@ -1,5 +1,4 @@
-"""What-if: move the actionable factors for a group or one student and read the predicted change; the
-smallest change that lifts a student above the pass mark; the factors behind one prediction.
+"""What-if: move the actionable factors for a group or one student and read the predicted change.
 
 Changes are clipped to the range seen in the cohort (nobody gets 110 % attendance or a fourth motivation
 level) and every answer says how many students were clipped. The uncertainty band is the spread of the
@@ -7,7 +6,6 @@ same what-if across the cross-validation models, each trained on a different 80 
 """
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -220,111 +218,3 @@ def student_whatif(risk: RiskModel, X_row: np.ndarray, predicted: float, changes
     after, clipped = apply(X_row[None, :], found, changes)
     out = risk.model.predict(np.vstack([X_row[None, :], after]))
     return float(np.clip(predicted + out[1] - out[0], *risk.score_range)), clipped
-
-
-def smallest_change(risk: RiskModel, X_row: np.ndarray, predicted: float, pass_mark: float,
-                    found: list[Lever], steps: int = 3) -> dict | None:
-    """The cheapest change (sum of each lever's move as a share of its range) that lifts the student's
-    predicted score to the pass mark, searched over a grid within plausible ranges: every lever alone at
-    fine steps, then every combination at `steps` steps. None when no such change exists."""
-    room = []
-    for lever in found:
-        current = X_row[lever.index]
-        if np.isnan(current) or not lever.direction:
-            continue
-        limit = (lever.high - current) if lever.direction > 0 else (current - lever.low)
-        limit = min(limit, lever.span)
-        if limit > 0:
-            room.append((lever, limit))
-    if not room:
-        return None
-
-    def grid(limit: float, lever: Lever, count: int) -> np.ndarray:
-        values = np.linspace(0, limit, count + 1)
-        return np.unique(np.round(values / lever.step) * lever.step) if lever.step else values
-
-    # Each candidate is a row of moves (>= 0, in each lever's good direction): none, every lever alone at
-    # fine steps, then every combination of coarse steps.
-    width = len(room)
-    singles = [np.zeros((1, width))]
-    for i, (lever, limit) in enumerate(room):
-        fine = grid(limit, lever, 12)[1:]
-        block = np.zeros((len(fine), width))
-        block[:, i] = fine
-        singles.append(block)
-    combos = np.array(list(itertools.product(*[grid(limit, lever, steps) for lever, limit in room])))
-    combos = combos[(combos > 0).sum(axis=1) > 1]
-    moves = np.vstack(singles + ([combos] if len(combos) else []))
-    rows = np.repeat(X_row[None, :], len(moves), axis=0)
-    for i, (lever, _) in enumerate(room):
-        rows[:, lever.index] = np.clip(X_row[lever.index] + lever.direction * moves[:, i], lever.low, lever.high)
-    out = risk.model.predict(rows)
-    after = np.clip(predicted + out - out[0], *risk.score_range)
-    cost = moves @ np.array([1 / (lever.high - lever.low) for lever, _ in room])
-    ok = np.flatnonzero(after >= risk.threshold(pass_mark))
-    if not len(ok):
-        return None
-    best = ok[np.argmin(cost[ok])]
-    changes = {lever.role: float(lever.direction * moves[best, i]) for i, (lever, _) in enumerate(room)
-               if moves[best, i] > 0}
-    labels = {lever.role: lever for lever, _ in room}
-    return {"changes": changes, "predicted": float(after[best]), "cost": float(cost[best]),
-            "words": [describe_change(labels[r], v, X_row[labels[r].index]) for r, v in changes.items()]}
-
-
-def describe_change(lever: Lever, delta: float, current: float) -> str:
-    if lever.levels:
-        now = lever.levels[int(round(current - lever.low))]
-        then = lever.levels[int(round(np.clip(current + delta, lever.low, lever.high) - lever.low))]
-        return f"{lever.label.lower()} from {now} to {then}"
-    sign = "+" if delta > 0 else "−"
-    return f"{lever.label.lower()} {sign}{abs(delta):g} {lever.unit} ({current:g} → {current + delta:g})"
-
-
-def explain(risk: RiskModel, X_row: np.ndarray, top: int = 5) -> list[dict]:
-    """The factors that push one prediction up or down most: for each input, how far the prediction moves
-    when that input alone is set to the cohort's typical value (median, or most common category)."""
-    return explain_many(risk, X_row[None, :], top)[0]
-
-
-def explain_many(risk: RiskModel, X_rows: np.ndarray, top: int = 5) -> list[list[dict]]:
-    """`explain` for many students in one prediction call (one call per student costs ~4 ms of overhead)."""
-    spec = risk.spec
-    k = len(spec.columns)
-    stacked = np.repeat(X_rows, k + 1, axis=0)
-    reference = np.array([spec.reference[c] for c in spec.columns])
-    for j in range(k):
-        stacked[j + 1::k + 1, j] = reference[j]
-    out = risk.model.predict(stacked).reshape(len(X_rows), k + 1)
-    effects = out[:, :1] - out[:, 1:]
-    result = []
-    for i, row_effects in enumerate(effects):
-        order = np.argsort(-np.abs(row_effects))[:top]
-        result.append([{"factor": spec.columns[j], "value": display_value(risk, j, X_rows[i, j]),
-                        "typical": display_value(risk, j, reference[j]), "effect": float(row_effects[j])}
-                       for j in order if abs(row_effects[j]) >= 0.05])
-    return result
-
-
-def display_value(risk: RiskModel, j: int, value: float) -> str:
-    column = risk.spec.columns[j]
-    if np.isnan(value):
-        return "blank"
-    if risk.spec.kinds[column] == "category":
-        return risk.spec.levels[column][int(value)]
-    role = risk.spec.roles.get(column)
-    if role and ROLE_BY_NAME[role].levels and ROLE_BY_NAME[role].kind == "ordinal":
-        names = [t.title() for t, v in ROLE_BY_NAME[role].levels.items() if v == value and not t.isdigit()]
-        if names:
-            return names[0]
-    return f"{value:g}"
-
-
-def explanation_words(item: dict, label) -> str:
-    way = "raises" if item["effect"] > 0 else "lowers"
-    return (f"{label(item['factor'])} {item['value']} (typical {item['typical']}) {way} the predicted score by "
-            f"{abs(item['effect']):.1f} points")
-
-
-def model_matrix(risk: RiskModel, analysis: Analysis) -> np.ndarray:
-    return encode(risk.spec, analysis)
