@@ -1,4 +1,5 @@
-"""Cohort Atlas: the Dash app. `python app.py [--data FILE] [--port N] [--host H]` or `gunicorn app:server`."""
+"""Cohort Atlas: the Dash app factory. `python app.py [--data FILE] [--port N] [--host H]`; gunicorn serves
+`wsgi:server`. Importing this module builds nothing and starts nothing: `create_app` does."""
 from __future__ import annotations
 
 import argparse
@@ -15,12 +16,14 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import dash  # noqa: E402
 
 from analytics import DataError  # noqa: E402
+from analytics.defaults import PERSONAS  # noqa: E402
 from analytics.ingest.generate import generate_students  # noqa: E402
 from backend import jobs, map_worker  # noqa: E402
+from backend.map_worker.paths import default_cache_dir  # noqa: E402
 from backend.store import DatasetStore  # noqa: E402
 from callbacks import register_all  # noqa: E402
 from callbacks.upload import ROUTE  # noqa: E402
-from components.layout import DEFAULT_PERSONAS, layout  # noqa: E402
+from components.layout import layout  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEMO_ROWS, DEMO_SEED = 2000, 7
@@ -31,7 +34,7 @@ log = logging.getLogger("cohort_atlas")
 
 
 def cache_dir() -> str:
-    return os.environ.get("COHORT_ATLAS_CACHE") or os.path.join(HERE, ".cache")
+    return default_cache_dir()  # COHORT_ATLAS_CACHE, or .cache in the project
 
 
 def add_default(store: DatasetStore, path: str | None) -> str:
@@ -47,7 +50,10 @@ def add_default(store: DatasetStore, path: str | None) -> str:
     return store.add(demo, DEMO_NAME)
 
 
-def create_app(store: DatasetStore | None = None, default_data: str | None = None) -> dash.Dash:
+def create_app(store: DatasetStore | None = None, default_data: str | None = None, start: bool = True) -> dash.Dash:
+    """The dashboard on `store` (a DatasetStore on the cache directory by default), opening `default_data` or
+    COHORT_ATLAS_DATA (the seeded demo cohort without either). `start` also starts the map worker and warms
+    the first view in a thread, as a server wants; tests and tools that only inspect the app pass False."""
     store = store or DatasetStore(cache_dir())  # size limit from COHORT_ATLAS_MAX_MB (default 50 MB)
     default_id = add_default(store, default_data or os.environ.get("COHORT_ATLAS_DATA") or None)
     app = dash.Dash(__name__, title="Cohort Atlas", assets_folder=os.path.join(HERE, "assets"),
@@ -59,6 +65,8 @@ def create_app(store: DatasetStore | None = None, default_data: str | None = Non
     upload_url = app.config.requests_pathname_prefix + ROUTE
     app.layout = layout(default_id, upload_url, store.max_bytes)
     register_all(app, store)
+    if not start:
+        return app
     if map_worker.enabled() and not jobs.use_celery():  # Celery workers warm UMAP up themselves
         map_worker.supervise(store.directory)  # the ~40 s UMAP compile starts now, not on the first map
     # Warm the first view in the background so the first visitor does not wait for K-Means.
@@ -68,7 +76,7 @@ def create_app(store: DatasetStore | None = None, default_data: str | None = Non
 
 def _warm(store: DatasetStore, dataset_id: str) -> None:
     try:
-        store.analysis(dataset_id, DEFAULT_PERSONAS)
+        store.analysis(dataset_id, PERSONAS)
     except Exception:  # the dashboard shows the same error to the user; here it is only logged
         log.exception("analysing the default dataset failed")
 
@@ -88,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     store = DatasetStore(cache_dir())
     try:
         if args.data:  # a file named on the command line should fail here, with its one-line reason
-            store.analysis(add_default(store, args.data), DEFAULT_PERSONAS)
+            store.analysis(add_default(store, args.data), PERSONAS)
         application = create_app(store, default_data=args.data)
     except DataError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -99,7 +107,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-app = create_app()
-server = app.server
-celery_app = jobs.celery_app()  # with REDIS_URL: `celery -A app.celery_app worker --concurrency 1`

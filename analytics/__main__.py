@@ -5,7 +5,8 @@ import argparse
 import json
 import sys
 
-from analytics.analysis import MAX_PERSONAS, MIN_PERSONAS, analyse_file
+from analytics.analysis import analyse_file
+from analytics.defaults import MAX_PERSONAS, MIN_PERSONAS, PERSONAS
 from analytics.errors import DataError
 from analytics.ingest.generate import generate_students
 from analytics.ingest.read import DEFAULT_MAX_BYTES
@@ -21,7 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", required=True, help="CSV file to write ('-' for standard output)")
     summ = sub.add_parser("summarize", help="personas, trajectories and data quality for a CSV file")
     summ.add_argument("file")
-    summ.add_argument("--personas", type=int, default=5, help=f"{MIN_PERSONAS}-{MAX_PERSONAS} (default 5)")
+    summ.add_argument("--personas", type=int, default=PERSONAS,
+                      help=f"{MIN_PERSONAS}-{MAX_PERSONAS} (default {PERSONAS})")
     summ.add_argument("--json", action="store_true", help="print one JSON object")
     summ.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 2**20, help="size limit in MB")
     summ.add_argument("--map", action="store_true", help="also lay out the student map (UMAP) and cache it for "
@@ -36,12 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     ins.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE",
                      help="keep students whose COLUMN is VALUE (repeat for more; same column = any of them)")
     ins.add_argument("--json", action="store_true", help="print one JSON object with engine and facts")
-    ins.add_argument("--personas", type=int, default=5)
+    ins.add_argument("--personas", type=int, default=PERSONAS)
     ask = sub.add_parser("ask", help="answer a plain-language question about a CSV file")
     ask.add_argument("file")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true")
-    ask.add_argument("--personas", type=int, default=5)
+    ask.add_argument("--personas", type=int, default=PERSONAS)
     return parser
 
 

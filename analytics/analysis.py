@@ -5,6 +5,7 @@ import time
 
 import pandas as pd
 
+from analytics.defaults import MAX_PERSONAS, MIN_PERSONAS, PERSONAS
 from analytics.errors import DataError
 from analytics.ingest.clean import clean
 from analytics.ingest.read import DEFAULT_MAX_BYTES, Table, read_path
@@ -25,10 +26,8 @@ from analytics.results import (
     Analysis,
 )
 
-MIN_PERSONAS, MAX_PERSONAS = 2, 8
 
-
-def analyse(table: Table, personas: int = 5, dataset_id: str = "") -> Analysis:
+def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "") -> Analysis:
     if not MIN_PERSONAS <= personas <= MAX_PERSONAS:
         raise DataError(f"the number of personas must be between {MIN_PERSONAS} and {MAX_PERSONAS}, "
                         f"not {personas}")
@@ -122,7 +121,7 @@ def analyse(table: Table, personas: int = 5, dataset_id: str = "") -> Analysis:
                     persona_list, trajectory_list, silhouette, skipped, warnings, timings, students, outliers)
 
 
-def analyse_file(path: str, personas: int = 5, max_bytes: int = DEFAULT_MAX_BYTES) -> Analysis:
+def analyse_file(path: str, personas: int = PERSONAS, max_bytes: int = DEFAULT_MAX_BYTES) -> Analysis:
     start = time.perf_counter()
     table = read_path(path, max_bytes)
     read_seconds = round(time.perf_counter() - start, 4)

@@ -4,7 +4,7 @@ By default Dash's DiskcacheManager runs each background job in a new process (ca
 dir), and the job asks the long-lived map worker (backend/map_worker.py) for the layout, because a new
 process would pay numba's ~40 s compile of UMAP. With REDIS_URL set, jobs run in Celery workers instead:
 those processes are long-lived already, so each warms UMAP up when it starts and computes in-process.
-Run one with `celery -A app.celery_app worker --concurrency 1`.
+Run one with `celery -A wsgi.celery_app worker --concurrency 1`.
 """
 from __future__ import annotations
 

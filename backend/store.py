@@ -14,6 +14,7 @@ import diskcache
 import numpy as np
 
 from analytics.analysis import analyse
+from analytics.defaults import PERSONAS
 from analytics.ingest.read import check_size, max_bytes_from_env, read_bytes
 from analytics.models.projection import VERSION as MAP_VERSION
 from analytics.predict.risk import NoModel, RiskModel, fit_risk, predicted_scores
@@ -75,7 +76,7 @@ class DatasetStore:
         meta = self.cache.get(("meta", dataset_id))
         return meta["filename"] if meta else dataset_id
 
-    def analysis(self, dataset_id: str, personas: int = 5) -> Analysis:
+    def analysis(self, dataset_id: str, personas: int = PERSONAS) -> Analysis:
         """The analysis of a stored file (computed once, then read from disk). Raises DataError or KeyError."""
         key = ("analysis", ANALYSIS_VERSION, dataset_id, int(personas))
         with self._lock:
@@ -133,7 +134,7 @@ class DatasetStore:
                     out.append((key[3], self.filename(key[3])))
         return out
 
-    def whatif(self, dataset_id: str, model_id: str | None = None, personas: int = 5) -> Context:
+    def whatif(self, dataset_id: str, model_id: str | None = None, personas: int = PERSONAS) -> Context:
         """A cohort scored by a risk model (its own, or `model_id`'s for a file without exam scores), ready
         for what-ifs. Kept in memory: preparing costs ~0.4 s at 6.6k students."""
         source = model_id or dataset_id

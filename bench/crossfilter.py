@@ -66,10 +66,10 @@ def one_update(store, dataset_id: str, analysis, name: str) -> dict:
         out[step] = now - clock
         clock = now
 
-    state = filters.sync(store, "persona-donut", "", dataset_id, 5, None, {}, [[], [], [], [], None, "all"], None,
-                         click)
+    controls = dict(zip(filters.KEYS, [[], [], [], [], None, "all"]))
+    state = filters.sync(store, "persona-donut", "", dataset_id, 5, None, {}, controls, None, click)
     send(state)
-    f = state[0]
+    f = state["filters"]
     lap("view state")
     send(overview.kpi_content(store, view, f))
     lap("kpis")

@@ -10,7 +10,7 @@ import logging
 from dash import ALL, Input, Output, State, ctx, no_update
 
 from analytics import DataError
-from analytics.analysis import MAX_PERSONAS, MIN_PERSONAS
+from analytics.defaults import MAX_PERSONAS, MIN_PERSONAS
 from analytics.explore import filters as flt
 from analytics.explore import views
 from components import ids
@@ -30,10 +30,26 @@ CLICKS = {
     ids.GENDER_BREAKDOWN: (None, "gender"),
     ids.SCHOOL_BREAKDOWN: (None, "school"),
 }
-CONTROLS = [ids.FILTER_CONTROLS[key][0] for key, _ in DROPDOWNS] + [ids.F_SCORE, ids.F_OUTLIER]
+KEYS = [key for key, _ in DROPDOWNS] + ["score", "outlier"]  # the filters the bar's controls set
+CONTROLS = {ids.FILTER_CONTROLS[key][0]: key for key in KEYS}  # control id -> filter key
 # filters, URL, dataset id, persona count, control values, then dropdown options and the slider's bounds:
 # a Dropdown drops a value its options do not hold yet, so values and options must arrive together
-OUTPUTS = 4 + len(CONTROLS) + len(DROPDOWNS) + 2
+OUTPUT = dict(filters=Output(ids.FILTERS, "data"), search=Output(ids.URL, "search"),
+              dataset_id=Output(ids.DATASET_ID, "data"), personas=Output(ids.PERSONA_COUNT, "value"),
+              values={key: Output(ids.FILTER_CONTROLS[key][0], "value") for key in KEYS},
+              options={key: Output(ids.FILTER_CONTROLS[key][0], "options") for key, _ in DROPDOWNS},
+              score_min=Output(ids.F_SCORE, "min"), score_max=Output(ids.F_SCORE, "max"))
+INPUTS = dict(search=Input(ids.URL, "search"), dataset_id=Input(ids.DATASET_ID, "data"),
+              personas=Input(ids.PERSONA_COUNT, "value"), uploaded=Input(ids.UPLOADED, "data"),
+              controls={key: Input(ids.FILTER_CONTROLS[key][0], "value") for key in KEYS},
+              selected=Input(ids.STUDENT_MAP, "selectedData"),
+              clicks={chart: Input(chart, "clickData") for chart in CLICKS},
+              clear=Input(ids.FILTERS_CLEAR, "n_clicks"), chips=Input({"type": ids.CHIP_CLEAR, "key": ALL}, "n_clicks"))
+
+
+def unchanged(schema: dict = OUTPUT) -> dict:
+    """Every output of the view-state callback left as it is."""
+    return {k: unchanged(v) if isinstance(v, dict) else no_update for k, v in schema.items()}
 
 
 def clicked(filters: dict, chart: str, click: dict | None, analysis) -> dict:
@@ -66,12 +82,13 @@ def _pair(filters: dict, key_a: str, a: str, key_b: str, b: str) -> dict:
     return out
 
 
-def from_controls(values: list, full_score: list | None) -> dict:
+def from_controls(values: dict, full_score: list | None) -> dict:
+    """Filters from the controls' values, keyed by filter."""
     out: dict = {}
-    for (key, _), value in zip(DROPDOWNS, values[:len(DROPDOWNS)]):
-        if value:
-            out[key] = list(value)
-    score, outlier = values[len(DROPDOWNS)], values[len(DROPDOWNS) + 1]
+    for key, _ in DROPDOWNS:
+        if values.get(key):
+            out[key] = list(values[key])
+    score, outlier = values.get("score"), values.get("outlier")
     if score and full_score and [float(v) for v in score] != [float(v) for v in full_score]:
         out["score"] = [float(score[0]), float(score[1])]
     if outlier in ("yes", "no"):
@@ -79,9 +96,9 @@ def from_controls(values: list, full_score: list | None) -> dict:
     return out
 
 
-def controls_for(filters: dict, full_score: list | None) -> list:
-    return ([filters.get(key, []) for key, _ in DROPDOWNS]
-            + [filters.get("score", full_score or no_update), filters.get("outlier", "all")])
+def controls_for(filters: dict, full_score: list | None) -> dict:
+    return {**{key: filters.get(key, []) for key, _ in DROPDOWNS},
+            "score": filters.get("score", full_score or no_update), "outlier": filters.get("outlier", "all")}
 
 
 def score_bounds(analysis) -> list[float] | None:
@@ -92,8 +109,9 @@ def score_bounds(analysis) -> list[float] | None:
     return [float(scores.min()), float(scores.max())]
 
 
-def sync(store, trigger, search, dataset_id, personas, uploaded, current, control_values, selected, click_data):
-    """Everything the view-state callback returns; see `register` for the order."""
+def sync(store, trigger, search, dataset_id, personas, uploaded, current, control_values: dict, selected,
+         click_data: dict) -> dict:
+    """Everything the view-state callback returns, shaped as OUTPUT."""
     filters = dict(current or {})
     k = personas
     trigger = trigger if isinstance(trigger, (str, type(None))) else dict(trigger)
@@ -106,7 +124,7 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
             k = wanted_k
     elif trigger == ids.UPLOADED:
         if not uploaded or uploaded.get("dataset_id") == dataset_id:
-            return (no_update,) * OUTPUTS
+            return unchanged()
         dataset_id, filters = uploaded["dataset_id"], {}
     elif trigger == ids.PERSONA_COUNT:
         filters.pop("persona", None)  # persona names change with the number of personas
@@ -136,13 +154,12 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
         filters = flt.normalise(analysis, filters)
         if "selection" in filters and store.selection(filters["selection"]) is None:
             filters.pop("selection")  # a selection from a cleared cache cannot be restored
-    query = flt.to_query(dataset_id, k, filters)
+    out = {"filters": filters, "search": flt.to_query(dataset_id, k, filters), "dataset_id": dataset_id,
+           "personas": k, "values": controls_for(filters, full)}
     if analysis is None:
-        bounds = (no_update,) * (len(DROPDOWNS) + 2)
-    else:
-        opts = options(analysis)
-        bounds = (*opts[:len(DROPDOWNS)], *opts[2 * len(DROPDOWNS):2 * len(DROPDOWNS) + 2])
-    return (filters, query, dataset_id, k, *controls_for(filters, full), *bounds)
+        return {**unchanged(), **out}
+    opts = options(analysis)
+    return {**out, "options": opts["options"], "score_min": opts["bounds"][0], "score_max": opts["bounds"][1]}
 
 
 def _selected_rows(selected: dict | None) -> list[int]:
@@ -156,35 +173,18 @@ def _selected_rows(selected: dict | None) -> list[int]:
 
 
 def register(app, store) -> None:
-    charts = list(CLICKS)
-
-    @app.callback(
-        Output(ids.FILTERS, "data"), Output(ids.URL, "search"), Output(ids.DATASET_ID, "data"),
-        Output(ids.PERSONA_COUNT, "value"), *[Output(c, "value") for c in CONTROLS],
-        *[Output(ids.FILTER_CONTROLS[key][0], "options") for key, _ in DROPDOWNS], Output(ids.F_SCORE, "min"),
-        Output(ids.F_SCORE, "max"),
-        Input(ids.URL, "search"), Input(ids.DATASET_ID, "data"), Input(ids.PERSONA_COUNT, "value"),
-        Input(ids.UPLOADED, "data"), *[Input(c, "value") for c in CONTROLS],
-        Input(ids.STUDENT_MAP, "selectedData"), *[Input(c, "clickData") for c in charts],
-        Input(ids.FILTERS_CLEAR, "n_clicks"), Input({"type": ids.CHIP_CLEAR, "key": ALL}, "n_clicks"),
-        State(ids.FILTERS, "data"),
-    )
-    def update_view_state(search, dataset_id, personas, uploaded, *rest):
-        control_values = list(rest[:len(CONTROLS)])
-        selected = rest[len(CONTROLS)]
-        clicks = dict(zip(charts, rest[len(CONTROLS) + 1:len(CONTROLS) + 1 + len(charts)]))
-        current = rest[-1]
+    @app.callback(output=OUTPUT, inputs=INPUTS, state=dict(current=State(ids.FILTERS, "data")))
+    def update_view_state(search, dataset_id, personas, uploaded, controls, selected, clicks, clear, chips,
+                          current):
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and not (ctx.triggered and ctx.triggered[0].get("value")):
-            return (no_update,) * OUTPUTS  # chips were re-drawn (n_clicks 0); nothing was pressed
-        return sync(store, trigger, search, dataset_id, personas, uploaded, current, control_values, selected,
-                    clicks)
+            return unchanged()  # chips were re-drawn (n_clicks 0); nothing was pressed
+        return sync(store, trigger, search, dataset_id, personas, uploaded, current, controls, selected, clicks)
 
-    @app.callback(*[Output(ids.FILTER_CONTROLS[key][1], "style") for key, _ in DROPDOWNS],
-                  Output(ids.F_SCORE_BOX, "style"), Output(ids.F_OUTLIER_BOX, "style"), Input(ids.VIEW, "data"))
+    @app.callback(output={key: Output(ids.FILTER_CONTROLS[key][1], "style") for key in KEYS},
+                  inputs=dict(view=Input(ids.VIEW, "data")))
     def filter_boxes(view):
-        opts = options(request(store, view).analysis)
-        return opts[len(DROPDOWNS):2 * len(DROPDOWNS)] + opts[-2:]
+        return options(request(store, view).analysis)["styles"]
 
     @app.callback(Output(ids.FILTER_CHIPS, "children"), Output(ids.FILTER_COUNT, "children"),
                   Output(ids.FILTERS_CLEAR, "style"), Input(ids.FILTERS, "data"))
@@ -195,19 +195,21 @@ def register(app, store) -> None:
         return [chip(key, text) for key, text in items], None, {}
 
 
-def options(analysis) -> tuple:
-    """Dropdown options (every value in the cohort, most common first) and which controls apply."""
+def options(analysis) -> dict:
+    """Dropdown options (every value in the cohort, most common first), which controls apply (a style per
+    filter key) and the score slider's bounds."""
     cols = flt.columns(analysis)
     hidden = {"display": "none"}
-    opts, styles = [], []
+    opts, styles = {}, {}
     for key, _ in DROPDOWNS:
         column = cols[key]
         if key in ("persona", "trajectory"):
             values = views.model_names(analysis, "personas" if key == "persona" else "trajectories")
         else:
             values = views.group_order(analysis.students[column]) if column else []
-        opts.append([{"label": v, "value": v} for v in values])
-        styles.append({} if values else hidden)
+        opts[key] = [{"label": v, "value": v} for v in values]
+        styles[key] = {} if values else hidden
     bounds = score_bounds(analysis)
-    low, high = (bounds or [0, 100])
-    return (*opts, *styles, low, high, {} if bounds else hidden, {} if cols["outlier"] else hidden)
+    styles["score"] = {} if bounds else hidden
+    styles["outlier"] = {} if cols["outlier"] else hidden
+    return {"options": opts, "styles": styles, "bounds": bounds or [0, 100]}

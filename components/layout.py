@@ -4,6 +4,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from analytics import defaults
+
 from . import ids
 from .figures import empty
 from .filters import filter_bar
@@ -15,9 +17,6 @@ from .risk import risk_section
 from .table import grid, toolbar
 from .theme import GRAPH_CONFIG
 from .upload import upload_card
-
-PERSONA_RANGE = range(2, 9)
-DEFAULT_PERSONAS = 5
 
 
 def graph(graph_id: str) -> dcc.Loading:
@@ -54,8 +53,9 @@ def navbar() -> dbc.Navbar:
 def settings_card() -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.Div("Number of personas", className="settings-label", id=ids.PERSONA_COUNT_LABEL),
-        dbc.RadioItems(id=ids.PERSONA_COUNT, value=DEFAULT_PERSONAS, inline=True,
-                       options=[{"label": str(k), "value": k} for k in PERSONA_RANGE],
+        dbc.RadioItems(id=ids.PERSONA_COUNT, value=defaults.PERSONAS, inline=True,
+                       options=[{"label": str(k), "value": k}
+                                for k in range(defaults.MIN_PERSONAS, defaults.MAX_PERSONAS + 1)],
                        className="btn-group persona-count", inputClassName="btn-check",
                        labelClassName="btn btn-outline-primary", labelCheckedClassName="active"),
         html.Div("K-Means groups students on 8 themes (study, attendance, prior scores, motivation, resources, "

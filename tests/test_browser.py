@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from components import ids
+
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not os.path.exists(CHROMIUM),
@@ -134,35 +136,35 @@ def click(driver, xpath):
 
 
 def upload(driver, path):
-    driver.find_element("id", "upload-input").send_keys(str(path))
+    driver.find_element("id", ids.UPLOAD_INPUT).send_keys(str(path))
 
 
 def test_opens_on_the_demo_dashboard(server, browser):
     browser.get(server)
-    wait_for(browser, lambda d: slices(d, "persona-donut") == 5, what="demo persona donut")
-    assert slices(browser, "trajectory-donut") == 3
-    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo table count")
-    assert "demo-cohort" in text(browser, "navbar-dataset")
-    assert "students" in text(browser, "kpi-row").lower() and "2,000" in text(browser, "kpi-row")
-    for graph, count in [("persona-radar", 5), ("trajectory-mix", 5), ("gender-breakdown", 8), ("school-breakdown", 8),
-                         ("score-distribution", 5)]:
+    wait_for(browser, lambda d: slices(d, ids.PERSONA_DONUT) == 5, what="demo persona donut")
+    assert slices(browser, ids.TRAJECTORY_DONUT) == 3
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo table count")
+    assert "demo-cohort" in text(browser, ids.NAVBAR_DATASET)
+    assert "students" in text(browser, ids.KPI_ROW).lower() and "2,000" in text(browser, ids.KPI_ROW)
+    for graph, count in [(ids.PERSONA_RADAR, 5), (ids.TRAJECTORY_MIX, 5), (ids.GENDER_BREAKDOWN, 8), (ids.SCHOOL_BREAKDOWN, 8),
+                         (ids.SCORE_DISTRIBUTION, 5)]:
         wait_for(browser, lambda d: traces(d, graph) == count, what=f"{count} traces in {graph}")
 
 
 def test_upload_kaggle_then_bad_files(server, browser, downloads, kaggle_path, tmp_path):
     browser.get(server)
-    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
-    file_input = browser.find_element("id", "upload-input")
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
+    file_input = browser.find_element("id", ids.UPLOAD_INPUT)
     assert file_input.get_attribute("type") == "file"
 
     upload(browser, kaggle_path)
-    wait_for(browser, lambda d: "Loaded" in text(d, "upload-status"), what="success message")
+    wait_for(browser, lambda d: "Loaded" in text(d, ids.UPLOAD_STATUS), what="success message")
     assert "Loaded student_performance_factors.csv: 6,607 students, 5 personas, 3 trajectories" \
-        in text(browser, "upload-status")
-    wait_for(browser, lambda d: text(d, "table-count") == "6,607 students", what="Kaggle table count")
-    for donut, count in [("persona-donut", 5), ("trajectory-donut", 3)]:
+        in text(browser, ids.UPLOAD_STATUS)
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "6,607 students", what="Kaggle table count")
+    for donut, count in [(ids.PERSONA_DONUT, 5), (ids.TRAJECTORY_DONUT, 3)]:
         wait_for(browser, lambda d: slices(d, donut) == count and students(d, donut) == 6607, what=f"Kaggle {donut}")
-    assert "6,607" in text(browser, "kpi-row")
+    assert "6,607" in text(browser, ids.KPI_ROW)
 
     click(browser, "//*[@id='download-csv']")
     exported = downloads / "cohort-atlas-students.csv"
@@ -176,13 +178,13 @@ def test_upload_kaggle_then_bad_files(server, browser, downloads, kaggle_path, t
     empty.write_bytes(b"")
     for bad, words in [(noise, "file 'noise.csv'"), (empty, "the file is empty")]:
         upload(browser, bad)
-        wait_for(browser, lambda d: words in text(d, "upload-status"), what=f"error for {bad.name}")
+        wait_for(browser, lambda d: words in text(d, ids.UPLOAD_STATUS), what=f"error for {bad.name}")
         alert = browser.find_element("css selector", "#upload-status .alert")
         assert "alert-danger" in alert.get_attribute("class")
         assert "Traceback" not in alert.text
-        assert text(browser, "table-count") == "6,607 students"
-        assert slices(browser, "persona-donut") == 5 and students(browser, "persona-donut") == 6607
-        assert "student_performance_factors.csv" in text(browser, "navbar-dataset")
+        assert text(browser, ids.TABLE_COUNT) == "6,607 students"
+        assert slices(browser, ids.PERSONA_DONUT) == 5 and students(browser, ids.PERSONA_DONUT) == 6607
+        assert "student_performance_factors.csv" in text(browser, ids.NAVBAR_DATASET)
 
 
 DROP = """
@@ -198,22 +200,22 @@ for (const type of ['dragenter', 'dragover', 'drop']) {
 
 def test_drop_a_file_on_the_zone(server, browser, kaggle_path):
     browser.get(server)
-    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
     head = "".join(kaggle_path.read_text().splitlines(keepends=True)[:301])
     browser.execute_script(DROP, "dropped.csv", head)
-    wait_for(browser, lambda d: "Loaded dropped.csv: 300 students" in text(d, "upload-status"), what="drop upload")
-    wait_for(browser, lambda d: text(d, "table-count") == "300 students", what="dropped table count")
-    assert "is-dragging" not in browser.find_element("id", "drop-zone").get_attribute("class")
+    wait_for(browser, lambda d: "Loaded dropped.csv: 300 students" in text(d, ids.UPLOAD_STATUS), what="drop upload")
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "300 students", what="dropped table count")
+    assert "is-dragging" not in browser.find_element("id", ids.DROP_ZONE).get_attribute("class")
 
 
 def test_persona_count_and_breakdown_toggle(server, browser):
     browser.get(server)
-    wait_for(browser, lambda d: slices(d, "persona-donut") == 5, what="dashboard loaded")
+    wait_for(browser, lambda d: slices(d, ids.PERSONA_DONUT) == 5, what="dashboard loaded")
     click(browser, "//*[@id='persona-count']//label[normalize-space()='3']")
-    wait_for(browser, lambda d: slices(d, "persona-donut") == 3, what="3 personas after choosing 3")
-    wait_for(browser, lambda d: traces(d, "persona-radar") == 3, what="3 personas on the radar")
+    wait_for(browser, lambda d: slices(d, ids.PERSONA_DONUT) == 3, what="3 personas after choosing 3")
+    wait_for(browser, lambda d: traces(d, ids.PERSONA_RADAR) == 3, what="3 personas on the radar")
     click(browser, "//*[@id='breakdown-mode']//label[normalize-space()='Counts']")
-    wait_for(browser, lambda d: "Number of students" in text(d, "gender-caption"), what="counts caption")
+    wait_for(browser, lambda d: "Number of students" in text(d, ids.GENDER_CAPTION), what="counts caption")
 
 
 def click_slice(driver, graph_id, index):
@@ -226,55 +228,55 @@ def click_slice(driver, graph_id, index):
 
 def test_click_a_persona_filters_every_view_and_lives_in_the_url(server, browser, kaggle_path):
     browser.get(server)
-    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
     upload(browser, kaggle_path)
-    wait_for(browser, lambda d: text(d, "table-count") == "6,607 students", what="Kaggle file loaded")
-    wait_for(browser, lambda d: slices(d, "persona-donut") == 5, what="persona donut")
-    name, size = browser.execute_script(PLOT.format("persona-donut") + "return [p.data[0].labels[1], p.data[0].values[1]];")
-    click_slice(browser, "persona-donut", 1)
-    wait_for(browser, lambda d: text(d, "table-count") == f"{size:,} students", what="table filtered to the persona")
-    wait_for(browser, lambda d: "in this view, of 6,607" in text(d, "kpi-row"), what="KPIs follow the filter")
-    assert f"{size:,}" in text(browser, "kpi-row")
-    assert name in text(browser, "filter-chips")
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "6,607 students", what="Kaggle file loaded")
+    wait_for(browser, lambda d: slices(d, ids.PERSONA_DONUT) == 5, what="persona donut")
+    name, size = browser.execute_script(PLOT.format(ids.PERSONA_DONUT) + "return [p.data[0].labels[1], p.data[0].values[1]];")
+    click_slice(browser, ids.PERSONA_DONUT, 1)
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == f"{size:,} students", what="table filtered to the persona")
+    wait_for(browser, lambda d: "in this view, of 6,607" in text(d, ids.KPI_ROW), what="KPIs follow the filter")
+    assert f"{size:,}" in text(browser, ids.KPI_ROW)
+    assert name in text(browser, ids.FILTER_CHIPS)
     personas_in_table = browser.execute_script(
         "return [...new Set(document.querySelectorAll('#student-table .ag-center-cols-container [col-id=\"Persona\"], "
         "#student-table .ag-pinned-left-cols-container [col-id=\"Persona\"]')).values()].map(c => c.textContent);")
     assert personas_in_table and set(personas_in_table) == {name}
-    wait_for(browser, lambda d: students(d, "trajectory-donut") == size, what="trajectory donut follows")
+    wait_for(browser, lambda d: students(d, ids.TRAJECTORY_DONUT) == size, what="trajectory donut follows")
     assert "persona=" in browser.current_url
 
     browser.get(browser.current_url)  # a copied address reopens the same view
-    wait_for(browser, lambda d: text(d, "table-count") == f"{size:,} students", what="same view after reload")
-    assert name in text(browser, "filter-chips") and "student_performance_factors" in text(browser, "navbar-dataset")
-    wait_for(browser, lambda d: f"{size:,}" in text(d, "kpi-row") and "of 6,607" in text(d, "kpi-row"),
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == f"{size:,} students", what="same view after reload")
+    assert name in text(browser, ids.FILTER_CHIPS) and "student_performance_factors" in text(browser, ids.NAVBAR_DATASET)
+    wait_for(browser, lambda d: f"{size:,}" in text(d, ids.KPI_ROW) and "of 6,607" in text(d, ids.KPI_ROW),
              what="KPIs of the same view after reload")
 
     click(browser, "//*[@id='filters-clear']")
-    wait_for(browser, lambda d: text(d, "table-count") == "6,607 students", what="back to everyone")
-    assert "persona=" not in browser.current_url and "Showing every student" in text(browser, "filter-bar")
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "6,607 students", what="back to everyone")
+    assert "persona=" not in browser.current_url and "Showing every student" in text(browser, ids.FILTER_BAR)
 
 
 def test_click_the_same_slice_again_clears_it(server, browser):
     browser.get(server)
-    wait_for(browser, lambda d: slices(d, "trajectory-donut") == 3, what="trajectory donut")
-    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
-    size = browser.execute_script(PLOT.format("trajectory-donut") + "return p.data[0].values[0];")
-    click_slice(browser, "trajectory-donut", 0)
-    wait_for(browser, lambda d: text(d, "table-count") == f"{size:,} students", what="one trajectory")
-    click_slice(browser, "trajectory-donut", 0)
-    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="cleared by a second click")
+    wait_for(browser, lambda d: slices(d, ids.TRAJECTORY_DONUT) == 3, what="trajectory donut")
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
+    size = browser.execute_script(PLOT.format(ids.TRAJECTORY_DONUT) + "return p.data[0].values[0];")
+    click_slice(browser, ids.TRAJECTORY_DONUT, 0)
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == f"{size:,} students", what="one trajectory")
+    click_slice(browser, ids.TRAJECTORY_DONUT, 0)
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="cleared by a second click")
 
 
 def test_table_row_opens_the_profile_card(server, browser):
     browser.get(server)
-    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
     cell = browser.find_element("css selector", "#student-table .ag-center-cols-container [row-index='0'] [col-id='Hours_Studied']")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", cell)
     row = browser.find_element("css selector", "#student-table .ag-pinned-left-cols-container [row-index='0'] [col-id='row']").text
     cell.click()
-    wait_for(browser, lambda d: text(d, "profile-row") == f"Row {row}", what="profile card for the clicked row")
-    wait_for(browser, lambda d: "students like this" in text(d, "profile-body").lower(), what="whole card shown")
-    body = text(browser, "profile-body").lower()  # the headings are upper-cased by CSS
+    wait_for(browser, lambda d: text(d, ids.PROFILE_ROW) == f"Row {row}", what="profile card for the clicked row")
+    wait_for(browser, lambda d: "students like this" in text(d, ids.PROFILE_BODY).lower(), what="whole card shown")
+    body = text(browser, ids.PROFILE_BODY).lower()  # the headings are upper-cased by CSS
     assert "themes within the cohort" in body and "percentile" in body and "students like this" in body
 
 
@@ -285,11 +287,11 @@ MAP_POINTS = ("const p = document.querySelector('#student-map .js-plotly-plot');
 
 def test_student_map_draws_every_demo_student(server, browser):
     browser.get(server)
-    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
     # The server's map worker compiles UMAP at start (~30-50 s here), then lays out the demo in seconds.
     wait_for(browser, lambda d: d.execute_script(MAP_POINTS) == 2000, timeout=240, what="2,000 points on the map")
-    assert "2,000 students" in text(browser, "map-note")
-    wait_for(browser, lambda d: not d.find_element("id", "map-progress-box").is_displayed(), what="progress bar gone")
+    assert "2,000 students" in text(browser, ids.MAP_NOTE)
+    wait_for(browser, lambda d: not d.find_element("id", ids.MAP_PROGRESS_BOX).is_displayed(), what="progress bar gone")
 
 
 # The most isolated student of the map's 'students' trace, in screen pixels, so a click cannot hit a neighbour.
@@ -325,36 +327,36 @@ def test_click_a_map_point_opens_that_student(server, browser):
     assert gap > 4, "no student stands apart enough on the map to click reliably"
     ActionChains(browser).move_to_element_with_offset(graph, int(round(dx)), int(round(dy))).pause(0.4) \
         .click().perform()
-    wait_for(browser, lambda d: text(d, "profile-row") == f"Row {row + 2}", what="profile card of the clicked dot")
+    wait_for(browser, lambda d: text(d, ids.PROFILE_ROW) == f"Row {row + 2}", what="profile card of the clicked dot")
     # the card slides in: read it once the whole card is laid out (its headings are upper-cased by CSS)
-    wait_for(browser, lambda d: "students like this" in text(d, "profile-body").lower(), what="whole card shown")
-    assert "percentile" in text(browser, "profile-body")
+    wait_for(browser, lambda d: "students like this" in text(d, ids.PROFILE_BODY).lower(), what="whole card shown")
+    assert "percentile" in text(browser, ids.PROFILE_BODY)
     wait_for(browser, lambda d: d.execute_script(NEIGHBOUR_RING) == 6, what="students like this ringed on the map")
     # the prediction part of the card loads after the rest; once it is there the card stops moving
-    wait_for(browser, lambda d: "chance of ending below" in text(d, "profile-risk"), what="prediction on the card")
+    wait_for(browser, lambda d: "chance of ending below" in text(d, ids.PROFILE_RISK), what="prediction on the card")
     # one of "students like this" opens in turn
     other = browser.find_element("css selector", "#similar-list .similar-item .similar-row").text
     click_css(browser, "#similar-list .similar-item", "a similar student")
-    wait_for(browser, lambda d: text(d, "profile-row") == other, what="a similar student opens")
+    wait_for(browser, lambda d: text(d, ids.PROFILE_ROW) == other, what="a similar student opens")
 
 
 def test_outlier_filter_and_table_open_an_unusual_student(server, browser):
     browser.get(server)
-    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
-    wait_for(browser, lambda d: text(d, "outlier-count").endswith("students"), what="outlier table")
-    outliers = int(text(browser, "outlier-count").split()[0].replace(",", ""))
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
+    wait_for(browser, lambda d: text(d, ids.OUTLIER_COUNT).endswith("students"), what="outlier table")
+    outliers = int(text(browser, ids.OUTLIER_COUNT).split()[0].replace(",", ""))
     assert 0 < outliers < 2000
-    assert f"{outliers:,}" in text(browser, "kpi-row")
+    assert f"{outliers:,}" in text(browser, ids.KPI_ROW)
     click(browser, "//*[@id='f-outlier']//label[normalize-space()='Only outliers']")
-    wait_for(browser, lambda d: text(d, "table-count") == f"{outliers:,} students", what="only outliers in the table")
-    assert "only outliers" in text(browser, "filter-chips")
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == f"{outliers:,} students", what="only outliers in the table")
+    assert "only outliers" in text(browser, ids.FILTER_CHIPS)
     cell = browser.find_element("css selector", "#outlier-table .ag-center-cols-container [row-index='0'] [col-id='reasons']")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", cell)
     row = browser.find_element("css selector", "#outlier-table .ag-pinned-left-cols-container [row-index='0'] [col-id='row']").text
     cell.click()
-    wait_for(browser, lambda d: text(d, "profile-row") == f"Row {row}", what="profile card of the outlier")
-    wait_for(browser, lambda d: "Unusual profile" in text(d, "profile-body"), what="outlier reasons on the card")
-    assert "SD" in text(browser, "profile-outlier")
+    wait_for(browser, lambda d: text(d, ids.PROFILE_ROW) == f"Row {row}", what="profile card of the outlier")
+    wait_for(browser, lambda d: "Unusual profile" in text(d, ids.PROFILE_BODY), what="outlier reasons on the card")
+    assert "SD" in text(browser, ids.PROFILE_OUTLIER)
 
 
 FIRST_ROW = ("const c = document.querySelector(\"#student-table .ag-pinned-left-cols-container [row-index='0'] "
@@ -363,16 +365,16 @@ FIRST_ROW = ("const c = document.querySelector(\"#student-table .ag-pinned-left-
 
 def test_table_sorts_and_filters_the_whole_view_on_the_server(server, browser):
     browser.get(server)
-    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
     header = "#student-table .ag-pinned-left-header [col-id='row'] .ag-header-cell-label"
     click_css(browser, header, "Row header")  # ascending
     wait_for(browser, lambda d: d.execute_script(FIRST_ROW) == "2", what="row 2 first after sorting up")
     click_css(browser, header, "Row header")  # descending: the last row comes first, though the browser never held it
     wait_for(browser, lambda d: d.execute_script(FIRST_ROW) == "2001", what="row 2001 first after sorting")
-    name, size = browser.execute_script(PLOT.format("persona-donut") + "return [p.data[0].labels[2], p.data[0].values[2]];")
+    name, size = browser.execute_script(PLOT.format(ids.PERSONA_DONUT) + "return [p.data[0].labels[2], p.data[0].values[2]];")
     box = browser.find_element("css selector", "#student-table .ag-pinned-left-header .ag-floating-filter[col-id='Persona'] input")
     box.send_keys(name)
-    wait_for(browser, lambda d: text(d, "table-count") == f"{size:,} of 2,000 students", what="grid filter count")
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == f"{size:,} of 2,000 students", what="grid filter count")
     shown = browser.execute_script(
         "return [...document.querySelectorAll('#student-table .ag-pinned-left-cols-container [col-id=\"Persona\"]')]"
         ".map(c => c.textContent);")
@@ -391,27 +393,27 @@ def set_slider(driver, role, value, kind="lever"):
 
 def test_attendance_slider_student_explanation_and_intervention_csv(server, browser, downloads, kaggle_path):
     browser.get(server)
-    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
     upload(browser, kaggle_path)
-    wait_for(browser, lambda d: text(d, "table-count") == "6,607 students", what="Kaggle file loaded")
-    wait_for(browser, lambda d: "of 6,607 students in view" in text(d, "risk-summary"), timeout=90,
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "6,607 students", what="Kaggle file loaded")
+    wait_for(browser, lambda d: "of 6,607 students in view" in text(d, ids.RISK_SUMMARY), timeout=90,
              what="risk summary for the Kaggle file")
-    at_risk = int(text(browser, "risk-count").replace(",", ""))
-    assert 0 < at_risk < 6607 and "RISK MODEL" in text(browser, "risk-quality").upper()
+    at_risk = int(text(browser, ids.RISK_COUNT).replace(",", ""))
+    assert 0 < at_risk < 6607 and "RISK MODEL" in text(browser, ids.RISK_QUALITY).upper()
 
     set_slider(browser, "attendance", 10)
-    wait_for(browser, lambda d: "→" in text(d, "scenario-below"), what="scenario result")
-    before, after = [int(x.replace(",", "")) for x in text(browser, "scenario-below").split("→")]
+    wait_for(browser, lambda d: "→" in text(d, ids.SCENARIO_BELOW), what="scenario result")
+    before, after = [int(x.replace(",", "")) for x in text(browser, ids.SCENARIO_BELOW).split("→")]
     assert before == at_risk and after < before
-    assert "held at the edge of the range" in text(browser, "scenario-note")
+    assert "held at the edge of the range" in text(browser, ids.SCENARIO_NOTE)
 
     # The first row of the intervention list opens that student's card with the explanation.
-    wait_for(browser, lambda d: text(d, "intervention-count").endswith("students"), what="intervention list")
+    wait_for(browser, lambda d: text(d, ids.INTERVENTION_COUNT).endswith("students"), what="intervention list")
     click_css(browser, "#intervention-table .ag-pinned-left-cols-container [row-index='0'] [col-id='row']",
               "first student to help")
-    wait_for(browser, lambda d: "predicted score by" in text(d, "profile-explanation"), what="explanation on the card")
-    assert "chance of ending below" in text(browser, "profile-risk")
-    assert text(browser, "profile-smallest")
+    wait_for(browser, lambda d: "predicted score by" in text(d, ids.PROFILE_EXPLANATION), what="explanation on the card")
+    assert "chance of ending below" in text(browser, ids.PROFILE_RISK)
+    assert text(browser, ids.PROFILE_SMALLEST)
     browser.find_element("css selector", ".profile-panel .btn-close").click()
 
     click_css(browser, "#download-interventions", "intervention CSV")
@@ -419,27 +421,27 @@ def test_attendance_slider_student_explanation_and_intervention_csv(server, brow
     wait_for(browser, lambda d: exported.exists() and exported.stat().st_size > 1000, what="intervention CSV")
     lines = exported.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith('"Priority","Row","Persona"')
-    shown = re.search(r"([\d,]+) (most in need|students)", text(browser, "intervention-count")).group(1)
+    shown = re.search(r"([\d,]+) (most in need|students)", text(browser, ids.INTERVENTION_COUNT)).group(1)
     assert len(lines) == int(shown.replace(",", "")) + 1
 
 
 def test_insights_follow_the_filter_and_a_question_gets_its_table(server, browser):
     browser.get(server)
-    wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
-    wait_for(browser, lambda d: "built-in engine" in text(d, "insights-engine"), what="offline insights")
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
+    wait_for(browser, lambda d: "built-in engine" in text(d, ids.INSIGHTS_ENGINE), what="offline insights")
     before = text(browser, "insight-mega_pie_insights")
     assert "2,000 students" in before and "largest persona" in before
-    name = browser.execute_script(PLOT.format("persona-donut") + "return p.data[0].labels[3];")
-    click_slice(browser, "persona-donut", 3)
+    name = browser.execute_script(PLOT.format(ids.PERSONA_DONUT) + "return p.data[0].labels[3];")
+    click_slice(browser, ids.PERSONA_DONUT, 3)
     wait_for(browser, lambda d: text(d, "insight-mega_pie_insights") not in ("", before), what="insights follow")
-    assert name in text(browser, "insight-mega_pie_insights") and "of 2,000" in text(browser, "insights-facts")
-    box = browser.find_element("id", "ask-input")
+    assert name in text(browser, "insight-mega_pie_insights") and "of 2,000" in text(browser, ids.INSIGHTS_FACTS)
+    box = browser.find_element("id", ids.ASK_INPUT)
     browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", box)
     box.send_keys("Which trajectory has the lowest attendance?")
     click_css(browser, "#ask-button", "Ask")
-    wait_for(browser, lambda d: "lowest mean attendance" in text(d, "ask-log"), what="answer")
+    wait_for(browser, lambda d: "lowest mean attendance" in text(d, ids.ASK_LOG), what="answer")
     rows = browser.find_elements("css selector", "#ask-log .ask-table tbody tr")
-    assert 1 <= len(rows) <= 3 and "Built-in parser" in text(browser, "ask-log")
+    assert 1 <= len(rows) <= 3 and "Built-in parser" in text(browser, ids.ASK_LOG)
 
 
 def test_the_server_logged_no_traceback(server):

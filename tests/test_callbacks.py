@@ -1,5 +1,4 @@
 """Dashboard callbacks without a browser: the functions the callbacks call, on a real store and the Kaggle file."""
-import importlib
 import json
 import os
 import subprocess
@@ -230,21 +229,11 @@ def test_clean_filename():
 
 @pytest.fixture(scope="module")
 def dash_app(tmp_path_factory, kaggle_path):
-    cache = str(tmp_path_factory.mktemp("appcache"))
-    previous = os.environ.get("COHORT_ATLAS_CACHE")
-    os.environ["COHORT_ATLAS_CACHE"] = cache  # the module-level app made on first import goes here too
-    worker = os.environ.get("COHORT_ATLAS_MAP_WORKER")
-    os.environ["COHORT_ATLAS_MAP_WORKER"] = "0"  # these tests draw no map: no UMAP compile on the shared cores
-    try:
-        app_module = importlib.import_module("app")
-        store = DatasetStore(cache, max_bytes=2**20)  # 1 MB: the Kaggle file (0.6 MB) fits
-        yield app_module.create_app(store=store, default_data=str(kaggle_path)), store
-    finally:
-        for name, value in (("COHORT_ATLAS_CACHE", previous), ("COHORT_ATLAS_MAP_WORKER", worker)):
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    # start=False: no map worker and no warm-up thread on the shared cores; these tests draw no map
+    from app import create_app
+
+    store = DatasetStore(str(tmp_path_factory.mktemp("appcache")), max_bytes=2**20)  # the Kaggle file (0.6 MB) fits
+    return create_app(store=store, default_data=str(kaggle_path), start=False), store
 
 
 def test_layout_has_every_component(dash_app):
@@ -283,3 +272,15 @@ def test_command_line_refuses_a_bad_data_file(tmp_path):
     run = subprocess.run([sys.executable, "app.py", "--data", str(noise), "--port", "1"], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parent.parent, env=env, timeout=120)
     assert run.returncode == 2 and "file 'noise.csv'" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_importing_the_app_builds_and_starts_nothing(tmp_path):
+    """Importing app (as tests and tools do) makes no app, no thread and no map worker; wsgi builds one."""
+    script = ("import threading, app, dash\n"
+              "print(threading.active_count(), any(isinstance(v, dash.Dash) for v in vars(app).values()),"
+              " hasattr(app, 'server'))\n")
+    env = {**os.environ, "COHORT_ATLAS_CACHE": str(tmp_path / "cache")}
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parent.parent, env=env)
+    assert run.stdout.split() == ["1", "False", "False"], run.stderr[-2000:]
+    assert not (tmp_path / "cache").exists()  # not even the demo cohort was stored

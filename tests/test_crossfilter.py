@@ -9,12 +9,12 @@ from callbacks import breakdowns, filters, personas, table, trajectories
 from callbacks.common import keep
 from callbacks.overview import kpi_content
 
-CONTROLS = len(filters.CONTROLS)
 
 
 def run(store, trigger, dataset_id, current=None, search="", personas_k=5, uploaded=None, controls=None,
         selected=None, clicks=None):
-    controls = controls or [[], [], [], [], None, "all"]
+    """The view-state callback's outputs; `controls` lists the bar's values in filters.KEYS order."""
+    controls = dict(zip(filters.KEYS, controls or [[], [], [], [], None, "all"]))
     return filters.sync(store, trigger, search, dataset_id, personas_k, uploaded, current or {}, controls,
                         selected, clicks or {})
 
@@ -25,79 +25,80 @@ def click(**custom):
 
 def test_donut_click_filters_then_clears(store, kaggle_id, analysis):
     name = views.model_names(analysis, "personas")[1]
-    f, query, dataset, k, *controls = run(store, "persona-donut", kaggle_id,
-                                          clicks={"persona-donut": click(customdata=name, label=name)})
-    assert f == {"persona": [name]} and dataset == kaggle_id and k == 5
-    assert controls[2] == [name]  # the persona dropdown follows the click
+    out = run(store, "persona-donut", kaggle_id, clicks={"persona-donut": click(customdata=name, label=name)})
+    f, query = out["filters"], out["search"]
+    assert f == {"persona": [name]} and out["dataset_id"] == kaggle_id and out["personas"] == 5
+    assert out["values"]["persona"] == [name]  # the persona dropdown follows the click
     assert "persona=" in query and f"dataset={kaggle_id}" in query
     again = run(store, "persona-donut", kaggle_id, current=f, clicks={"persona-donut": click(customdata=name)})
-    assert again[0] == {} and again[1] == f"?dataset={kaggle_id}&personas=5"
+    assert again["filters"] == {} and again["search"] == f"?dataset={kaggle_id}&personas=5"
 
 
 def test_filters_compose_across_charts(store, kaggle_id, analysis):
     persona = views.model_names(analysis, "personas")[0]
     trajectory = views.model_names(analysis, "trajectories")[2]
-    f = run(store, "persona-donut", kaggle_id, clicks={"persona-donut": click(customdata=persona)})[0]
+    f = run(store, "persona-donut", kaggle_id, clicks={"persona-donut": click(customdata=persona)})["filters"]
     f = run(store, "gender-breakdown", kaggle_id, current=f,
-            clicks={"gender-breakdown": click(customdata=["Male", trajectory, "10", "100", ""])})[0]
+            clicks={"gender-breakdown": click(customdata=["Male", trajectory, "10", "100", ""])})["filters"]
     assert f == {"persona": [persona], "gender": ["Male"], "trajectory": [trajectory]}
     f = run(store, "f-school", kaggle_id, current=f, controls=[["Male"], ["Private"], [persona], [trajectory],
-                                                                None, "all"])[0]
+                                                                None, "all"])["filters"]
     assert f["school"] == ["Private"] and f["gender"] == ["Male"]
     students = analysis.students
     expected = ((students["Gender"] == "Male") & (students["School_Type"] == "Private")
                 & (students["Persona"] == persona) & (students["Trajectory"] == trajectory)).sum()
     assert keep(store, analysis, f).sum() == expected > 0
     # removing one chip keeps the others; clear-all empties
-    chip = run(store, {"type": "chip-clear", "key": "school"}, kaggle_id, current=f)[0]
+    chip = run(store, {"type": "chip-clear", "key": "school"}, kaggle_id, current=f)["filters"]
     assert "school" not in chip and chip["gender"] == ["Male"]
-    assert run(store, "filters-clear", kaggle_id, current=f)[0] == {}
+    assert run(store, "filters-clear", kaggle_id, current=f)["filters"] == {}
 
 
 def test_trajectory_mix_click_sets_both(store, kaggle_id, analysis):
     persona, trajectory = views.model_names(analysis, "personas")[3], views.model_names(analysis, "trajectories")[0]
     f = run(store, "trajectory-mix", kaggle_id,
-            clicks={"trajectory-mix": click(customdata=[trajectory, persona, "1", "2", ""])})[0]
+            clicks={"trajectory-mix": click(customdata=[trajectory, persona, "1", "2", ""])})["filters"]
     assert f == {"trajectory": [trajectory], "persona": [persona]}
 
 
 def test_url_round_trip(store, kaggle_id, analysis):
     name = views.model_names(analysis, "personas")[0]
-    f, query, *_ = run(store, "f-gender", kaggle_id, controls=[["Female"], [], [name], [], [60, 80], "all"])
+    out = run(store, "f-gender", kaggle_id, controls=[["Female"], [], [name], [], [60, 80], "all"])
+    f, query = out["filters"], out["search"]
     assert f == {"gender": ["Female"], "persona": [name], "score": [60.0, 80.0]}
     # a fresh page with that address (the default dataset differs) reopens the same view
     reopened = run(store, "url", "someotherdataset", search=query, personas_k=5)
-    assert reopened[0] == f and reopened[2] == kaggle_id and reopened[1] == query
-    assert list(reopened[4:4 + CONTROLS]) == [["Female"], [], [name], [], [60.0, 80.0], "all"]
+    assert reopened["filters"] == f and reopened["dataset_id"] == kaggle_id and reopened["search"] == query
+    assert reopened["values"] == {"gender": ["Female"], "school": [], "persona": [name], "trajectory": [],
+                                  "score": [60.0, 80.0], "outlier": "all"}
     # the dropdowns get their options in the same response: a Dropdown drops values it has no option for
-    persona_options = reopened[4 + CONTROLS + 2]
-    assert name in [o["value"] for o in persona_options] and len(reopened) == filters.OUTPUTS
+    assert name in [o["value"] for o in reopened["options"]["persona"]]
 
 
 def test_url_with_unknown_values_is_cleaned(store, kaggle_id):
-    f, query, dataset, k, *_ = run(store, None, kaggle_id, search="?personas=42&gender=Robot&school=Public")
-    assert f == {"school": ["Public"]} and k == 5 and dataset == kaggle_id
+    out = run(store, None, kaggle_id, search="?personas=42&gender=Robot&school=Public")
+    assert out["filters"] == {"school": ["Public"]} and out["personas"] == 5 and out["dataset_id"] == kaggle_id
 
 
 def test_score_slider_at_full_range_is_no_filter(store, kaggle_id, analysis):
     low, high = filters.score_bounds(analysis)
-    assert run(store, "f-score", kaggle_id, controls=[[], [], [], [], [low, high], "all"])[0] == {}
+    assert run(store, "f-score", kaggle_id, controls=[[], [], [], [], [low, high], "all"])["filters"] == {}
 
 
 def test_map_selection_is_kept_server_side(store, kaggle_id, analysis):
     points = {"points": [{"customdata": [r]} for r in (3, 10, 11, 4000)]}
-    f = run(store, "student-map", kaggle_id, selected=points)[0]
+    f = run(store, "student-map", kaggle_id, selected=points)["filters"]
     assert set(f) == {"selection"} and len(f["selection"]) <= 64
     assert list(keep(store, analysis, f).nonzero()[0]) == [3, 10, 11, 4000]
-    assert run(store, "student-map", kaggle_id, current=f, selected=None)[0] == {}
+    assert run(store, "student-map", kaggle_id, current=f, selected=None)["filters"] == {}
 
 
 def test_upload_switches_dataset_and_resets_filters(store, kaggle_id, partial):
     other = partial[0].dataset_id
-    f, query, dataset, *_ = run(store, "uploaded", kaggle_id, current={"gender": ["Male"]},
-                                uploaded={"dataset_id": other})
-    assert dataset == other and f == {}
-    assert run(store, "uploaded", other, uploaded={"dataset_id": other}) == (no_update,) * filters.OUTPUTS
+    out = run(store, "uploaded", kaggle_id, current={"gender": ["Male"]}, uploaded={"dataset_id": other})
+    assert out["dataset_id"] == other and out["filters"] == {}
+    again = run(store, "uploaded", other, uploaded={"dataset_id": other})
+    assert again == filters.unchanged() and again["values"]["gender"] is no_update
 
 
 def test_every_view_follows_the_filter(store, kaggle_id, analysis):
@@ -132,21 +133,20 @@ def test_small_cells_say_fewer_than(store, kaggle_id, analysis):
 
 
 def test_chips_and_options(analysis):
-    opts = filters.options(analysis)
-    genders = [o["value"] for o in opts[0]]
-    assert set(genders) == {"Male", "Female"} and len(opts[2]) == 5 and len(opts[3]) == 3
-    low, high = opts[8], opts[9]
+    opts = filters.options(analysis)["options"]
+    genders = [o["value"] for o in opts["gender"]]
+    assert set(genders) == {"Male", "Female"} and len(opts["persona"]) == 5 and len(opts["trajectory"]) == 3
+    low, high = filters.options(analysis)["bounds"]
     assert low == analysis.students["Exam_Score"].min() and high == analysis.students["Exam_Score"].max()
 
 
 @pytest.mark.parametrize("missing", ["gender"])
 def test_filters_hidden_when_the_file_lacks_the_column(partial, missing):
     no_traj, _ = partial
-    opts = filters.options(no_traj)
-    styles = dict(zip(["gender", "school", "persona", "trajectory"], opts[4:8]))
+    styles = filters.options(no_traj)["styles"]
     assert styles["school"] == {"display": "none"} and styles["trajectory"] == {"display": "none"}
     assert styles[missing] == {}
-    assert opts[10] == {"display": "none"}  # no exam score, no score slider
+    assert styles["score"] == {"display": "none"}  # no exam score, no score slider
 
 
 def test_kpis_follow_the_filter(store, kaggle_id, analysis):

@@ -129,7 +129,7 @@ from backend.store import DatasetStore
 from callbacks import insights
 from plotly.io.json import to_json_plotly
 store = DatasetStore({str(tmp_path)!r})
-dash_app = app_module.create_app(store=store, default_data={str(kaggle_path)!r})
+dash_app = app_module.create_app(store=store, default_data={str(kaggle_path)!r}, start=False)
 client = dash_app.server.test_client()
 served = []
 for url in ["/", "/_dash-layout", "/_dash-dependencies", "/_dash-config"]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analytics.defaults import MIN_GROUP
 from analytics.ingest.schema import norm
 from analytics.insights.facts import safe_label
 from analytics.results import PERSONA, ROW, THEME_PREFIX, TRAJECTORY, Analysis
@@ -124,7 +125,7 @@ def tool_count(analysis: Analysis, where: dict, keep=None) -> pd.DataFrame:
 
 
 def tool_by_group(analysis: Analysis, measure: str, by: str, stat: str = "mean", where: dict | None = None,
-                  keep=None, min_group: int = 10) -> pd.DataFrame:
+                  keep=None, min_group: int = MIN_GROUP) -> pd.DataFrame:
     mask = where_mask(analysis, where or {}, keep)
     frame = analysis.students.loc[mask, [by, measure]]
     grouped = frame.groupby(by, observed=True)[measure]
@@ -135,7 +136,7 @@ def tool_by_group(analysis: Analysis, measure: str, by: str, stat: str = "mean",
 
 
 def tool_compare(analysis: Analysis, measure: str, by: str, a: str, b: str, where: dict | None = None, keep=None,
-                 min_group: int = 10) -> pd.DataFrame:
+                 min_group: int = MIN_GROUP) -> pd.DataFrame:
     """Mean of `measure` in group a minus group b of column `by`, with Welch's 95 % interval, p and Cohen's d."""
     from analytics.insights.facts import welch_gap
 
@@ -161,7 +162,7 @@ def describe_where(where: dict) -> str:
 
 
 def answer(analysis: Analysis, question: str, keep: np.ndarray | None = None, at_risk: np.ndarray | None = None,
-           min_group: int = 10) -> Answer:
+           min_group: int = MIN_GROUP) -> Answer:
     """The deterministic parser's answer, with the table it was computed from."""
     text = question.lower().strip()
     where = conditions(analysis, question)

@@ -11,6 +11,7 @@ import logging
 
 import numpy as np
 
+from analytics.defaults import MIN_GROUP
 from analytics.insights import ask
 from analytics.insights.facts import safe_label
 from analytics.insights.gemini import TIMEOUT_MS, client, describe_error, model_name
@@ -71,7 +72,7 @@ def _run(analysis, name: str, args: dict, keep, at_risk, min_group: int):
 
 
 def answer(analysis: Analysis, question: str, key: str, keep: np.ndarray | None = None,
-           at_risk: np.ndarray | None = None, min_group: int = 10, model: str | None = None,
+           at_risk: np.ndarray | None = None, min_group: int = MIN_GROUP, model: str | None = None,
            base_url: str | None = None, timeout_ms: int = TIMEOUT_MS) -> ask.Answer:
     from google.genai import types
 

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analytics.defaults import MIN_GROUP
 from analytics.models.themes import THEME_LABELS
 from analytics.results import PERSONA_ID, THEME_PREFIX, TRAJECTORY_ID, Analysis
 
 LABEL_MAX = 40
-DEFAULT_MIN_GROUP = 10
 
 
 def safe_label(value) -> str:
@@ -97,7 +97,7 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     return codes, [str(u) for u in uniques]
 
 
-def view_facts(analysis: Analysis, keep: np.ndarray | None = None, min_group: int = DEFAULT_MIN_GROUP) -> Facts:
+def view_facts(analysis: Analysis, keep: np.ndarray | None = None, min_group: int = MIN_GROUP) -> Facts:
     """The facts for the students in `keep`. Group statistics come from integer codes and bincount (at 1M
     students, pandas masks per group took 130 ms; this takes a few)."""
     students = analysis.students
