@@ -10,7 +10,6 @@ from callbacks.common import keep
 from callbacks.overview import kpi_content
 
 
-
 def run(store, trigger, dataset_id, current=None, search="", personas_k=5, uploaded=None, controls=None,
         selected=None, clicks=None):
     """The view-state callback's outputs; `controls` lists the bar's values in filters.KEYS order."""
