@@ -5,71 +5,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from analytics.insights.ask_where import Range, Where, groupings, levels, measures, yes_no
+from analytics.insights.ask_numbers import NumberRules
+from analytics.insights.ask_where import groupings, levels, measures, yes_no
+from analytics.insights.ask_words import FILLER, GENDER_WORDS, INTENTS, NEGATIONS, SUPERLATIVES, TOKEN, Parsed, \
+    name_tokens, same
 from analytics.results import TRAJECTORY, Analysis
 
-TOKEN = re.compile(r"\d+(?:\.\d+)?(?![a-z0-9])|[a-z0-9]+(?:'[a-z]+)?|[<>]=?|=|%")
-# Words that carry no condition of their own; any other word must be used by a rule or it is reported.
-FILLER = set("""a an the of in at on to for from with and who whom whose which what is are was were be been being
-do does did have has had there their they them that those these this we our us i me my you your show tell give
-list please all any view current currently students student pupils pupil children child kids learners people
-only did get among where within""".split())
-GENDER_WORDS = {"female": ("girl", "girls", "female", "females", "women", "woman"),
-                "male": ("boy", "boys", "male", "males", "men", "man")}
-EXAM_WORDS = ("scored", "score", "scores", "scoring", "got", "mark", "marks", "grade", "grades", "result", "results")
-COMPARATORS = [(tuple(words.split()), op) for words, op in (
-    ("no less than", ">="), ("not less than", ">="), ("no fewer than", ">="), ("no more than", "<="),
-    ("not more than", "<="), ("less than", "<"), ("lower than", "<"), ("fewer than", "<"), ("smaller than", "<"),
-    ("more than", ">"), ("greater than", ">"), ("higher than", ">"), ("at least", ">="), ("at most", "<="),
-    ("up to", "<="), ("equal to", "=="), ("below", "<"), ("under", "<"), ("beneath", "<"), ("above", ">"),
-    ("over", ">"), ("exactly", "=="), ("<", "<"), (">", ">"), ("<=", "<="), (">=", ">="), ("=", "=="))]
-SUFFIXES = [(tuple(words.split()), op) for words, op in (
-    ("or more", ">="), ("or above", ">="), ("or higher", ">="), ("or over", ">="), ("and above", ">="),
-    ("and over", ">="), ("or less", "<="), ("or fewer", "<="), ("or below", "<="), ("or lower", "<="),
-    ("or under", "<="), ("and below", "<="), ("and under", "<="))]
-BEFORE_NUMBER = {"is", "was", "are", "were", "of", "that", "a", "an", "their", "with", "has", "have", "had"}
-UNITS = {"hours", "hour", "points", "marks", "sessions", "session"}
-AFTER_NUMBER = {"hours", "hour", "points", "point", "sessions", "session", "of", "in", "on"}
-NEGATIONS = {"no", "not", "without", "don't", "doesn't", "didn't", "non", "never", "aren't", "isn't"}
-SUPERLATIVES = {"lowest": "lowest", "highest": "highest", "least": "lowest", "most": "highest", "best": "highest",
-                "worst": "lowest", "smallest": "lowest", "largest": "highest", "biggest": "highest"}
-INTENTS = [(tuple(words.split()), intent) for words, intent in (
-    ("what should we do", "support"), ("what can we do", "support"), ("what should i do", "support"),
-    ("how can we help", "support"), ("how should we help", "support"), ("what would help", "support"),
-    ("what support", "support"), ("what do you recommend", "support"), ("recommend", "support"),
-    ("below the pass mark", "at_risk"), ("at risk", "at_risk"), ("falling short", "at_risk"),
-    ("fall short", "at_risk"), ("how many", "count"), ("number of", "count"), ("count", "count"),
-    ("what percentage of", "share"), ("what proportion of", "share"), ("what share of", "share"),
-    ("percentage of", "share"), ("proportion of", "share"), ("compare", "compare"), ("difference", "compare"))]
-
-
-@dataclass
-class Parsed:
-    intent: str | None = None  # count, share, stat, superlative, compare, at_risk, support
-    where: Where = field(default_factory=Where)
-    measure: str | None = None
-    by: str | None = None
-    stat: str = "mean"
-    extreme: str | None = None  # lowest / highest
-    compare: tuple[str, str, str] | None = None  # column, a, b
-    ignored: list[str] = field(default_factory=list)  # words no rule used, in question order
-    hints: list[str] = field(default_factory=list)
-
-
-def name_tokens(name: str) -> tuple[str, ...]:
-    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(name))
-    return tuple(TOKEN.findall(spaced.replace("_", " ").lower()))
-
-
-def same(word: str, name: str) -> bool:
-    return word == name or (len(name) > 2 and word.rstrip("s") == name.rstrip("s"))
-
-
-class Parser:
+class Parser(NumberRules):
     def __init__(self, analysis: Analysis, question: str, keep: np.ndarray | None):
         self.analysis, self.keep = analysis, keep
         self.tokens = TOKEN.findall(question.lower())
@@ -141,92 +86,6 @@ class Parser:
                     # the first intent named wins; a later one stays to be used or reported
                     self.out.intent = self.out.intent or intent
                     break
-
-    def exam_word(self, i: int) -> bool:
-        exam = self.analysis.exam_column
-        return bool(exam) and exam in self.analysis.students and 0 <= i < len(self.tokens) and \
-            not self.used[i] and self.tokens[i] in EXAM_WORDS
-
-    def measure_before(self, i: int) -> tuple[int, str] | None:
-        """The measure named just before token i, at most two linking words between: (start, column)."""
-        j = i - 1
-        for _ in range(3):
-            if j < 0 or self.used[j]:
-                return None
-            found = self.span_ending(j, self.measure_names)
-            if found:
-                return found
-            if self.exam_word(j):
-                return j, self.analysis.exam_column
-            if self.tokens[j] not in BEFORE_NUMBER:
-                return None
-            j -= 1
-        return None
-
-    def measure_after(self, i: int) -> tuple[int, str] | None:
-        """The measure named just after position i: (end, column)."""
-        for j in range(i, min(i + 3, len(self.tokens))):
-            found = self.span_at(j, self.measure_names)
-            if found:
-                return found
-            if self.used[j] or self.tokens[j] not in AFTER_NUMBER:
-                return None
-        return None
-
-    def comparison_at(self, i: int) -> tuple[str, float, float | None, int, int] | None:
-        """(op, value, high, start, end) for a comparison starting at token i."""
-        if self.match(i, ("between",)) and self.number_at(i + 1) is not None and self.match(i + 2, ("and",)) \
-                and self.number_at(i + 3) is not None:
-            low, high = sorted((self.number_at(i + 1), self.number_at(i + 3)))
-            return "between", low, high, i, i + 4
-        for seq, op in COMPARATORS:
-            if self.match(i, seq):
-                value = self.number_at(i + len(seq))
-                if value is not None:
-                    return op, value, None, i, i + len(seq) + 1
-                if self.match(i + len(seq), ("the", "average")) or self.match(i + len(seq), ("average",)):
-                    words = 2 if self.tokens[i + len(seq)] == "the" else 1
-                    return op, float("nan"), None, i, i + len(seq) + words
-        value = self.number_at(i)
-        if value is not None:
-            for seq, op in SUFFIXES:
-                if self.match(i + 1, seq) or (self.match(i + 1, ("%",)) and self.match(i + 2, seq)):
-                    pct = int(self.tokens[i + 1] == "%")
-                    return op, value, None, i, i + 1 + pct + len(seq)
-        return None
-
-    def numbers(self) -> None:
-        i = 0
-        while i < len(self.tokens):
-            found = self.comparison_at(i)
-            if not found:
-                i += 1
-                continue
-            op, value, high, start, end = found
-            pct = end < len(self.tokens) and not self.used[end] and self.tokens[end] in ("%", "percent")
-            end += int(pct)
-            before = self.measure_before(start) if start > 0 else None
-            after = None if before else self.measure_after(end)
-            if not (before or after):
-                i = end
-                continue
-            column = before[1] if before else after[1]
-            values = self.analysis.students[column].to_numpy(dtype=float)
-            basis = ""
-            if np.isnan(value):  # "above average": the mean of the students in view
-                view = values if self.keep is None else values[self.keep]
-                value, basis = round(float(np.nanmean(view)), 2), "the mean in view"
-            elif pct and np.nanmax(values) <= 1.0:  # a 0-1 column asked about in per cent
-                value, high = value / 100, None if high is None else high / 100
-                basis = "per cent read as a fraction"
-            self.out.where.ranges.append(Range(column, op, value, high, basis))
-            self.use(before[0] if before else start, end if before else after[0])
-            self.use(start, end)
-            unit = end < len(self.tokens) and not self.used[end] and self.tokens[end] in UNITS
-            if before and unit and (self.tokens[end] in ("points", "marks") or
-                                    any(same(self.tokens[end], w) for w in name_tokens(column))):
-                self.use(end, end + 1)  # 'studied more than 20 hours'
-            i = end
 
     def assign(self, column: str, value: str) -> None:
         values = self.out.where.categories.setdefault(column, [])
