@@ -202,6 +202,6 @@ def answer(analysis: Analysis, question: str, keep: np.ndarray | None = None, at
             table["share_of_view"] = round(n / total, 4) if total else 0.0
             return Answer(f"{n / total if total else 0:.1%} of the {total:,} students in view ({n:,}): "
                           f"{where.describe()}." + note, table)
-        return Answer(f"{n:,} students: {where.describe()}." + note, table)
+        return Answer(f"{n:,} {'student' if n == 1 else 'students'}: {where.describe()}." + note, table)
     return cannot(parsed, "I found no question to answer in it (a count, an average, a comparison, who is at "
                           "risk or what to do)." if where.columns() else "")

@@ -88,8 +88,9 @@ class NumberRules:
                 view = values if self.keep is None else values[self.keep]
                 value, basis = round(float(np.nanmean(view)), 2), "the mean in view"
             elif pct and np.nanmax(values) <= 1.0:  # a 0-1 column asked about in per cent
+                typed = f"{value:g}%" + ("" if high is None else f" and {high:g}%")
                 value, high = value / 100, None if high is None else high / 100
-                basis = "per cent read as a fraction"
+                basis = f"{typed} read as a fraction, as the column holds"
             self.out.where.ranges.append(Range(column, op, value, high, basis))
             self.use(before[0] if before else start, end if before else after[0])
             self.use(start, end)
