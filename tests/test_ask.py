@@ -207,3 +207,9 @@ def test_cli_ask_with_a_number_condition_and_with_unused_words(kaggle_path):
                                                                          "students": 1573}]
     refused = cli("how many students have attendance below 70 in the choir?")
     assert refused.returncode == 1 and 'I did not understand "choir"' in refused.stdout
+
+
+def test_average_number_of_is_a_mean_not_a_count(kaggle, raw):
+    result = ask.answer(kaggle, "Average number of tutoring sessions by persona")
+    truth = raw.groupby(kaggle.students["Persona"].astype(str).to_numpy())["Tutoring_Sessions"].mean().round(2)
+    assert result.table.set_index("Persona")["mean"].to_dict() == truth.to_dict()

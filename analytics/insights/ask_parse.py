@@ -207,7 +207,8 @@ class Parser(NumberRules):
         for i, word in enumerate(self.tokens):
             if word in ("average", "mean", "median") and not self.used[i]:
                 out.stat = "median" if word == "median" else "mean"
-                out.intent = out.intent or "stat"
+                # 'average number of tutoring sessions' asks for a mean, not a count
+                out.intent = "stat" if out.intent in (None, "count") else out.intent
                 self.use(i, i + 1)
         if out.intent in ("stat", "superlative", "compare"):
             for i in range(len(self.tokens)):
