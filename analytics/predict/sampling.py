@@ -1,0 +1,42 @@
+"""Sampling for the risk model on a large file, and out-of-fold scores for every student (see risk.py)."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def sample_rows(y: np.ndarray, size: int, strata: int, seed: int) -> np.ndarray:
+    """Sorted positions of `size` students drawn in proportion from `strata` equal-sized exam-score bands (ties
+    split at random), so the sample's errors and pass rate follow the file's; every student when size >= n."""
+    from sklearn.model_selection import train_test_split
+
+    n = len(y)
+    if size >= n:
+        return np.arange(n)
+    strata = max(1, min(strata, size, n - size))  # the split needs a student of each band on both sides
+    rng = np.random.default_rng(seed)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.lexsort((rng.random(n), y))] = np.arange(n)
+    band = rank * strata // n
+    return np.sort(train_test_split(np.arange(n), train_size=size, stratify=band, random_state=seed)[0])
+
+
+def out_of_fold(X: np.ndarray, cv_rows: np.ndarray, cv_predictions: np.ndarray, fold_models: list, model,
+                fit_rows: np.ndarray, seed: int) -> np.ndarray:
+    """A prediction per student from a model that never saw them: the cross-validated students keep their
+    out-of-fold prediction; the other students of the final fit (`fit_rows`, which include `cv_rows`) get the
+    model of a fold drawn at random, fitted on the cross-validation sample only; everyone else the final
+    `model`. One prediction per student, so scoring costs one pass over the file."""
+    out = np.empty(len(X))
+    out[cv_rows] = cv_predictions
+    seen = np.zeros(len(X), dtype=bool)
+    seen[fit_rows] = True
+    extra = np.flatnonzero(seen)
+    extra = extra[~np.isin(extra, cv_rows, assume_unique=True)]
+    fold = np.random.default_rng(seed).integers(0, len(fold_models), len(extra))
+    for k, fold_model in enumerate(fold_models):
+        if (fold == k).any():
+            out[extra[fold == k]] = fold_model.predict(X[extra[fold == k]])
+    never = np.flatnonzero(~seen)
+    if len(never):
+        out[never] = model.predict(X[never])
+    return out
