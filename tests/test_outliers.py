@@ -91,7 +91,7 @@ def test_sampled_outliers_equal_dbscan_on_the_sample_plus_the_border_rule(monkey
     found = find_outliers(x, THEMES)
     fitted = np.sort(np.random.default_rng(outlier_module.SEED).choice(len(x), 2000, replace=False))
     eps = outlier_module.knee_eps(x[fitted], 16)
-    model = DBSCAN(eps=eps, min_samples=16).fit(x[fitted])
+    model = DBSCAN(eps=eps, min_samples=16, algorithm="brute").fit(x[fitted])
     rest = np.setdiff1d(np.arange(len(x)), fitted)
     expected = np.zeros(len(x), dtype=bool)
     expected[fitted] = model.labels_ == -1
