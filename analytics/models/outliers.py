@@ -137,13 +137,16 @@ def far_from_core(points: np.ndarray, core: np.ndarray, eps: float) -> np.ndarra
 
 def _group_means(points: np.ndarray, core: np.ndarray, k: int) -> np.ndarray:
     """The mean of each point's k nearest core points (brute force in blocks: outliers are far from every
-    core point, where a KD-tree in 8 dimensions prunes little)."""
+    core point, where a KD-tree in 8 dimensions prunes little). Float32 distances, centred: a near tie for
+    the k-th place may go either way, which moves the mean by a hair; partitioning float32 is ~2x faster."""
     k = min(k, len(core))
-    core_sq = (core ** 2).sum(axis=1)
+    centre = core.mean(axis=0)
+    core32 = (core - centre).astype(np.float32)
+    core_sq = (core32 ** 2).sum(axis=1)
     out = np.empty_like(points)
     step = max(1, BLOCK // len(core))
     for start in range(0, len(points), step):
-        d2 = _squared_less_own(points[start:start + step], core, core_sq)
+        d2 = _squared_less_own((points[start:start + step] - centre).astype(np.float32), core32, core_sq)
         nearest = np.argpartition(d2, k - 1, axis=1)[:, :k] if k < len(core) else np.argsort(d2, axis=1)
         out[start:start + step] = core[nearest].mean(axis=1)
     return out

@@ -36,7 +36,6 @@ FOLDS = 5
 SEED = 0
 CV_SAMPLE = 20_000  # above this many students, cross-validate on a sample stratified by exam score
 FIT_SAMPLE = 100_000  # and fit the final model on at most this many (the CV sample among them)
-STRATA = 20  # exam-score bands of equal size the CV sample is drawn from in proportion
 FOREST_UP_TO = 1_000  # class-sized files get a random forest (see make_model)
 # Higher is better for the student in each of these roles; the model may not say otherwise.
 INCREASING = {"hours_studied", "attendance", "previous_score", "motivation", "tutoring", "access_to_resources",
@@ -203,7 +202,7 @@ def _fit_risk(analysis: Analysis) -> RiskModel:
     if not spec.columns:
         raise NoModel("no pre-exam columns to learn from (such as Attendance, Hours_Studied, Previous_Scores)")
     X_all = encode(spec, analysis)
-    used = sample_rows(y_all, CV_SAMPLE, STRATA, SEED)
+    used = sample_rows(y_all, CV_SAMPLE, SEED)
     previous_col = analysis.previous_column
     previous = analysis.students[previous_col].to_numpy(dtype=float) if previous_col in analysis.students else None
     cv, fold_models = cross_validate(X_all[used], y_all[used], None if previous is None else previous[used],

@@ -4,20 +4,17 @@ from __future__ import annotations
 import numpy as np
 
 
-def sample_rows(y: np.ndarray, size: int, strata: int, seed: int) -> np.ndarray:
-    """Sorted positions of `size` students drawn in proportion from `strata` equal-sized exam-score bands (ties
-    split at random), so the sample's errors and pass rate follow the file's; every student when size >= n."""
-    from sklearn.model_selection import train_test_split
-
+def sample_rows(y: np.ndarray, size: int, seed: int) -> np.ndarray:
+    """Sorted positions of `size` students stratified by exam score: the file in score order (ties in random
+    order) is cut into `size` runs of equal length and one student is drawn at random from each, so the
+    sample's score distribution, pass rate and errors follow the file's. Every student when size >= n."""
     n = len(y)
     if size >= n:
         return np.arange(n)
-    strata = max(1, min(strata, size, n - size))  # the split needs a student of each band on both sides
     rng = np.random.default_rng(seed)
-    rank = np.empty(n, dtype=np.int64)
-    rank[np.lexsort((rng.random(n), y))] = np.arange(n)
-    band = rank * strata // n
-    return np.sort(train_test_split(np.arange(n), train_size=size, stratify=band, random_state=seed)[0])
+    by_score = np.lexsort((rng.random(n), y))
+    picks = ((np.arange(size) + rng.random(size)) * (n / size)).astype(np.int64)
+    return np.sort(by_score[np.minimum(picks, n - 1)])
 
 
 def out_of_fold(X: np.ndarray, cv_rows: np.ndarray, cv_predictions: np.ndarray, fold_models: list, model,
