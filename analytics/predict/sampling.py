@@ -13,8 +13,9 @@ def sample_rows(y: np.ndarray, size: int, seed: int) -> np.ndarray:
         return np.arange(n)
     rng = np.random.default_rng(seed)
     by_score = np.lexsort((rng.random(n), y))
-    picks = ((np.arange(size) + rng.random(size)) * (n / size)).astype(np.int64)
-    return np.sort(by_score[np.minimum(picks, n - 1)])
+    starts = np.arange(size + 1) * n // size  # whole-number run boundaries, so no student is drawn twice
+    picks = starts[:-1] + (rng.random(size) * np.diff(starts)).astype(np.int64)
+    return np.sort(by_score[picks])
 
 
 def out_of_fold(X: np.ndarray, cv_rows: np.ndarray, cv_predictions: np.ndarray, fold_models: list, model,
