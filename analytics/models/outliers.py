@@ -89,7 +89,7 @@ def far_from_core(points: np.ndarray, core: np.ndarray, eps: float) -> np.ndarra
     reps = np.random.default_rng(SEED).permutation(len(core))[:REPS]
     limit = eps * eps
 
-    def undecided_or_far(rows: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def undecided_or_far(rows: np.ndarray, among) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Of `rows`: which are surely far from `among`, which float32 cannot call, and the nearest of `among`."""
         part = (points[rows] - centre).astype(np.float32)
         part_sq = (part.astype(np.float64) ** 2).sum(axis=1)
@@ -125,7 +125,7 @@ def far_from_core(points: np.ndarray, core: np.ndarray, eps: float) -> np.ndarra
             keep[start:stop] = sure_far | unsure
     open_rows = open_rows[keep]
     # pass 3: the rest against every core point; the float32 ties in float64
-    everyone, step = np.arange(len(core)), max(1, BLOCK // len(core))
+    everyone, step = slice(None), max(1, BLOCK // len(core))  # a slice: no copy of the core points per block
     for start in range(0, len(open_rows), step):
         rows = open_rows[start:start + step]
         sure_far, unsure, _ = undecided_or_far(rows, everyone)
