@@ -59,7 +59,7 @@ def _role_numbers(values: pd.Series, role: str) -> np.ndarray:
 
 def category_codes(values: pd.Series, levels: list[str]) -> np.ndarray:
     """Each value's position in `levels` as text (-1 when blank or not a level). A categorical column is
-    mapped through its few categories instead of turning every cell into text (0.1 s a column at 660k rows)."""
+    mapped through its few categories instead of turning every cell into text (0.3 s a column at 660k rows)."""
     if isinstance(values.dtype, pd.CategoricalDtype) and len(set(levels)) == len(levels):
         table = np.append(pd.Index(levels).get_indexer(values.cat.categories.astype(str)), -1)
         return table[values.cat.codes.to_numpy()]  # code -1 (blank) picks the appended -1
