@@ -9,11 +9,12 @@ prediction comes from a model that never saw that student, so a flag is not the 
 The chance of ending below the pass mark reads the out-of-fold errors: P(score < pass) = share of errors
 below pass - prediction.
 
-A large file is sampled (at 660k rows, scoring every student with all five fold models alone took 12 s on a busy machine): the
-cross-validation runs on CV_SAMPLE students stratified by exam score, and the final model is fitted, with
-early stopping, on FIT_SAMPLE students that include them. Every student is still scored by a model that never
-saw them: the cross-validated students by their fold's model, the other students of the final fit by the model
-of a fold drawn at random (fitted on the cross-validation sample only), everyone else by the final model.
+A large file is sampled (at 660k rows on a busy machine, scoring every student with all five fold models alone
+took 12 s): the cross-validation runs on CV_SAMPLE students stratified by exam score, and the final model is
+fitted, with early stopping, on FIT_SAMPLE students that include them. Every student is still scored by a model
+that never saw them: the cross-validated students by their fold's model, the other students of the final fit
+by the model of a fold drawn at random (fitted on the cross-validation sample only), everyone else by the
+final model.
 """
 from __future__ import annotations
 
