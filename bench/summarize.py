@@ -1,10 +1,16 @@
-"""Time `summarize` on 6.6k, 66k and 660k rows (the Kaggle file repeated) beside the floor in the same run.
+"""Time `summarize --json` with and without the risk model on 6.6k, 66k and 660k rows, beside the floor
+measured in the same run.
 
 The floor is the least any tool must do: pandas.read_csv of the file plus one KMeans(5) on 8 standardised
 columns. Each measurement runs in a fresh process (so peak memory is that step's own) and reports the
-in-process seconds; the table shows medians over --runs runs.
+in-process seconds of `python -m analytics summarize FILE --json [--no-risk]` (imports excluded, as for the
+floor); the table shows medians over --runs runs, the three steps interleaved so that drift in machine load
+hits them alike.
 
-    python bench/summarize.py [--runs 3] [--sizes 1,10,100]
+Data: seeded generated cohorts (`python -m analytics generate --seed 7`), whose students are all different as
+in a real school; `--data kaggle` repeats the Kaggle file instead (thousands of exact duplicates).
+
+    python bench/summarize.py [--runs 3] [--rows 6600,66000,660000] [--data generated|kaggle]
 """
 from __future__ import annotations
 
@@ -18,14 +24,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "tests" / "data" / "student_performance_factors.csv"
 OUT = ROOT / "bench" / "out"
+STEPS = ("floor", "no-risk", "risk")
 
 CHILD = r"""
-import json, resource, sys, time
+import contextlib, io, json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 kind, path = sys.argv[2], sys.argv[3]
 import pandas as pd, numpy as np
 from sklearn.cluster import KMeans
-from analytics import analyse_file
+from analytics.__main__ import main
 start = time.perf_counter()
 if kind == "floor":
     frame = pd.read_csv(path)
@@ -35,7 +42,9 @@ if kind == "floor":
     x = (x - x.mean(0)) / x.std(0)
     KMeans(n_clusters=5, random_state=0).fit(x)
 else:
-    analyse_file(path, 5, max_bytes=2**31)
+    with contextlib.redirect_stdout(io.StringIO()):
+        status = main(["summarize", path, "--json", "--max-mb", "4096"] + (["--no-risk"] if kind == "no-risk" else []))
+    assert status == 0
 seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -55,9 +64,14 @@ def kaggle_rows(rows: int) -> Path:
     return target
 
 
-def repeated_file(times: int) -> Path:
-    """The Kaggle file repeated `times` times."""
-    return kaggle_rows(times * (SOURCE.read_bytes().count(b"\n") - 1))
+def generated_rows(rows: int) -> Path:
+    """A seeded generated cohort of `rows` students; written once under bench/out."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    target = OUT / f"generated_seed7_rows{rows}.csv"
+    if not target.exists():
+        subprocess.run([sys.executable, "-m", "analytics", "generate", "--rows", str(rows), "--seed", "7", "--out",
+                        str(target)], cwd=ROOT, check=True, capture_output=True)
+    return target
 
 
 def measure(kind: str, path: Path) -> dict:
@@ -69,21 +83,24 @@ def measure(kind: str, path: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--sizes", default="1,10,100", help="how many copies of the 6,607-row file")
+    parser.add_argument("--rows", default="6600,66000,660000")
+    parser.add_argument("--data", choices=("generated", "kaggle"), default="generated")
     args = parser.parse_args()
-    print(f"{'rows':>9} | {'summarize s':>11} | {'floor s':>8} | {'ratio':>5} | {'summarize MB':>12} | "
-          f"{'floor MB':>8} | runs")
-    print("-" * 75)
-    for times in (int(s) for s in args.sizes.split(",")):
-        path = repeated_file(times)
-        ours, floor = [], []
-        for _ in range(args.runs):  # interleaved, so drift in machine load hits both alike
-            ours.append(measure("summarize", path))
-            floor.append(measure("floor", path))
-        o = statistics.median(r["seconds"] for r in ours)
-        f = statistics.median(r["seconds"] for r in floor)
-        print(f"{6607 * times:>9,} | {o:>11.2f} | {f:>8.2f} | {o / f:>5.2f} | "
-              f"{max(r['peak_mb'] for r in ours):>12.0f} | {max(r['peak_mb'] for r in floor):>8.0f} | {args.runs}")
+    make = generated_rows if args.data == "generated" else kaggle_rows
+    print(f"{'rows':>9} | {'floor s':>7} | {'no-risk s':>9} | {'x floor':>7} | {'risk s':>7} | {'x floor':>7} | "
+          f"{'floor MB':>8} | {'no-risk MB':>10} | {'risk MB':>7} | runs")
+    print("-" * 103)
+    for rows in (int(r) for r in args.rows.split(",")):
+        path = make(rows)
+        runs = {step: [] for step in STEPS}
+        for _ in range(args.runs):
+            for step in STEPS:
+                runs[step].append(measure(step, path))
+        s = {step: statistics.median(r["seconds"] for r in runs[step]) for step in STEPS}
+        mb = {step: max(r["peak_mb"] for r in runs[step]) for step in STEPS}
+        print(f"{rows:>9,} | {s['floor']:>7.2f} | {s['no-risk']:>9.2f} | {s['no-risk'] / s['floor']:>7.2f} | "
+              f"{s['risk']:>7.2f} | {s['risk'] / s['floor']:>7.2f} | {mb['floor']:>8.0f} | {mb['no-risk']:>10.0f} | "
+              f"{mb['risk']:>7.0f} | {args.runs}", flush=True)
 
 
 if __name__ == "__main__":

@@ -58,17 +58,46 @@ def test_planted_anomalies_are_found_when_dbscan_runs_on_a_sample(monkeypatch):
     assert all(items[r].reasons[0] == "Hours_Studied" for r in PLANTED_HOURS)
 
 
+def brute_far(points, core, eps, step=500):
+    """The border rule by brute force, a few hundred points at a time (a few MB)."""
+    return np.concatenate([np.sqrt(((points[i:i + step, None, :] - core[None, :, :]) ** 2).sum(-1)).min(axis=1) > eps
+                           for i in range(0, len(points), step)])
+
+
 def test_students_outside_the_sample_follow_dbscans_border_rule():
-    # The fast cascade must give exactly "no core point within eps", as a brute-force check does.
     rng = np.random.default_rng(5)
     core = rng.normal(size=(3000, 8))
-    points = np.vstack([rng.normal(size=(20000, 8)), rng.normal(scale=3, size=(2000, 8))])
     eps = 1.6
-    from sklearn.neighbors import KDTree
-    far = outlier_module._far_from(points, core, eps, KDTree(core))
-    nearest = np.sqrt(((points[:, None, :] - core[None, :, :]) ** 2).sum(-1)).min(axis=1)
-    assert np.array_equal(far, nearest > eps)
-    assert 0 < far.sum() < len(points)
+    # a cohort, a spread-out fringe, and students a hair inside and outside eps of a core point, where
+    # float32 cannot tell and the float64 check decides
+    direction = rng.normal(size=(400, 8))
+    direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+    edge = core[rng.choice(3000, 400)] + direction * eps * np.repeat([1 - 1e-9, 1 + 1e-9], 200)[:, None]
+    points = np.vstack([rng.normal(size=(20000, 8)), rng.normal(scale=3, size=(2000, 8)), edge])
+    far = outlier_module.far_from_core(points, core, eps)
+    expected = brute_far(points, core, eps)
+    assert np.array_equal(far, expected)
+    assert 0 < far.sum() < len(points) // 2
+    assert not far[-400:-200].any()  # each of these has a core point just inside eps
+
+
+def test_sampled_outliers_equal_dbscan_on_the_sample_plus_the_border_rule(monkeypatch):
+    from sklearn.cluster import DBSCAN
+
+    monkeypatch.setattr(outlier_module, "SAMPLE_ABOVE", 2000)
+    monkeypatch.setattr(outlier_module, "SAMPLE_SIZE", 2000)
+    rng = np.random.default_rng(9)
+    x = np.vstack([rng.normal(size=(9000, 8)), rng.normal(scale=4, size=(300, 8))])
+    found = find_outliers(x, THEMES)
+    fitted = np.sort(np.random.default_rng(outlier_module.SEED).choice(len(x), 2000, replace=False))
+    eps = outlier_module.knee_eps(x[fitted], 16)
+    model = DBSCAN(eps=eps, min_samples=16, algorithm="brute").fit(x[fitted])
+    rest = np.setdiff1d(np.arange(len(x)), fitted)
+    expected = np.zeros(len(x), dtype=bool)
+    expected[fitted] = model.labels_ == -1
+    expected[rest] = brute_far(x[rest], x[fitted][model.core_sample_indices_], eps)
+    assert found.params["sampled"] and found.params["core_points"] == len(model.core_sample_indices_)
+    assert np.array_equal(found.flags, expected) and 0 < expected.sum() < 1000
 
 
 def test_kaggle_outliers_are_few_flagged_and_explained(kaggle):

@@ -235,3 +235,43 @@ def test_uci_model_uses_every_attribute_but_the_final_grade(data_dir):
     assert not {"G1", "G2"} & set(no_grades.columns)
     X = encode(spec, uci)
     assert X.shape == (395, len(spec.columns)) and not np.isnan(X).any()
+
+
+def test_a_large_cohort_is_fitted_on_samples_and_every_student_scored_out_of_fold(kaggle, monkeypatch):
+    # The Spy learns row ids (column 0) and predicts -1 for a row it never saw: any other score is a leak.
+    monkeypatch.setattr(risk, "CV_SAMPLE", 1500)
+    monkeypatch.setattr(risk, "FIT_SAMPLE", 4000)
+    monkeypatch.setattr(risk, "make_model", lambda spec, rows: Spy())
+    real_encode = risk.encode
+    monkeypatch.setattr(risk, "encode", lambda spec, analysis: np.column_stack([np.arange(analysis.rows),
+                                                                               real_encode(spec, analysis)]))
+    model = risk.fit_risk(kaggle)
+    assert model.sampled == {"cv_rows": 1500, "final_rows": 4000, "of": 6607}
+    assert risk.cv_summary(model, kaggle)["sampled"] == model.sampled
+    assert len(model.out_of_fold) == 6607 and (model.out_of_fold == -1).all()
+    cv_rows = set(model.cv.rows_used)
+    assert len(model.model.seen) == 4000 and cv_rows <= set(model.model.seen)
+    assert all(set(m.seen) < cv_rows and len(m.seen) == 1200 for m in model.fold_models)
+    assert len(model.errors) == 1500  # the chance below the pass mark reads the cross-validated errors only
+    # the cross-validation sample is stratified by exam score: its deciles are the file's
+    y = kaggle.students["Exam_Score"].to_numpy(dtype=float)
+    deciles = np.linspace(0.1, 0.9, 9)
+    assert np.abs(np.quantile(y[model.cv.rows_used], deciles) - np.quantile(y, deciles)).max() <= 1
+
+
+def test_sampled_scores_come_from_the_models_that_never_saw_each_student(kaggle, monkeypatch):
+    monkeypatch.setattr(risk, "CV_SAMPLE", 1500)
+    monkeypatch.setattr(risk, "FIT_SAMPLE", 4000)
+    learnt = dataclasses.replace(kaggle, dataset_id="kaggle-sampled")
+    model = risk.fit_risk(learnt)
+    assert risk.model_name(model.model) == "HistGradientBoostingRegressor"
+    X = encode(model.spec, learnt)
+    assert np.array_equal(risk.predicted_scores(model, learnt), np.clip(model.out_of_fold, *model.score_range))
+    cv_rows = model.cv.rows_used
+    assert np.array_equal(model.out_of_fold[cv_rows], model.cv.predictions["model"])
+    outside = np.setdiff1d(np.arange(6607), cv_rows)
+    by_folds = np.array([m.predict(X[outside]) for m in model.fold_models])
+    from_a_fold = (by_folds == model.out_of_fold[outside]).any(axis=0)
+    from_final = model.model.predict(X[outside]) == model.out_of_fold[outside]
+    # each is scored by one kind of model: the final one only for the 2,607 students outside the final fit
+    assert (from_a_fold ^ from_final).all() and from_final.sum() == 6607 - 4000

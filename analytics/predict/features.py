@@ -57,6 +57,15 @@ def _role_numbers(values: pd.Series, role: str) -> np.ndarray:
     return table[cat.codes]
 
 
+def category_codes(values: pd.Series, levels: list[str]) -> np.ndarray:
+    """Each value's position in `levels` as text (-1 when blank or not a level). A categorical column is
+    mapped through its few categories instead of turning every cell into text (0.3 s a column at 660k rows)."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and len(set(levels)) == len(levels):
+        table = np.append(pd.Index(levels).get_indexer(values.cat.categories.astype(str)), -1)
+        return table[values.cat.codes.to_numpy()]  # code -1 (blank) picks the appended -1
+    return pd.Categorical(values.astype(str), categories=levels).codes
+
+
 def fit_spec(analysis: Analysis, exclude: tuple[str, ...] = ()) -> FeatureSpec:
     """Which columns feed the model and how. `exclude` drops more columns by name (e.g. G2 for a protocol)."""
     students = analysis.students
@@ -86,7 +95,7 @@ def fit_spec(analysis: Analysis, exclude: tuple[str, ...] = ()) -> FeatureSpec:
             kinds[column], levels[column] = "category", names
             if role is not None:
                 roles[column] = role
-            codes = pd.Categorical(values.astype(str), categories=names).codes
+            codes = category_codes(values, names)
             reference[column] = float(np.bincount(codes[codes >= 0]).argmax())
         columns.append(column)
     return FeatureSpec(columns, kinds, roles, levels, reference)
@@ -110,7 +119,7 @@ def encode(spec: FeatureSpec, analysis: Analysis, rows: np.ndarray | None = None
             continue
         values = students[source]
         if spec.kinds[column] == "category":
-            codes = pd.Categorical(values.astype(str), categories=spec.levels[column]).codes
+            codes = category_codes(values, spec.levels[column])
             out[:, j] = np.where(codes >= 0, codes, np.nan)
         elif column in spec.roles:
             out[:, j] = _role_numbers(values, spec.roles[column])
