@@ -184,7 +184,10 @@ def numbers_from_categories(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str
     for col in frame.columns:
         values = frame[col]
         categories = values.cat.categories
-        numbers = pd.to_numeric(pd.Series(categories.astype(str)).str.strip(), errors="coerce").to_numpy(float)
+        if categories.dtype.kind in "iuf":  # pandas already parsed them as numbers
+            numbers = categories.to_numpy(float)
+        else:
+            numbers = pd.to_numeric(pd.Series(categories.astype(str)).str.strip(), errors="coerce").to_numpy(float)
         if np.isnan(numbers).any():
             out[col] = values
             continue
