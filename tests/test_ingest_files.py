@@ -145,3 +145,8 @@ def test_a_body_shorter_than_its_content_length_is_refused(served):
     assert answer.startswith("HTTP/1.1 400")
     assert f"file 'cut.csv': the upload was cut short: {len(sent)} of its 100,000 bytes arrived" in answer
     assert "dataset_id" not in answer
+
+
+def test_a_header_starting_with_a_bracket_is_still_a_csv():
+    table = read_bytes(b"[Year] Group,Hours_Studied,Exam_Score\n10B,5,70\n10C,7,64\n", "brackets.csv")
+    assert table.frame["[Year] Group"].astype(str).tolist() == ["10B", "10C"]

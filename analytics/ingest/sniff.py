@@ -71,7 +71,7 @@ def refuse_markup(text: str, filename: str) -> None:
     """JSON, XML or a web page saved under a .csv name: say which."""
     start = text.lstrip("\ufeff \t\r\n")
     what = None
-    if start.startswith("{") or re.match(r"\[\s*[\[{\"\d\-]", start):
+    if start.startswith("{") or re.match(r"\[\s*[\[{\"]", start):
         what = "JSON"
     elif re.match(r"<!doctype html|<html", start, re.IGNORECASE):
         what = "a web page (HTML)"
