@@ -116,6 +116,8 @@ def _print_text(result: Analysis) -> None:
     print("\nColumn mapping (role -> column):")
     for role, column in result.mapping.items():
         print(f"  {role:<22} {column}")
+    for column, reason in result.unmapped.items():
+        print(f"  {'(not mapped)':<22} {column}: {reason}")
     print("\nImputed cells: " + (", ".join(f"{c} {n}" for c, n in result.imputed.items()) or "none"))
     if result.personas:
         print(f"\nPersonas (silhouette {result.silhouette.get('personas', float('nan')):.3f}):")

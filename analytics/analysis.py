@@ -46,7 +46,7 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "") -> Ana
         raise DataError("none of the columns is a known student attribute (such as Hours_Studied, "
                         "Attendance, Previous_Scores, Exam_Score, Gender); check the header row",
                         file=table.filename)
-    cleaned = clean(frame, mapping)
+    cleaned = clean(frame, mapping, table.spellings)
     mapping = {r: c for r, c in mapping.items() if r in cleaned.values or ROLE_BY_NAME[r].kind == "group"}
     warnings = table.warnings + cleaned.warnings
     lap("clean")
@@ -118,7 +118,8 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "") -> Ana
             students[OUTLIER] = found.flags
     lap("outliers")
     return Analysis(dataset_id, table.filename, len(students), mapping, cleaned.imputed, list(themes.columns),
-                    persona_list, trajectory_list, silhouette, skipped, warnings, timings, students, outliers)
+                    persona_list, trajectory_list, silhouette, skipped, warnings, timings, students, outliers,
+                    unmapped=cleaned.unfit)
 
 
 def analyse_file(path: str, personas: int = PERSONAS, max_bytes: int = DEFAULT_MAX_BYTES) -> Analysis:

@@ -88,6 +88,7 @@ class Analysis:
     timings: dict[str, float]
     students: pd.DataFrame = field(repr=False)
     outliers: Outliers | None = None
+    unmapped: dict[str, str] = field(default_factory=dict)  # column -> why it plays no role
 
     @property
     def gender_column(self) -> str | None:
@@ -118,6 +119,7 @@ class Analysis:
             "file": self.filename,
             "rows": self.rows,
             "mapping": self.mapping,
+            "unmapped": self.unmapped,
             "imputed": self.imputed,
             "themes": self.themes,
             "personas": [asdict(p) for p in self.personas],

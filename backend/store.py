@@ -22,7 +22,7 @@ from analytics.predict.whatif import Context, prepare
 from analytics.results import Analysis
 
 RISK_VERSION = 1
-ANALYSIS_VERSION = 2  # bump when the analysis output changes, so stale cache entries are not reused
+ANALYSIS_VERSION = 3  # bump when the analysis output changes, so stale cache entries are not reused
 MEMO_SIZE = 4
 
 

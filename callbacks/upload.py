@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 from dash import Input, Output, State, no_update
 from flask import jsonify, request
+from werkzeug.exceptions import ClientDisconnected
 
 from analytics import DataError
 from analytics.ingest.read import check_size
@@ -17,6 +18,7 @@ from .common import HIDDEN
 
 log = logging.getLogger(__name__)
 ROUTE = "api/upload"
+MAX_DRAIN = 4 * 2**30  # an oversized body without a length is read (and dropped) this far to size it
 
 
 def clean_filename(header: str | None) -> str:
@@ -25,14 +27,28 @@ def clean_filename(header: str | None) -> str:
     return name or "upload.csv"
 
 
-def receive(store, read, content_length: int | None, filename: str) -> tuple[dict, int]:
-    """Refuse by the declared size before reading; `read(limit)` returns at most `limit` bytes of the body."""
+def receive(store, read, content_length: int | None, filename: str, rest=None) -> tuple[dict, int]:
+    """Refuse by the declared size before reading; `read(limit)` returns at most `limit` bytes of the body.
+
+    `rest()`, for a body without a declared length, reads what is left past the limit and returns its size,
+    so a refusal names the file's real size rather than the limit.
+    """
     size = content_length
     try:
         if size is not None:
             check_size(size, filename, store.max_bytes)
         data = read(store.max_bytes + 1)  # a body without a declared length is still cut off past the limit
         size = len(data)
+        if content_length is None and size > store.max_bytes and rest is not None:
+            size += rest()
+            if size >= MAX_DRAIN:
+                raise DataError(f"the file is more than {MAX_DRAIN / 2**20:,.0f} MB, over the "
+                                f"{store.max_bytes / 2**20:.0f} MB limit; split it or raise the limit "
+                                "(COHORT_ATLAS_MAX_MB)", file=filename)
+            check_size(size, filename, store.max_bytes)
+        if content_length is not None and size < content_length:
+            raise DataError(f"the upload was cut short: {size:,} of its {content_length:,} bytes arrived; "
+                            "upload it again", file=filename)
         dataset_id = store.add(data, filename)
     except DataError as err:
         return {"error": str(err)}, 413 if (size or 0) > store.max_bytes else 400
@@ -65,16 +81,29 @@ def analyse_upload(store, result: dict | None, personas: int) -> tuple:
 
 
 def _read_body(limit: int) -> bytes:
-    if request.content_length is not None:  # already checked against the limit
-        return request.get_data(cache=False)
+    """Up to `limit` bytes; a body that ends before its Content-Length gives what arrived."""
     chunks, total = [], 0
-    while total < limit:  # a stream read may return less than asked, so loop to the end or the limit
-        chunk = request.stream.read(min(2**20, limit - total))
+    try:
+        while total < limit:  # a stream read may return less than asked, so loop to the end or the limit
+            chunk = request.stream.read(min(2**20, limit - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except ClientDisconnected:  # receive() compares what arrived with the Content-Length and refuses it
+        pass
+    return b"".join(chunks)
+
+
+def _rest_of_body() -> int:
+    """Bytes left in a body without a declared length, read and dropped (up to MAX_DRAIN)."""
+    total = 0
+    while total < MAX_DRAIN:
+        chunk = request.stream.read(2**20)
         if not chunk:
             break
-        chunks.append(chunk)
         total += len(chunk)
-    return b"".join(chunks)
+    return total
 
 
 def register(app, store) -> None:
@@ -83,7 +112,7 @@ def register(app, store) -> None:
     @app.server.post(route)
     def upload_file():
         filename = clean_filename(request.headers.get("X-Filename"))
-        reply, status = receive(store, _read_body, request.content_length, filename)
+        reply, status = receive(store, _read_body, request.content_length, filename, _rest_of_body)
         return jsonify(reply), status
 
     @app.callback(Output(ids.UPLOADED, "data"), Output(ids.UPLOAD_STATUS, "children"),

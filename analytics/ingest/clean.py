@@ -1,8 +1,10 @@
-"""Clean mapped columns: numbers out of text, categories to levels, impossible values and blanks imputed.
+"""Clean mapped columns: numbers out of text, categories to levels, a few stray values and blanks imputed.
 
-Every repair is counted per column and described once, naming the column and the first row (as the row
-number a spreadsheet shows: the header is row 1, so data row i is row i + 2). Text columns are handled as
-categoricals, so the work grows with the number of distinct spellings, not with the number of students.
+Every repair is counted per column and described once, naming the column and each stray value with its first
+row (as the row number a spreadsheet shows: the header is row 1, so data row i is row i + 2). A column whose
+values do not fit its role (more than STRAY_SHARE of them) is not repaired at all: it keeps what the school
+entered and plays no role, and `unfit` says why. Text columns are handled as categoricals, so the work grows
+with the number of distinct spellings, not with the number of students.
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from analytics.ingest.schema import ROLE_BY_NAME, Role, norm_level
 from analytics.results import sheet_row
 
 MAX_LABEL = 60  # group labels are shown in charts; a pasted paragraph must not be
+STRAY_SHARE = 0.02  # more values than this outside a role's levels or range: the column is not that role
+MAX_NAMED = 10  # distinct stray values a warning names one by one
 
 
 @dataclass
@@ -23,6 +27,7 @@ class Cleaned:
     values: pd.DataFrame  # role -> numeric encoding (ordinal levels as numbers), no blanks
     imputed: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    unfit: dict[str, str] = field(default_factory=dict)  # column -> why it does not play its role
 
 
 @dataclass
@@ -49,15 +54,15 @@ def _first(mask) -> int:
     return int(np.flatnonzero(np.asarray(mask))[0])
 
 
-def _example(raw: pd.Series, mask) -> str:
-    value = str(raw.iloc[_first(mask)])
+def _quote(value: str) -> str:
+    value = " ".join(str(value).split())  # a cell with line breaks still makes a one-line message
     return value if len(value) <= 30 else value[:27] + "..."
 
 
-def _score_range(values: pd.Series) -> tuple[float, float]:
-    # Scores come on a 0-20 scale (UCI grades) or 0-100; allow a little over the top for bonus marks.
+def _score_scale(values: pd.Series) -> tuple[float, float]:
+    """(top of the scale, most a score can be): 0-20 (UCI grades) or 0-100, a little over for bonus marks."""
     top = values.quantile(0.99) if values.notna().any() else 100
-    return (0.0, 21.0) if top <= 20 else (0.0, 105.0)
+    return (20.0, 21.0) if top <= 20 else (100.0, 105.0)
 
 
 def _number(label: str) -> float | None:
@@ -92,22 +97,46 @@ def _group(raw: pd.Series) -> tuple[pd.Categorical, np.ndarray]:
     return pd.Categorical.from_codes(codes, categories=unique), text.codes < 0
 
 
-def clean(frame: pd.DataFrame, mapping: dict[str, str]) -> Cleaned:
+class Cells:
+    """How one column's cells are named in messages: as the file wrote them."""
+
+    def __init__(self, text: Text | None, numbers: np.ndarray, spellings: dict[float, str]):
+        self.text, self.numbers, self.spellings = text, numbers, spellings
+
+    def written(self, row: int) -> str:
+        if self.text is not None:
+            return self.text.labels[self.text.codes[row]]
+        value = float(self.numbers[row])
+        return self.spellings.get(value, f"{value:.15g}")
+
+    def named(self, mask: np.ndarray) -> str:
+        """"'E' (120 cells, first at row 4), 'K' at row 9" for each distinct value under `mask`."""
+        rows = np.flatnonzero(mask)
+        keys = self.text.codes[rows] if self.text is not None else self.numbers[rows]
+        _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        order = np.argsort(first)
+        parts = []
+        for i in order[:MAX_NAMED]:
+            row = int(rows[first[i]])
+            where = (f"({counts[i]:,} cells, first at row {sheet_row(row)})" if counts[i] > 1
+                     else f"at row {sheet_row(row)}")
+            parts.append(f"'{_quote(self.written(row))}' {where}")
+        more = len(order) - MAX_NAMED
+        return ", ".join(parts) + (f", and {more:,} other value(s)" if more > 0 else "")
+
+
+def clean(frame: pd.DataFrame, mapping: dict[str, str],
+          spellings: dict[str, dict[float, str]] | None = None) -> Cleaned:
     out = frame.copy(deep=False)
     values = pd.DataFrame(index=frame.index)
-    imputed: dict[str, int] = {}
-    warnings: list[str] = []
+    result = Cleaned(out, values)
     for role_name, column in mapping.items():
         role = ROLE_BY_NAME[role_name]
         raw = frame[column]
         if role.kind == "group":
-            out[column], blank = _group(raw)
-            if blank.any():
-                imputed[column] = int(blank.sum())
-                warnings.append(f"Column '{column}': {int(blank.sum())} blank cell(s), first at row "
-                                f"{sheet_row(_first(blank))}; shown as 'Unknown'.")
+            _keep_as_group(result, column, raw)
             continue
-        text = None
+        text, label_values = None, []
         if pd.api.types.is_numeric_dtype(raw):
             numbers = raw.to_numpy(dtype=float)
             unknown = np.zeros(len(raw), dtype=bool)
@@ -116,37 +145,46 @@ def clean(frame: pd.DataFrame, mapping: dict[str, str]) -> Cleaned:
             label_values = [parse_value(label, role) for label in text.labels]
             numbers = text.lookup(label_values)
             unknown = np.isnan(numbers) & (text.codes >= 0)
-        if unknown.any():
-            what = f"not one of {_describe_levels(role)}" if role.kind == "ordinal" else "not a number"
-            warnings.append(f"Column '{column}': {int(unknown.sum())} value(s) {what}, first at row "
-                            f"{sheet_row(_first(unknown))} ('{_example(raw, unknown)}'); treated as blank and "
-                            "filled in.")
+        cells = Cells(text, numbers, (spellings or {}).get(column, {}))
         series = pd.Series(numbers, index=frame.index)
-        low, high = (_score_range(series) if role_name in ("exam_score", "previous_score")
-                     else role.valid or (-np.inf, np.inf))
-        impossible = ((numbers < low) | (numbers > high))
-        if impossible.any():
-            warnings.append(f"Column '{column}': {int(impossible.sum())} impossible value(s) outside "
-                            f"{low:g}-{high:g}, first at row {sheet_row(_first(impossible))} "
-                            f"({numbers[impossible][0]:g}); treated as blank and filled in.")
-            numbers = np.where(impossible, np.nan, numbers)
-        missing = np.isnan(numbers)
+        top, high = _score_scale(series) if role_name in ("exam_score", "previous_score") else (None, None)
+        low, high = (0.0, high) if high is not None else (role.valid or (-np.inf, np.inf))
+        with np.errstate(invalid="ignore"):
+            impossible = (numbers < low) | (numbers > high)
+        what = f"not one of {_describe_levels(role)}" if role.kind == "ordinal" else "not a number"
+        stray = int((unknown | impossible).sum())
+        if stray > STRAY_SHARE * len(raw):
+            _unfit(result, column, raw, role, cells, unknown, impossible, what, (low, high))
+            continue
+        if top is not None:
+            above = (numbers > top) & ~impossible
+            if above.any():
+                result.warnings.append(f"Column '{column}': {int(above.sum()):,} value(s) above {top:g}, the top "
+                                       f"of its scale: {cells.named(above)}; kept as entered (bonus marks?).")
+        missing = np.isnan(numbers) | impossible
         if missing.all():
-            warnings.append(f"Column '{column}' has no usable values; ignored.")
+            result.warnings.append(f"Column '{column}' has no usable values; ignored.")
             continue
         categorical = role.kind == "ordinal" or (text is not None and bool(role.levels))
+        fill = None
         if missing.any():
-            blanks = missing & ~unknown & ~impossible
-            if blanks.any():
-                warnings.append(f"Column '{column}': {int(blanks.sum())} blank cell(s), first at row "
-                                f"{sheet_row(_first(blanks))}; filled in with the "
-                                f"{'most common value' if categorical else 'median'}.")
-            imputed[column] = int(missing.sum())
             kept = pd.Series(numbers[~missing])
             fill = float(kept.mode().iloc[0] if categorical else kept.median())
+            shown = _level_name(text, label_values, fill)
+            how = f"the {'most common value' if categorical else 'median'} ({shown})"
+            if unknown.any():
+                result.warnings.append(f"Column '{column}': {int(unknown.sum()):,} value(s) {what}: "
+                                       f"{cells.named(unknown)}; treated as blank and filled in with {how}.")
+            if impossible.any():
+                result.warnings.append(f"Column '{column}': {int(impossible.sum()):,} impossible value(s) "
+                                       f"outside {low:g}-{high:g}: {cells.named(impossible)}; treated as blank "
+                                       f"and filled in with {how}.")
+            blanks = missing & ~unknown & ~impossible
+            if blanks.any():
+                result.warnings.append(f"Column '{column}': {int(blanks.sum()):,} blank cell(s), first at row "
+                                       f"{sheet_row(_first(blanks))}; filled in with {how}.")
+            result.imputed[column] = int(missing.sum())
             numbers = np.where(missing, fill, numbers)
-        else:
-            fill = None
         numeric_text = text is not None and all(
             _number(label) is not None for label, v in zip(text.labels, label_values) if not np.isnan(v))
         if text is None or (role.kind == "numeric" and numeric_text):
@@ -154,7 +192,39 @@ def clean(frame: pd.DataFrame, mapping: dict[str, str]) -> Cleaned:
         else:
             out[column] = _fill_text(text, label_values, missing, fill)
         values[role_name] = numbers
-    return Cleaned(out, values, imputed, warnings)
+    return result
+
+
+def _keep_as_group(result: Cleaned, column: str, raw: pd.Series) -> None:
+    result.frame[column], blank = _group(raw)
+    if blank.any():
+        result.imputed[column] = int(blank.sum())
+        result.warnings.append(f"Column '{column}': {int(blank.sum()):,} blank cell(s), first at row "
+                               f"{sheet_row(_first(blank))}; shown as 'Unknown'.")
+
+
+def _unfit(result: Cleaned, column: str, raw: pd.Series, role: Role, cells: Cells, unknown: np.ndarray,
+           impossible: np.ndarray, what: str, bounds: tuple[float, float]) -> None:
+    """Too many values outside the role: keep the column as the school wrote it and say why."""
+    filled = int((cells.text.codes >= 0).sum()) if cells.text is not None else int((~np.isnan(cells.numbers)).sum())
+    stray = unknown | impossible
+    kinds = " or ".join(k for k, m in ((what, unknown), (f"outside {bounds[0]:g}-{bounds[1]:g}", impossible))
+                        if m.any())
+    reason = (f"Column '{column}' is not used as {role.label}: {int(stray.sum()):,} of its {filled:,} values "
+              f"({stray.sum() / max(filled, 1):.0%}) are {kinds} ({cells.named(stray)}), more than the "
+              f"{STRAY_SHARE:.0%} that could be stray entries")
+    if cells.text is not None:
+        reason += "; it keeps its own values as a group for filters and breakdowns."
+        _keep_as_group(result, column, raw)
+    else:
+        reason += "; its values are kept as entered."
+    result.unfit[column] = reason
+    result.warnings.append(reason)
+
+
+def _level_name(text: Text | None, label_values: list[float], fill: float) -> str:
+    match = next((label for label, v in zip(text.labels, label_values) if v == fill), None) if text else None
+    return match if match is not None else f"{fill:g}"
 
 
 def _fill_text(text: Text, label_values: list[float], missing: np.ndarray, fill: float | None) -> pd.Categorical:

@@ -1,7 +1,6 @@
 """Turn uploaded bytes into a DataFrame, or a DataError that says what is wrong and where."""
 from __future__ import annotations
 
-import csv
 import io
 import os
 from dataclasses import dataclass, field
@@ -10,16 +9,20 @@ import numpy as np
 import pandas as pd
 
 from analytics.errors import DataError
+from analytics.ingest.sniff import (
+    SNIFF_BYTES,
+    check_width,
+    decode_head,
+    refuse_markup,
+    sniff_delimiter,
+    transcode_utf16,
+    utf16_without_bom,
+)
+from analytics.results import sheet_row
 
 DEFAULT_MAX_BYTES = 50 * 2**20
-SNIFF_BYTES = 64 * 1024
-_MAGIC = {
-    b"PK\x03\x04": "an Excel workbook (.xlsx) or another zip file",
-    b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook (.xls)",
-    b"%PDF": "a PDF document",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-}
+EXACT_INTEGERS = 2.0**53  # beyond this a float no longer holds every integer, so it stays a float
+PLAIN = 1e15  # below this "{:.15g}" prints a parsed number the way it was typed (up to trailing zeros)
 
 
 @dataclass
@@ -29,6 +32,8 @@ class Table:
     encoding: str
     delimiter: str
     warnings: list[str] = field(default_factory=list)
+    # column -> number -> the text the file had, where printing the number would not give that text back
+    spellings: dict[str, dict[float, str]] = field(default_factory=dict)
 
 
 def max_bytes_from_env() -> int:
@@ -56,38 +61,6 @@ def read_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
         return read_bytes(fh.read(), name, max_bytes)
 
 
-def _decode_head(head: bytes, filename: str) -> tuple[str, str]:
-    for magic, what in _MAGIC.items():
-        if head.startswith(magic):
-            raise DataError(f"this is {what}, not a CSV file; in Excel use File > Save As > 'CSV UTF-8'",
-                            file=filename)
-    if b"\x00" in head:
-        raise DataError("this is a binary file, not a CSV text file; export the student table as CSV",
-                        file=filename)
-    try:
-        return head.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as err:
-        # A cut in the middle of a multi-byte character at the end of the sample is still UTF-8.
-        if err.start >= len(head) - 3 and len(head) == SNIFF_BYTES:
-            return head[:err.start].decode("utf-8-sig"), "utf-8"
-    text = head.decode("cp1252", errors="replace")
-    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\r\n") or ch == "\ufffd")
-    if bad > max(2, len(text) // 100):
-        raise DataError("this does not look like a text file (too many control characters); "
-                        "export the student table as CSV", file=filename)
-    return text, "cp1252"
-
-
-def _sniff_delimiter(text: str) -> str:
-    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
-    sample = "\n".join(lines)
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        header = lines[0] if lines else ""
-        return max(",;\t|", key=header.count)
-
-
 def _check_header(columns: list[str], filename: str, warnings: list[str]) -> list[int]:
     """Indexes of columns to keep: blank names get a name, later duplicates are dropped with a warning."""
     keep, seen = [], {}
@@ -102,17 +75,24 @@ def _check_header(columns: list[str], filename: str, warnings: list[str]) -> lis
     return keep
 
 
+def _unicode(data: bytes, filename: str) -> tuple[bytes, str | None]:
+    """UTF-16 (Excel's "Unicode Text", with or without a byte-order mark) as UTF-8 bytes."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return transcode_utf16(data, "utf-16", filename), "utf-16"
+    without_bom = utf16_without_bom(data[:SNIFF_BYTES])
+    if without_bom:
+        return transcode_utf16(data, without_bom, filename), without_bom
+    return data, None
+
+
 def read_bytes(data: bytes, filename: str = "upload.csv", max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
     check_size(len(data), filename, max_bytes)
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode Text" export
-        try:
-            data = data.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError:
-            raise DataError("the file starts like UTF-16 text but does not decode as UTF-16; save it as "
-                            "'CSV UTF-8'", file=filename) from None
-    head_text, encoding = _decode_head(data[:SNIFF_BYTES], filename)
+    data, utf16 = _unicode(data, filename)
+    head_text, encoding = decode_head(data[:SNIFF_BYTES], filename, full=len(data) <= SNIFF_BYTES)
     if not head_text.strip():
         raise DataError("the file has no text in it; export the student table again", file=filename)
+    refuse_markup(head_text, filename)
+    check_width(data, filename)
     warnings: list[str] = []
     if encoding != "utf-8":
         try:
@@ -126,20 +106,20 @@ def read_bytes(data: bytes, filename: str = "upload.csv", max_bytes: int = DEFAU
         except UnicodeDecodeError:
             encoding = "cp1252"
             warnings.append("The file is not UTF-8; read it as Windows-1252/Latin-1. Check accented names.")
-    delimiter = _sniff_delimiter(head_text)
+    delimiter = sniff_delimiter(head_text)
+    options = dict(sep=delimiter, encoding="utf-8-sig" if encoding == "utf-8" else encoding,
+                   encoding_errors="replace", skipinitialspace=True)
     try:
-        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, encoding="utf-8-sig" if encoding == "utf-8"
-                            else encoding, encoding_errors="replace", skipinitialspace=True,
-                            header=None, nrows=1, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(io.BytesIO(data), header=None, nrows=1, dtype=str, keep_default_na=False, **options)
         header = [str(c) for c in frame.iloc[0].tolist()] if len(frame) else []
         keep = _check_header(header, filename, warnings)
-        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, encoding="utf-8-sig" if encoding == "utf-8"
-                            else encoding, encoding_errors="replace", skipinitialspace=True,
-                            header=0, skip_blank_lines=True, on_bad_lines="error", low_memory=False,
-                            dtype="category")
+        frame = pd.read_csv(io.BytesIO(data), header=0, skip_blank_lines=True, on_bad_lines="error",
+                            low_memory=False, dtype="category", **options)
+        positions = list(range(frame.shape[1]))
         if frame.shape[1] == len(header):
             frame = frame.iloc[:, keep]
             frame.columns = [header[i] for i in keep]
+            positions = keep
     except pd.errors.EmptyDataError:
         raise DataError("the file is empty; export the student table again with a header row and data",
                         file=filename) from None
@@ -147,7 +127,7 @@ def read_bytes(data: bytes, filename: str = "upload.csv", max_bytes: int = DEFAU
         raise DataError(f"the rows do not line up with the header ({_parser_where(str(err))}); check for "
                         "stray delimiters or quotes", file=filename) from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame = _numbers_from_categories(frame)
+    position = dict(zip(frame.columns, positions))
     unnamed = [c for c in frame.columns if c.startswith("Unnamed:")]
     if unnamed and frame[unnamed].isna().all().all():
         frame = frame.drop(columns=unnamed)  # trailing delimiters make empty, nameless columns
@@ -156,28 +136,70 @@ def read_bytes(data: bytes, filename: str = "upload.csv", max_bytes: int = DEFAU
                         "(comma, semicolon or tab separated)", file=filename)
     if len(frame) == 0:
         raise DataError("the file has a header but no student rows", file=filename)
-    return Table(frame.reset_index(drop=True), filename, encoding, delimiter, warnings)
+    warnings += merged_lines(frame, data)
+    frame, odd = numbers_from_categories(frame)
+    spellings = {col: _as_written(data, options, position[col], frame[col].to_numpy(float), values)
+                 for col, values in odd.items()}
+    return Table(frame.reset_index(drop=True), filename, utf16 or encoding, delimiter, warnings, spellings)
 
 
-def _numbers_from_categories(frame: pd.DataFrame) -> pd.DataFrame:
+def merged_lines(frame: pd.DataFrame, data: bytes) -> list[str]:
+    """A cell that spans lines: a quote at the start of a cell runs on to the next quote, merging rows."""
+    out = []
+    for col in frame.columns:
+        values = frame[col]
+        multi = [i for i, c in enumerate(values.cat.categories) if "\n" in str(c) or "\r" in str(c)]
+        if not multi:
+            continue
+        hit = np.isin(values.cat.codes.to_numpy(), multi)
+        first = int(np.flatnonzero(hit)[0])
+        text = str(values.iloc[first]).splitlines()[0]
+        example = text if len(text) <= 30 else text[:27] + "..."
+        lines = sum(1 for line in data.splitlines() if line.strip()) - 1
+        out.append(f"Column '{col}': {int(hit.sum()):,} cell(s) run over more than one line, first at row "
+                   f"{sheet_row(first)} ('{example}...'), so the file's {lines:,} data lines were read as "
+                   f"{len(frame):,} students. A cell that starts with a quote runs on to the next quote: if "
+                   "that is not meant, remove the stray quote and upload again.")
+    return out
+
+
+def _as_written(data: bytes, options: dict, position: int, numbers: np.ndarray, odd: set[float]) -> dict[float, str]:
+    """The text behind numbers too large to print as typed ("1e308"), read again from the file's column."""
+    text = pd.read_csv(io.BytesIO(data), header=0, usecols=[position], dtype=str, keep_default_na=False,
+                       **options).iloc[:, 0].to_numpy()
+    rows = np.flatnonzero(np.isin(numbers, list(odd)))
+    return {float(numbers[i]): str(text[i]).strip() for i in rows}
+
+
+def numbers_from_categories(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, set[float]]]:
     """Columns whose every spelling is a number become numbers; the rest stay categorical text.
+
+    pandas parses a category of numbers as numbers, so the text of a huge value ("1e308") is gone: such
+    values are returned per column for the caller to look up as typed.
 
     Parsing everything as categories is twice as fast as pandas' default string columns, and later steps
     then work on each distinct spelling once instead of once per student.
     """
-    out = {}
+    out, odd = {}, {}
     for col in frame.columns:
         values = frame[col]
         categories = values.cat.categories
-        numbers = pd.to_numeric(pd.Series(categories.astype(str)).str.strip(), errors="coerce").to_numpy(float)
+        if categories.dtype.kind in "iuf":  # pandas already parsed them as numbers
+            numbers = categories.to_numpy(float)
+        else:
+            numbers = pd.to_numeric(pd.Series(categories.astype(str)).str.strip(), errors="coerce").to_numpy(float)
         if np.isnan(numbers).any():
             out[col] = values
             continue
         decoded = np.append(numbers, np.nan)[values.cat.codes.to_numpy()]  # code -1 (blank) -> NaN
-        if len(numbers) and (numbers == np.round(numbers)).all() and not np.isnan(decoded).any():
+        whole = len(numbers) and (numbers == np.round(numbers)).all() and (np.abs(numbers) < EXACT_INTEGERS).all()
+        if whole and not np.isnan(decoded).any():
             decoded = decoded.astype(np.int64)
         out[col] = decoded
-    return pd.DataFrame(out, index=frame.index)
+        large = numbers[~(np.abs(numbers) < PLAIN)]
+        if len(large):
+            odd[col] = set(large.tolist())
+    return pd.DataFrame(out, index=frame.index), odd
 
 
 def _parser_where(message: str) -> str:
