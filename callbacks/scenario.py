@@ -65,7 +65,10 @@ def student_whatif_content(store, view, row, mark_value, model_id, changes: dict
     after, clipped = whatif.student_whatif(ctx.risk, ctx.X[int(row)], float(ctx.predicted[int(row)]), changes,
                                            ctx.levers)
     chance = float(ctx.risk.chance_below([after], mark)[0])
-    held = f" ({', '.join(clipped)} held at the edge of the range seen)" if clipped else ""
+    edges = [f"{lever.label} held at {lever.high if changes[lever.role] > 0 else lever.low:g}, the "
+             f"{'top' if changes[lever.role] > 0 else 'bottom'} of the range seen"
+             for lever in ctx.levers if lever.label in clipped]
+    held = f" ({'; '.join(edges)})" if edges else ""
     return f"With these changes: {after:.1f} predicted, {chance:.0%} chance of ending below {mark:g}{held}."
 
 
