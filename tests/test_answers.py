@@ -10,7 +10,6 @@ import pytest
 from test_predict_callbacks import text_of
 
 from analytics import analyse, read_bytes
-from analytics.explore import filters as flt
 from analytics.insights.facts import view_facts
 from analytics.insights.offline import write
 from analytics.models.personas import TRAIT_NAMES
