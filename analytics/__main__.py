@@ -29,7 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     summ.add_argument("--map", action="store_true", help="also lay out the student map (UMAP) and cache it for "
                       "the dashboard; adds map_seconds")
     summ.add_argument("--pass-mark", type=float, help="exam score below which a student counts as at risk "
-                      "(default: halfway between the two weakest trajectories' mean scores)")
+                      "(default: the grading scale's pass, 10 on 0-20; else halfway between the two weakest "
+                      "trajectories' mean scores)")
     summ.add_argument("--no-risk", action="store_true", help="skip the risk model (faster)")
     summ.add_argument("--cache", help="the dashboard's cache directory for --map (default: COHORT_ATLAS_CACHE or "
                       ".cache in the project)")

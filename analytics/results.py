@@ -111,7 +111,9 @@ class Analysis:
         return int(sum(self.imputed.values()))
 
     def weakest_trajectory(self) -> Trajectory | None:
-        return self.trajectories[-1] if self.trajectories else None
+        """The trajectory with the lowest mean exam score (by definition, whatever its name suggests: on the
+        Kaggle file "Declining" ends lower than "Consistently low")."""
+        return min(self.trajectories, key=lambda t: t.mean_exam_score) if self.trajectories else None
 
     def to_dict(self) -> dict:
         return {

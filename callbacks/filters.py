@@ -36,11 +36,13 @@ CONTROLS = {ids.FILTER_CONTROLS[key][0]: key for key in KEYS}  # control id -> f
 # a Dropdown drops a value its options do not hold yet, so values and options must arrive together
 OUTPUT = dict(filters=Output(ids.FILTERS, "data"), search=Output(ids.URL, "search"),
               dataset_id=Output(ids.DATASET_ID, "data"), personas=Output(ids.PERSONA_COUNT, "value"),
+              mark=Output(ids.PASS_MARK, "value"),
               values={key: Output(ids.FILTER_CONTROLS[key][0], "value") for key in KEYS},
               options={key: Output(ids.FILTER_CONTROLS[key][0], "options") for key, _ in DROPDOWNS},
               score_min=Output(ids.F_SCORE, "min"), score_max=Output(ids.F_SCORE, "max"))
 INPUTS = dict(search=Input(ids.URL, "search"), dataset_id=Input(ids.DATASET_ID, "data"),
-              personas=Input(ids.PERSONA_COUNT, "value"), uploaded=Input(ids.UPLOADED, "data"),
+              personas=Input(ids.PERSONA_COUNT, "value"), mark=Input(ids.PASS_MARK, "value"),
+              uploaded=Input(ids.UPLOADED, "data"),
               controls={key: Input(ids.FILTER_CONTROLS[key][0], "value") for key in KEYS},
               selected=Input(ids.STUDENT_MAP, "selectedData"),
               clicks={chart: Input(chart, "clickData") for chart in CLICKS},
@@ -110,22 +112,30 @@ def score_bounds(analysis) -> list[float] | None:
 
 
 def sync(store, trigger, search, dataset_id, personas, uploaded, current, control_values: dict, selected,
-         click_data: dict) -> dict:
-    """Everything the view-state callback returns, shaped as OUTPUT."""
+         click_data: dict, mark=None) -> dict:
+    """Everything the view-state callback returns, shaped as OUTPUT. `mark` is the pass mark typed (blank:
+    the dataset's default); the URL carries it, and a new upload starts from its own default."""
     filters = dict(current or {})
     k = personas
     trigger = trigger if isinstance(trigger, (str, type(None))) else dict(trigger)
     named = trigger if isinstance(trigger, str) else None  # pattern-matching ids are dicts
+    mark = flt.pass_mark_value(mark)
+    mark_out = no_update
+    if trigger == ids.PASS_MARK:  # not a filter: only the address changes
+        return {**unchanged(), "search": flt.to_query(dataset_id, personas, filters, mark)}
     if trigger in (None, ids.URL):
         wanted, wanted_k, filters = flt.from_query(search)
         if wanted and wanted != dataset_id and store.has(wanted):
             dataset_id = wanted
         if wanted_k and MIN_PERSONAS <= wanted_k <= MAX_PERSONAS:
             k = wanted_k
+        mark = flt.pass_mark_from_query(search)
+        mark_out = mark
     elif trigger == ids.UPLOADED:
         if not uploaded or uploaded.get("dataset_id") == dataset_id:
             return unchanged()
-        dataset_id, filters = uploaded["dataset_id"], {}
+        dataset_id, filters, mark = uploaded["dataset_id"], {}, None
+        mark_out = None
     elif trigger == ids.PERSONA_COUNT:
         filters.pop("persona", None)  # persona names change with the number of personas
     elif trigger == ids.FILTERS_CLEAR:
@@ -154,8 +164,8 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
         filters = flt.normalise(analysis, filters)
         if "selection" in filters and store.selection(filters["selection"]) is None:
             filters.pop("selection")  # a selection from a cleared cache cannot be restored
-    out = {"filters": filters, "search": flt.to_query(dataset_id, k, filters), "dataset_id": dataset_id,
-           "personas": k, "values": controls_for(filters, full)}
+    out = {"filters": filters, "search": flt.to_query(dataset_id, k, filters, mark), "dataset_id": dataset_id,
+           "personas": k, "mark": mark_out, "values": controls_for(filters, full)}
     if analysis is None:
         return {**unchanged(), **out}
     opts = options(analysis)
@@ -174,12 +184,13 @@ def _selected_rows(selected: dict | None) -> list[int]:
 
 def register(app, store) -> None:
     @app.callback(output=OUTPUT, inputs=INPUTS, state=dict(current=State(ids.FILTERS, "data")))
-    def update_view_state(search, dataset_id, personas, uploaded, controls, selected, clicks, clear, chips,
+    def update_view_state(search, dataset_id, personas, mark, uploaded, controls, selected, clicks, clear, chips,
                           current):
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and not (ctx.triggered and ctx.triggered[0].get("value")):
             return unchanged()  # chips were re-drawn (n_clicks 0); nothing was pressed
-        return sync(store, trigger, search, dataset_id, personas, uploaded, current, controls, selected, clicks)
+        return sync(store, trigger, search, dataset_id, personas, uploaded, current, controls, selected, clicks,
+                    mark)
 
     @app.callback(output={key: Output(ids.FILTER_CONTROLS[key][1], "style") for key in KEYS},
                   inputs=dict(view=Input(ids.VIEW, "data")))

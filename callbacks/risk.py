@@ -120,12 +120,8 @@ def register(app, store) -> None:
     def show_setup(view, _jobs, current):
         return setup(store, view, current)
 
-    @app.callback(Output(ids.PASS_MARK, "value"), Input(ids.VIEW, "data"), State(ids.PASS_MARK, "value"),
-                  prevent_initial_call=True)
-    def reset_pass_mark(view, current):
-        # a new dataset starts from its own default pass mark
-        return None if current not in (None, "") else no_update
-
+    # the pass mark's value belongs to the view state (callbacks/filters.py): the URL carries it, and a new
+    # upload starts from its own default
     @app.callback(Output(ids.RISK_SUMMARY, "children"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
                   Input(ids.PASS_MARK, "value"), Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"))
     def show_summary(view, filters, mark, model_id, _jobs):

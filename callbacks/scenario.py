@@ -42,8 +42,11 @@ def student_content(store, view, row, mark_value, model_id):
     words = [explain.explanation_words(item, pretty) for item in explanation]
     flags = early_warning.flags(req.analysis, scores, ctx)["reasons"].iat[row]
     predicted = float(ctx.predicted[row])
-    if predicted >= risk.threshold(mark):
+    if predicted >= max(mark, risk.threshold(mark)):
         smallest = f"Predicted at or above the pass mark of {mark:g} already."
+    elif predicted >= risk.threshold(mark):  # whole-number scores: 65.6 most likely ends at 66
+        smallest = (f"Predicted {predicted:.1f}, which rounds to {round(predicted):g}: at or above the pass mark "
+                    f"of {mark:g} already.")
     else:
         best = change.smallest_change(risk, ctx.X[row], predicted, mark, ctx.levers)
         smallest = ("No change within the ranges seen in this cohort lifts this student's prediction to "
@@ -65,7 +68,10 @@ def student_whatif_content(store, view, row, mark_value, model_id, changes: dict
     after, clipped = whatif.student_whatif(ctx.risk, ctx.X[int(row)], float(ctx.predicted[int(row)]), changes,
                                            ctx.levers)
     chance = float(ctx.risk.chance_below([after], mark)[0])
-    held = f" ({', '.join(clipped)} held at the edge of the range seen)" if clipped else ""
+    edges = [f"{lever.label} held at {lever.high if changes[lever.role] > 0 else lever.low:g}, the "
+             f"{'top' if changes[lever.role] > 0 else 'bottom'} of the range seen"
+             for lever in ctx.levers if lever.label in clipped]
+    held = f" ({'; '.join(edges)})" if edges else ""
     return f"With these changes: {after:.1f} predicted, {chance:.0%} chance of ending below {mark:g}{held}."
 
 

@@ -26,8 +26,10 @@ def kpi_row(k: dict) -> list:
     if k["weakest_name"] is None:
         weakest = ("—", "trajectories not available")
     else:
-        weakest = (f"{k['weakest_share']:.0%}", [f"{k['weakest_size']:,} students are ",
-                                                 html.Strong(f"“{k['weakest_name']}”")])
+        share = "—" if k["weakest_share"] is None else f"{k['weakest_share']:.0%}"
+        weakest = (share, [f"{k['weakest_size']:,} students are ", html.Strong(f"“{k['weakest_name']}”"),
+                           html.Span(f" · weakest = lowest mean exam score ({k['weakest_mean']:.1f})",
+                                     className="kpi-hint", id=ids.KPI_WEAKEST_RULE)])
     quality = f"{k['warnings']} warning{'s' if k['warnings'] != 1 else ''}"
     imputed_list = [html.Div(f"{col}: {n:,}") for col, n in k["imputed"].items()] or [html.Div("No blanks filled in")]
     filtered = k.get("total", k["students"]) != k["students"]

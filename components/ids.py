@@ -27,6 +27,7 @@ SKIPPED_ALERTS = "skipped-alerts"
 KPI_ROW = "kpi-row"
 KPI_STUDENTS = "kpi-students"
 KPI_OUTLIERS = "kpi-outliers"
+KPI_WEAKEST_RULE = "kpi-weakest-rule"  # says what makes a trajectory the weakest
 
 
 def skipped_alert(model: str) -> str:

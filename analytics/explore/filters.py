@@ -5,6 +5,7 @@ categorical codes, so a view over a million students costs milliseconds and neve
 """
 from __future__ import annotations
 
+import math
 from urllib.parse import parse_qs, urlencode
 
 import numpy as np
@@ -118,8 +119,26 @@ def chips(filters: dict) -> list[tuple[str, str]]:
     return out
 
 
-def to_query(dataset_id: str | None, personas: int | None, filters: dict) -> str:
-    """The view as a query string: dataset, persona count and filters (lists as repeated keys)."""
+def pass_mark_value(value) -> float | None:
+    """A pass mark typed or read from a URL as a number; None for blank or anything that is not a finite one."""
+    if value in (None, "") or isinstance(value, bool):
+        return None
+    try:
+        mark = float(value)
+    except (TypeError, ValueError):
+        return None
+    return mark if math.isfinite(mark) else None
+
+
+def pass_mark_from_query(search: str | None) -> float | None:
+    """The pass mark a URL carries (None: the dataset's default)."""
+    values = parse_qs((search or "").lstrip("?")).get("pass_mark")
+    return pass_mark_value(values[0][:MAX_LABEL]) if values else None
+
+
+def to_query(dataset_id: str | None, personas: int | None, filters: dict, pass_mark: float | None = None) -> str:
+    """The view as a query string: dataset, persona count, filters (lists as repeated keys) and the pass mark
+    when one was set (it is not a filter: it changes who counts as at risk, not who is in view)."""
     pairs: list[tuple[str, str]] = []
     if dataset_id:
         pairs.append(("dataset", dataset_id))
@@ -135,6 +154,9 @@ def to_query(dataset_id: str | None, personas: int | None, filters: dict) -> str
             pairs += [("score_min", f"{value[0]:g}"), ("score_max", f"{value[1]:g}")]
         else:
             pairs.append((key, str(value)))
+    mark = pass_mark_value(pass_mark)
+    if mark is not None:
+        pairs.append(("pass_mark", f"{mark:.10g}"))
     return "?" + urlencode(pairs) if pairs else ""
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from analytics.defaults import MIN_GROUP
-from analytics.models.themes import THEME_LABELS
+from analytics.models.themes import NOTABLE_SD, THEME_LABELS
 from analytics.results import PERSONA_ID, THEME_PREFIX, TRAJECTORY_ID, Analysis
 
 LABEL_MAX = 40
@@ -62,6 +62,7 @@ class Facts:
     groups: dict[str, list[dict]] = field(default_factory=dict)  # "gender"/"school type" -> group sizes, means
     gaps: list[Gap] = field(default_factory=list)  # largest effect first
     suppressed: int = 0  # groups left out for being smaller than min_group
+    notable_sd: float = NOTABLE_SD  # a persona's strongest/weakest themes are at least this far from the cohort
 
     def to_dict(self) -> dict:
         out = asdict(self)
@@ -129,8 +130,8 @@ def view_facts(analysis: Analysis, keep: np.ndarray | None = None, min_group: in
                 "name": safe_label(persona.name), "students": n, "share": round(n / n_view, 4),
                 "mean_exam": round(float(sums[persona.id] / n), 2) if exam else None,
                 "themes": {THEME_LABELS.get(t, t): v for t, v in drivers},
-                "strongest": [THEME_LABELS.get(t, t) for t, v in drivers if v > 0][:2],
-                "weakest": [THEME_LABELS.get(t, t) for t, v in drivers if v < 0][:2]})
+                "strongest": [THEME_LABELS.get(t, t) for t, v in drivers if v >= NOTABLE_SD][:2],
+                "weakest": [THEME_LABELS.get(t, t) for t, v in drivers if v <= -NOTABLE_SD][:2]})
         facts.personas.sort(key=lambda p: -(p["mean_exam"] if p["mean_exam"] is not None else -1e9))
     if TRAJECTORY_ID in students and analysis.trajectories:
         trajectory_codes = students[TRAJECTORY_ID].to_numpy()[idx]

@@ -85,9 +85,13 @@ def write(facts: Facts) -> dict:
         themes = persona["themes"]
         strong = ", ".join(f"{t} ({themes[t]:+.2f} SD)" for t in persona["strongest"])
         weak = ", ".join(f"{t} ({themes[t]:+.2f} SD)" for t in persona["weakest"])
-        out["spider_chart_inferences"].append(
-            f"**{persona['name']}**: " + (f"highest on {strong}" if strong else "no theme above average") + "; "
-            + (f"lowest on {weak}" if weak else "no theme below average") + ".")
+        sd = f"{facts.notable_sd:g} SD or more"
+        if not strong and not weak:
+            text = f"no theme is {sd} from the cohort: nothing stands out"
+        else:
+            text = ((f"highest on {strong}" if strong else f"nothing stands {sd} above the cohort") + "; "
+                    + (f"lowest on {weak}" if weak else f"nothing stands {sd} below it"))
+        out["spider_chart_inferences"].append(f"**{persona['name']}**: {text}.")
     out["gender_insights"] = _groups(facts, "gender", exam)
     out["school_insights"] = _groups(facts, "school type", exam)
     for persona in personas:
@@ -99,8 +103,12 @@ def write(facts: Facts) -> dict:
             out["actionable_recommendations"].append(
                 f"**{persona['name']}** ({persona['students']:,} students): {SUPPORT[theme].lower()} "
                 f"(their weakest theme is {weakest}, {persona['themes'][weakest]:+.2f} SD).")
-    if not out["actionable_recommendations"]:
-        out["actionable_recommendations"].append("No persona stands below the cohort on any theme in this view.")
+    if not personas:
+        out["actionable_recommendations"].append("No personas in this view, so there is no support to suggest "
+                                                 "per persona.")
+    elif not out["actionable_recommendations"]:
+        out["actionable_recommendations"].append(f"No persona stands {facts.notable_sd:g} SD or more below the "
+                                                 "cohort on any theme in this view.")
     if facts.suppressed:
         out["mega_pie_insights"].append(f"{facts.suppressed} group(s) with fewer than {facts.min_group} students "
                                         "are left out of these figures.")

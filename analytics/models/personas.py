@@ -6,7 +6,7 @@ from itertools import combinations
 import pandas as pd
 
 from analytics.models.clustering import Clusters, fit_kmeans, reorder
-from analytics.models.themes import THEME_LABELS
+from analytics.models.themes import NOTABLE_SD, THEME_LABELS
 from analytics.results import Persona
 
 # Theme -> (name when high, name when low).
@@ -20,7 +20,7 @@ TRAIT_NAMES = {
     "Personal_Wellbeing": ("Balanced lifestyle", "Stretched"),
     "Environmental_Stability": ("Settled", "Unsettled"),
 }
-NOTABLE = 0.25  # |z| below this is "about average" and never names a persona
+NOTABLE = NOTABLE_SD  # |z| below this is "about average" and never names or describes a persona
 
 
 def _trait(theme: str, z: float) -> str:

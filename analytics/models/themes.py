@@ -8,6 +8,9 @@ from analytics.ingest.schema import ROLE_BY_NAME, THEME_PARTS
 from analytics.results import THEME_PREFIX, THEMES, Analysis
 
 MIN_THEMES = 2  # personas, outliers and the map need at least two themes to compare students on
+# A group is called high or low on a theme only this many SD from the cohort or more (Cohen's "small"
+# effect): +0.08 SD is noise, not a trait to name a persona after.
+NOTABLE_SD = 0.2
 
 THEME_LABELS = {
     "Hours_Studied": "hours studied",

@@ -12,7 +12,7 @@ from analytics.predict.whatif import Lever
 def smallest_change(risk: RiskModel, X_row: np.ndarray, predicted: float, pass_mark: float,
                     found: list[Lever], steps: int = 3) -> dict | None:
     """The cheapest change (sum of each lever's move as a share of its range) that lifts the student's
-    predicted score to the pass mark, searched over a grid within plausible ranges: every lever alone at
+    predicted score to at least the pass mark shown, searched over a grid within plausible ranges: every lever alone at
     fine steps, then every combination at `steps` steps. None when no such change exists."""
     room = []
     for lever in found:
@@ -48,7 +48,9 @@ def smallest_change(risk: RiskModel, X_row: np.ndarray, predicted: float, pass_m
     out = risk.model.predict(rows)
     after = np.clip(predicted + out - out[0], *risk.score_range)
     cost = moves @ np.array([1 / (lever.high - lever.low) for lever, _ in room])
-    ok = np.flatnonzero(after >= risk.threshold(pass_mark))
+    # aim at the mark the user sees, not only the rounding cut below it: "lifts to 65.6" beside a pass mark
+    # of 65.7 reads as falling short even when whole-number scores would round it up
+    ok = np.flatnonzero(after >= max(pass_mark, risk.threshold(pass_mark)))
     if not len(ok):
         return None
     best = ok[np.argmin(cost[ok])]

@@ -1,16 +1,49 @@
 """Early-disengagement flags: which students show the signs, each sign in words, thresholds relative to
-this cohort."""
+this cohort.
+
+Flags are for acting before exams, so they read pre-exam columns only: never the exam score, and never the
+trajectory (which is fitted on it). A falling trend needs two pre-exam scores, such as G1 -> G2.
+"""
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
 
 from analytics.predict.risk import Scores
 from analytics.predict.whatif import Context
-from analytics.results import TRAJECTORY, TRAJECTORY_ID, Analysis
+from analytics.results import Analysis
 
 LOW_SHARE = 0.15  # "low" = in the lowest 15 % of this cohort
-FALLING = -0.5  # a trajectory whose exam z is this far below its previous-score z is falling
+# Falling: a student's change between two pre-exam scores is this many SD (of the earlier score) below the
+# cohort's mean change, so a test everyone found harder flags nobody, and on 0-20 a 1-point dip is not a fall.
+FALLING = -0.5
+NUMBERED = re.compile(r"^(.*?)(\d+)$")  # G2, Mock_2, term3: a score with a sequence number
+
+
+def trend_columns(analysis: Analysis) -> tuple[str, str] | None:
+    """(earlier, later) pre-exam score columns: the previous-score column and the one numbered just before it
+    (G1 before G2). None when the file has no such pair."""
+    later = analysis.previous_column
+    students = analysis.students
+    found = NUMBERED.match(later or "")
+    if not found or int(found.group(2)) < 1:
+        return None
+    earlier = f"{found.group(1)}{int(found.group(2)) - 1}"
+    if (earlier not in students or earlier == analysis.exam_column or later not in students
+            or not pd.api.types.is_numeric_dtype(students[earlier])):
+        return None
+    return earlier, later
+
+
+def falling(earlier: np.ndarray, later: np.ndarray) -> np.ndarray:
+    """True where the change from `earlier` to `later` is FALLING SD below the cohort's mean change."""
+    change = later - earlier
+    spread = np.nanstd(earlier)
+    if not spread > 0:
+        return np.zeros(len(change), dtype=bool)
+    return np.nan_to_num(change - np.nanmean(change) < FALLING * spread, nan=0).astype(bool)
 
 
 def _number_column(analysis: Analysis, role: str, ctx: Context | None) -> np.ndarray | None:
@@ -63,12 +96,13 @@ def _flags(analysis: Analysis, scores: Scores | None, ctx: Context | None) -> pd
     if motivation is not None and not np.isnan(motivation).all():
         lowest = float(np.nanmin(motivation))
         mark("low_motivation", motivation == lowest, lambda i: "motivation at the lowest level")
-    if TRAJECTORY_ID in analysis.students and analysis.trajectories:
-        falling = {t.id for t in analysis.trajectories
-                   if t.centroid["exam_score"] - t.centroid["previous_score"] < FALLING}
-        ids = analysis.students[TRAJECTORY_ID].to_numpy()
-        names = analysis.students[TRAJECTORY].astype(str).to_numpy()
-        mark("falling_trajectory", np.isin(ids, list(falling)), lambda i: f"falling trajectory ({names[i]})")
+    pair = trend_columns(analysis)
+    if pair is not None:
+        earlier_name, later_name = pair
+        earlier = analysis.students[earlier_name].to_numpy(dtype=float)
+        later = analysis.students[later_name].to_numpy(dtype=float)
+        mark("falling_trend", falling(earlier, later),
+             lambda i: f"falling from {earlier_name} {earlier[i]:g} to {later_name} {later[i]:g}")
     indicator = [c for c in out.columns]
     out["flag_count"] = out[indicator].sum(axis=1) if indicator else 0
     if scores is not None:

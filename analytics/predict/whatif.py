@@ -77,7 +77,8 @@ def levers(risk: RiskModel, X: np.ndarray) -> list[Lever]:
 
 
 def apply(X: np.ndarray, found: list[Lever], changes: dict[str, float]) -> tuple[np.ndarray, dict[str, int]]:
-    """X with the changes added, clipped to each lever's range; and how many students were clipped per lever.
+    """X with the changes added, clipped to each lever's range; and, per lever that clipped anyone, how many
+    students it held at the edge of the range.
     With no change, X itself (no copy: at 1M students that is 150 MB per slider event)."""
     if not any(float(changes.get(lever.role) or 0) for lever in found):
         return X, {}
@@ -89,7 +90,9 @@ def apply(X: np.ndarray, found: list[Lever], changes: dict[str, float]) -> tuple
         delta = max(-lever.span, min(lever.span, delta))
         moved = X[:, lever.index] + delta
         within = np.clip(moved, lever.low, lever.high)
-        clipped[lever.label] = int(np.sum((moved != within) & ~np.isnan(moved)))
+        held = int(np.sum((moved != within) & ~np.isnan(moved)))
+        if held:  # only levers that held someone back: a note about a lever that clipped nobody is false
+            clipped[lever.label] = held
         changed[:, lever.index] = within
     return changed, clipped
 
