@@ -21,8 +21,8 @@ from analytics.predict.risk import NoModel, RiskModel, fit_risk, predicted_score
 from analytics.predict.whatif import Context, prepare
 from analytics.results import Analysis
 
-RISK_VERSION = 1
-ANALYSIS_VERSION = 3  # bump when the analysis output changes, so stale cache entries are not reused
+RISK_VERSION = 2  # bump when the risk model or its defaults change (pass mark by scale, out-of-fold scores)
+ANALYSIS_VERSION = 4  # bump when the analysis output changes, so stale cache entries are not reused
 MEMO_SIZE = 4
 
 
