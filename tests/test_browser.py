@@ -28,9 +28,11 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, map_worker_dir):
     port = free_port()
-    env = {**os.environ, "COHORT_ATLAS_CACHE": str(tmp_path_factory.mktemp("browser-cache"))}
+    # The session's map worker serves this cache directory already (UMAP warmed up while other tests ran), so
+    # the server finds it and starts no second one.
+    env = {**os.environ, "COHORT_ATLAS_CACHE": map_worker_dir}
     env.pop("COHORT_ATLAS_DATA", None)
     log = open(tmp_path_factory.mktemp("log") / "app.log", "w+")
     proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
