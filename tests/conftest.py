@@ -162,3 +162,22 @@ def cli(monkeypatch, capsys):
         return CliRun(code, out.out, out.err)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def app_module(tmp_path_factory):
+    """app.py imported in this process. Importing it makes a module-level app, so the cache and the map worker
+    are set first: that app writes to a temporary directory and starts no map worker (no UMAP compile)."""
+    import importlib
+
+    saved = {name: os.environ.get(name) for name in ("COHORT_ATLAS_CACHE", "COHORT_ATLAS_MAP_WORKER")}
+    os.environ["COHORT_ATLAS_CACHE"] = str(tmp_path_factory.mktemp("app-module-cache"))
+    os.environ["COHORT_ATLAS_MAP_WORKER"] = "0"
+    try:
+        return importlib.import_module("app")
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
