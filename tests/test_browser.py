@@ -288,7 +288,7 @@ MAP_POINTS = ("const p = document.querySelector('#student-map .js-plotly-plot');
 def test_student_map_draws_every_demo_student(server, browser):
     browser.get(server)
     wait_for(browser, lambda d: text(d, "table-count") == "2,000 students", what="demo loaded")
-    # The server's map worker compiles UMAP at start (~30-50 s here), then lays out the demo in seconds.
+    # The session's map worker (warmed up while other tests ran) lays out the demo in seconds.
     wait_for(browser, lambda d: d.execute_script(MAP_POINTS) == 2000, timeout=240, what="2,000 points on the map")
     assert "2,000 students" in text(browser, "map-note")
     wait_for(browser, lambda d: not d.find_element("id", "map-progress-box").is_displayed(), what="progress bar gone")
