@@ -1,5 +1,8 @@
+import dataclasses
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +14,47 @@ KAGGLE = "student_performance_factors.csv"
 sys.path.insert(0, str(ROOT))
 
 from analytics import analyse_file  # noqa: E402
+from backend import map_worker  # noqa: E402
 from backend.store import DatasetStore  # noqa: E402
+
+# UMAP compiles for ~40 s in every new process, so the whole session shares ONE map worker: the projection
+# tests, the map worker tests and the browser tests' server (which finds it running on its cache directory and
+# starts none of its own). It starts as soon as collection shows that some selected test needs it, so its
+# warm-up overlaps the tests that come first.
+MAP_WORKER_DIR = tempfile.mkdtemp(prefix="cohort-atlas-map-worker-")
+MAP_SUPERVISOR: list = []  # the session's Supervisor once started
+
+
+def start_map_worker() -> "map_worker.Supervisor":
+    if not MAP_SUPERVISOR:
+        MAP_SUPERVISOR.append(map_worker.Supervisor(MAP_WORKER_DIR, interval=1.0).start())
+    return MAP_SUPERVISOR[0]
+
+
+def pytest_collection_finish(session):
+    if map_worker.enabled() and any("map_worker_dir" in item.fixturenames for item in session.items):
+        start_map_worker()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for supervisor in MAP_SUPERVISOR:
+        supervisor.stop()
+    shutil.rmtree(MAP_WORKER_DIR, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def map_worker_dir() -> str:
+    """The cache directory the session's map worker serves (slow the first time: it waits for a started worker
+    to answer; its UMAP warm-up may still be running)."""
+    start_map_worker()
+    reply = map_worker.ping(MAP_WORKER_DIR, wait=60)
+    assert reply and reply["ok"], "the map worker did not start"
+    return MAP_WORKER_DIR
+
+
+@pytest.fixture(scope="session")
+def map_supervisor(map_worker_dir) -> "map_worker.Supervisor":
+    return start_map_worker()
 
 
 @pytest.fixture(scope="session")
@@ -26,8 +69,9 @@ def kaggle_path() -> Path:
 
 @pytest.fixture(scope="session")
 def kaggle(kaggle_path):
-    """The Kaggle file analysed once with the default 5 personas."""
-    return analyse_file(str(kaggle_path))
+    """The Kaggle file analysed once with the default 5 personas, under a dataset id as the store gives one (a
+    risk model learnt from it then scores its students out of fold). Read only: tests must not change it."""
+    return dataclasses.replace(analyse_file(str(kaggle_path)), dataset_id="kaggle")
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +118,6 @@ def kaggle_risk(kaggle):
     """The risk model learnt from the Kaggle file (cross-validated), fitted once per test session."""
     from analytics.predict.risk import fit_risk
 
-    kaggle.dataset_id = kaggle.dataset_id or "kaggle"
     return fit_risk(kaggle)
 
 
@@ -84,3 +127,46 @@ def kaggle_whatif(kaggle, kaggle_risk):
     from analytics.predict.whatif import prepare
 
     return prepare(kaggle_risk, kaggle, predicted_scores(kaggle_risk, kaggle))
+
+
+class CliRun:
+    def __init__(self, code: int, stdout: str, stderr: str):
+        self.returncode, self.stdout, self.stderr = code, stdout, stderr
+
+
+_ANALYSED: dict = {}
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys):
+    """`python -m analytics ARGS` run in this process, as CliRun(returncode, stdout, stderr). A file the session
+    already analysed with the same options is not analysed again: the command gets a copy of that analysis."""
+    import copy
+
+    import analytics.__main__ as command
+
+    def analyse_once(path, personas=5, max_bytes=None):
+        key = (os.path.abspath(path), personas, max_bytes, os.path.getmtime(path) if os.path.exists(path) else 0)
+        if key not in _ANALYSED:
+            _ANALYSED[key] = analyse_file(path, personas, max_bytes)
+        return copy.deepcopy(_ANALYSED[key])
+
+    monkeypatch.setattr(command, "analyse_file", analyse_once)
+    for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+    def run(*args) -> CliRun:
+        capsys.readouterr()
+        code = command.main([str(a) for a in args])
+        out = capsys.readouterr()
+        return CliRun(code, out.out, out.err)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def app_module():
+    """app.py, imported in this process: importing it builds and starts nothing (create_app does)."""
+    import app
+
+    return app

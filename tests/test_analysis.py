@@ -57,13 +57,11 @@ def test_labels_are_deterministic(kaggle_path, kaggle):
 def test_trajectory_names_follow_centroid_geometry(kaggle):
     names = [t.name for t in kaggle.trajectories]
     assert len(set(names)) == 3 and set(names) <= set(ARCHETYPES)
-    by_name = {t.name: t for t in kaggle.trajectories}
-    if "Declining" in by_name:
-        c = by_name["Declining"].centroid
-        assert c["previous_score"] > c["exam_score"]
-    if "Consistently high" in by_name:
-        c = by_name["Consistently high"].centroid
-        assert c["previous_score"] > 0 and c["exam_score"] > 0
+    by_name = {t.name: t.centroid for t in kaggle.trajectories}
+    assert set(by_name) == {"Consistently high", "Consistently low", "Declining"}
+    assert by_name["Consistently high"]["previous_score"] > 0 and by_name["Consistently high"]["exam_score"] > 0
+    assert by_name["Consistently low"]["previous_score"] < 0 and by_name["Consistently low"]["exam_score"] < 0
+    assert by_name["Declining"]["previous_score"] > 0 > by_name["Declining"]["exam_score"]
     exam = [t.mean_exam_score for t in kaggle.trajectories]
     assert exam == sorted(exam, reverse=True)  # the weakest trajectory is last
     assert kaggle.weakest_trajectory().mean_exam_score == min(exam)

@@ -30,9 +30,11 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, map_worker_dir):
     port = free_port()
-    env = {**os.environ, "COHORT_ATLAS_CACHE": str(tmp_path_factory.mktemp("browser-cache"))}
+    # The session's map worker serves this cache directory already (UMAP warmed up while other tests ran), so
+    # the server finds it and starts no second one.
+    env = {**os.environ, "COHORT_ATLAS_CACHE": map_worker_dir}
     env.pop("COHORT_ATLAS_DATA", None)
     log = open(tmp_path_factory.mktemp("log") / "app.log", "w+")
     proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
@@ -288,7 +290,7 @@ MAP_POINTS = ("const p = document.querySelector('#student-map .js-plotly-plot');
 def test_student_map_draws_every_demo_student(server, browser):
     browser.get(server)
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
-    # The server's map worker compiles UMAP at start (~30-50 s here), then lays out the demo in seconds.
+    # The session's map worker (warmed up while other tests ran) lays out the demo in seconds.
     wait_for(browser, lambda d: d.execute_script(MAP_POINTS) == 2000, timeout=240, what="2,000 points on the map")
     assert "2,000 students" in text(browser, ids.MAP_NOTE)
     wait_for(browser, lambda d: not d.find_element("id", ids.MAP_PROGRESS_BOX).is_displayed(), what="progress bar gone")

@@ -1,16 +1,14 @@
 """The student map's layout (analytics/models/projection.py) and the long-lived map worker (backend/map_worker.py).
 
-UMAP compiles for ~30-50 s in every new process, so every test that runs UMAP goes through ONE worker for
-the whole session (`worker` fixture): the test process itself never imports umap. The worker is started
-while pytest collects this module, so its warm-up overlaps the other test modules. Those tests are named
+UMAP compiles for ~30-50 s in every new process, so every test that runs UMAP goes through the session's ONE
+map worker (conftest's `map_worker_dir`, also used by the browser tests' server): the test process itself
+never imports umap. Its warm-up starts at collection and overlaps the other test modules. Those tests are named
 test_worker_* (slow: the first one waits for whatever is left of the warm-up; deselect with -k "not worker").
 """
-import atexit
 import os
-import shutil
+import signal
 import subprocess
 import sys
-import tempfile
 import time
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client
@@ -28,30 +26,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WARM_UP_LIMIT = 240  # seconds; generous because two shared cores may be busy with other work
 
 
-WORKER_DIR = tempfile.mkdtemp(prefix="cohort-atlas-map-worker-")
-atexit.register(shutil.rmtree, WORKER_DIR, True)
-if map_worker.enabled():  # COHORT_ATLAS_MAP_WORKER=0 skips the early start; the fixture starts it then
-    atexit.register(map_worker.Supervisor(WORKER_DIR).start().stop)  # atexit runs last-in first: stop, then rm
-
-
 @pytest.fixture(scope="session")
-def worker():
-    """The session's map worker (slow: pays the UMAP compile once)."""
-    supervisor = map_worker.Supervisor(WORKER_DIR).start()  # a no-op while the early one runs
-    try:
-        reply = map_worker.ping(WORKER_DIR, wait=60)
-        assert reply and reply["ok"], "the map worker did not start"
-        yield WORKER_DIR
-    finally:
-        supervisor.stop()
+def worker(map_worker_dir):
+    return map_worker_dir
 
 
 @pytest.fixture(scope="session")
 def worker_store(worker, kaggle_path):
-    """A store on the worker's cache dir holding the first 900 Kaggle rows (analysed here, not in the worker)."""
+    """A store on the worker's cache dir holding the first 400 Kaggle rows (analysed here, not in the worker)."""
     store = DatasetStore(worker, max_bytes=50 * 2**20)
-    data = pd.read_csv(kaggle_path).head(900).to_csv(index=False).encode()
-    dataset_id = store.add(data, "kaggle-900.csv")
+    data = pd.read_csv(kaggle_path).head(400).to_csv(index=False).encode()
+    dataset_id = store.add(data, "kaggle-400.csv")
     store.analysis(dataset_id, 5)
     return store, dataset_id
 
@@ -116,28 +101,28 @@ def test_worker_warms_up_once_and_keeps_one_process(worker):
 
 
 def test_worker_layout_is_deterministic_with_the_right_shape(worker):
-    z = blobs(700)
+    z = blobs(400)
     a, steps = layout(worker, z, seed=0)
     b, _ = layout(worker, z, seed=0)
     c, _ = layout(worker, z, seed=1)
     xy = a["projection"].xy
-    assert xy.shape == (700, 2) and xy.dtype == np.float32 and np.isfinite(xy).all()
+    assert xy.shape == (400, 2) and xy.dtype == np.float32 and np.isfinite(xy).all()
     assert np.array_equal(xy, b["projection"].xy)
     assert not np.array_equal(xy, c["projection"].xy)
-    assert not a["projection"].sampled and a["projection"].sample_size == 700
-    assert steps[0] == (0, 700, "fit") and steps[-1][:2] == (700, 700)
+    assert not a["projection"].sampled and a["projection"].sample_size == 400
+    assert steps[0] == (0, 400, "fit") and steps[-1][:2] == (400, 400)
 
 
 def test_worker_sampled_path_reports_increasing_progress(worker):
-    z = blobs(1500, seed=2)
-    reply, steps = layout(worker, z, sample_above=1000, sample_size=400)
+    z = blobs(900, seed=2)
+    reply, steps = layout(worker, z, sample_above=600, sample_size=250)
     result = reply["projection"]
-    assert result.sampled and result.sample_size == 400 and result.xy.shape == (1500, 2)
-    assert "random 400 of 1,500 students" in result.note and np.isfinite(result.xy).all()
+    assert result.sampled and result.sample_size == 250 and result.xy.shape == (900, 2)
+    assert "random 250 of 900 students" in result.note and np.isfinite(result.xy).all()
     done = [d for d, _, _ in steps]
-    assert done == sorted(done) and len(set(done)) == len(done) and done[-1] == 1500
-    assert {s for _, _, s in steps} == {"fit", "transform"} and all(t == 1500 for _, t, _ in steps)
-    again, _ = layout(worker, z, sample_above=1000, sample_size=400)
+    assert done == sorted(done) and len(set(done)) == len(done) and done[-1] == 900
+    assert {s for _, _, s in steps} == {"fit", "transform"} and all(t == 900 for _, t, _ in steps)
+    again, _ = layout(worker, z, sample_above=600, sample_size=250)
     assert np.array_equal(result.xy, again["projection"].xy)
 
 
@@ -145,10 +130,10 @@ def test_worker_job_caches_the_map_in_the_store(worker, worker_store):
     store, dataset_id = worker_store
     steps = []
     reply = map_worker.request(worker, dataset_id, 5, lambda *step: steps.append(step))
-    assert reply["ok"] and reply["rows"] == 900 and not reply["cached"] and reply["pid"] == map_worker.ping(worker)["pid"]
-    assert steps and steps[-1][:2] == (900, 900)
+    assert reply["ok"] and reply["rows"] == 400 and not reply["cached"] and reply["pid"] == map_worker.ping(worker)["pid"]
+    assert steps and steps[-1][:2] == (400, 400)
     cached = store.projection(dataset_id)
-    assert cached.xy.shape == (900, 2) and "all 900 students" in cached.note
+    assert cached.xy.shape == (400, 2) and "all 400 students" in cached.note
     assert map_worker.request(worker, dataset_id, 5)["cached"]
 
 
@@ -165,6 +150,28 @@ def test_worker_refuses_a_wrong_key_and_a_second_copy(worker):
     with pytest.raises((AuthenticationError, EOFError, OSError)):
         Client(os.path.join(worker, map_worker.SOCKET), "AF_UNIX", authkey=b"not the key")
     second = subprocess.run([sys.executable, "-m", "backend.map_worker", "--cache", worker], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+                            capture_output=True, text=True, timeout=120)
     assert second.returncode == 0 and "already serves" in second.stderr
     assert map_worker.ping(worker)["ok"]
+
+
+# --- last: kills the session's worker ----------------------------------------------------------------------
+
+def test_worker_killed_is_replaced_and_the_next_map_succeeds(map_supervisor, worker, worker_store, kaggle_path,
+                                                               monkeypatch):
+    store, _ = worker_store
+    data = pd.read_csv(kaggle_path).tail(200).to_csv(index=False).encode()
+    dataset_id = store.add(data, "kaggle-last-200.csv")
+    store.analysis(dataset_id, 5)
+    store.set_projection(dataset_id, Projection(np.zeros((200, 2), np.float32), False, 200, 0.1, "cached"))
+    # The replacement skips the UMAP warm-up (tests/no_warm_up): it only serves the map cached above.
+    monkeypatch.setenv("PYTHONPATH", os.path.join(ROOT, "tests", "no_warm_up"))
+    before = map_worker.ping(worker)["pid"]
+    os.kill(before, signal.SIGKILL)  # as the kernel's OOM killer would
+    deadline = time.time() + 60
+    while (reply := map_worker.ping(worker)) is None or reply["pid"] == before:
+        assert time.time() < deadline, "the supervisor did not start a new map worker"
+        time.sleep(0.3)
+    assert map_supervisor.process.pid == reply["pid"] and map_worker.running(worker)
+    answer = map_worker.request(worker, dataset_id, 5)
+    assert answer["ok"] and answer["pid"] == reply["pid"] and answer["rows"] == 200 and answer["cached"]
