@@ -99,10 +99,10 @@ def test_at_risk_question_lists_students_for_the_screen(kaggle):
     assert result.table["students"].iat[0] == int((at_risk & boys).sum()) == len(result.students)
 
 
-def test_panels_callbacks_offline(store, kaggle_id, analysis, monkeypatch):
+def test_panels_callbacks_offline(store, kaggle_ready, analysis, monkeypatch):
     monkeypatch.delenv("GEMINI_API_KEY", raising=False)
     monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
-    view = {"dataset_id": kaggle_id, "personas": 5}
+    view = {"dataset_id": kaggle_ready, "personas": 5}
     body, badge, facts_panel = insight_callbacks.insights_content(store, view, None)
     assert "built-in engine" in str(badge) and "6,607 of 6,607" in str(facts_panel)
     name = analysis.personas[1].name
@@ -138,6 +138,7 @@ for name in os.listdir(os.path.join({str(ROOT)!r}, "assets")):
     if os.path.isfile(os.path.join({str(ROOT)!r}, "assets", name)):
         served.append(client.get("/assets/" + name).get_data(as_text=True))
 dataset = store.add(open({str(kaggle_path)!r}, "rb").read(), "k.csv")
+store.run_jobs(dataset)
 view = {{"dataset_id": dataset, "personas": 5}}
 served.append(to_json_plotly(list(insights.insights_content(store, view, None))))
 served.append(to_json_plotly(insights.ask_content(store, view, None, "How many boys?", [], None, None)))
