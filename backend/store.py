@@ -111,6 +111,10 @@ class DatasetStore:
         with self._memo_lock:
             return self._local.setdefault(key, threading.Lock())
 
+    def analysis_lock(self, dataset_id: str, personas: int = 5):
+        """The lock held while a dataset's core analysis is computed, by whichever process does it."""
+        return dataset_lock(self.directory, "analysis", ANALYSIS_VERSION, dataset_id, int(personas))
+
     def core(self, dataset_id: str, personas: int = 5) -> Analysis:
         """The core analysis of a stored file, without outliers: computed once by whichever thread or process
         asks first while the others wait, then read from disk. Raises DataError or KeyError."""
@@ -119,7 +123,7 @@ class DatasetStore:
         if result is None:
             if not self.has(dataset_id):
                 raise KeyError(dataset_id)
-            with dataset_lock(self.directory, *key):
+            with self.analysis_lock(dataset_id, personas):
                 result = self.cache.get(key)  # another process may have finished it while this one waited
                 if result is None:
                     data = self.cache.get(("file", dataset_id))

@@ -181,8 +181,9 @@ def register(app, store) -> None:
                     clicks)
 
     @app.callback(*[Output(ids.FILTER_CONTROLS[key][1], "style") for key, _ in DROPDOWNS],
-                  Output(ids.F_SCORE_BOX, "style"), Output(ids.F_OUTLIER_BOX, "style"), Input(ids.VIEW, "data"))
-    def filter_boxes(view):
+                  Output(ids.F_SCORE_BOX, "style"), Output(ids.F_OUTLIER_BOX, "style"), Input(ids.VIEW, "data"),
+                  Input(ids.JOBS_READY, "data"))  # the outlier filter appears once the outlier job has run
+    def filter_boxes(view, _jobs):
         opts = options(request(store, view).analysis)
         return opts[len(DROPDOWNS):2 * len(DROPDOWNS)] + opts[-2:]
 

@@ -38,6 +38,9 @@ def register(app, store) -> None:
         req = request(store, view, filters=filters, need=("outliers",))
         if req.missing:
             return [], [], req.missing.reason, "", SHOWN
+        failed = store.failure("outliers", req.dataset_id) if req.outliers is None else None
+        if failed:  # the job ran past its limit or broke: say so where the table would be
+            return [], [], failed[0].upper() + failed[1:] + ".", "", SHOWN
         return outlier_content(req.analysis, req.mask)
 
     app.clientside_callback("function (clicks) { return true; }", Output(ids.OUTLIER_TABLE, "exportDataAsCsv"),

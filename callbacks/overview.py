@@ -46,8 +46,9 @@ def register(app, store) -> None:
     def show_overview(dataset_id, personas):
         return overview(store, dataset_id, personas)
 
-    @app.callback(Output(ids.KPI_ROW, "children"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"))
-    def show_kpis(view, filters):
+    @app.callback(Output(ids.KPI_ROW, "children"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
+                  Input(ids.JOBS_READY, "data"))  # the outlier tile appears once the outlier job has run
+    def show_kpis(view, filters, _jobs):
         return kpi_content(store, view, filters)
 
 

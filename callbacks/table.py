@@ -63,8 +63,9 @@ def csv_download(store, view: dict | None, filters: dict | None, grid: dict | No
 
 
 def register(app, store) -> None:
-    @app.callback(Output(ids.STUDENT_TABLE, "columnDefs"), Input(ids.VIEW, "data"))
-    def show_columns(view):
+    @app.callback(Output(ids.STUDENT_TABLE, "columnDefs"), Input(ids.VIEW, "data"),
+                  Input(ids.JOBS_READY, "data"))  # the Outlier column appears once the outlier job has run
+    def show_columns(view, _jobs):
         return columns(request(store, view).analysis)
 
     @app.callback(Output(ids.STUDENT_TABLE, "getRowsResponse"), Output(ids.TABLE_COUNT, "children"),
@@ -72,15 +73,16 @@ def register(app, store) -> None:
     def show_block(grid, view, filters):
         return block(store, view, filters, grid)
 
-    # A new view or filter empties the grid's block cache, so it asks for its first block again.
+    # A new view or filter (or a finished job's new column) empties the grid's block cache, so it asks for its
+    # first block again.
     app.clientside_callback(
-        """async function (view, filters) {
+        """async function (view, filters, jobs) {
             const api = await dash_ag_grid.getApiAsync('%s');
             api.purgeInfiniteCache();
             return window.dash_clientside.no_update;
         }""" % ids.STUDENT_TABLE,
         Output(ids.TABLE_REFRESH, "data"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
-        prevent_initial_call=True,
+        Input(ids.JOBS_READY, "data"), prevent_initial_call=True,
     )
 
     @app.callback(Output(ids.STUDENT_DOWNLOAD, "data"), Input(ids.DOWNLOAD_CSV, "n_clicks"), State(ids.VIEW, "data"),

@@ -8,6 +8,7 @@ from . import ids
 from .figures import empty
 from .filters import filter_bar
 from .insights import insights_section
+from .jobs import job_progress
 from .map import map_section
 from .outliers import outlier_body
 from .profile import profile_panel
@@ -126,7 +127,7 @@ def breakdown_section() -> html.Div:
 def outlier_section() -> html.Div:
     return html.Div([
         section_title("Unusual profiles", "exclamation-diamond"),
-        dbc.Card(dbc.CardBody(outlier_body()), className="section-card mb-5"),
+        dbc.Card(dbc.CardBody([job_progress("outliers"), *outlier_body()]), className="section-card mb-5"),
     ], id=ids.OUTLIER_SECTION)
 
 
