@@ -4,6 +4,10 @@ flock on a file per key in DIR/locks: two gunicorn workers, a background job and
 for the same upload take turns, while different uploads go ahead in parallel. The kernel drops a lock when
 its holder dies (a cancelled job, a killed worker), so nothing is left locked; a spin lock kept in the
 cache (diskcache.Lock) would stay taken until it expired.
+
+Dash's job processes are forked from a web process, and a forked child shares its parent's open files, so
+the child closes the lock files it inherited: a lock is released when its holder's block ends, not when a
+long job forked meanwhile finishes.
 """
 from __future__ import annotations
 
@@ -13,6 +17,19 @@ import os
 from contextlib import contextmanager
 
 LOCK_DIR = "locks"
+_held: set[int] = set()  # descriptors of the locks this process holds
+
+
+def _drop_inherited() -> None:
+    for fd in list(_held):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited)
 
 
 def lock_path(directory: str, *key) -> str:
@@ -28,12 +45,15 @@ def dataset_lock(directory: str, *key, blocking: bool = True):
     blocking=False, raises BlockingIOError when another holder has it."""
     path = lock_path(directory, *key)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    _held.add(fd)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
         yield
     finally:
-        os.close(fd)  # closing the only descriptor of this open file releases its lock
+        if fd in _held:  # not closed already by a fork's child handler
+            _held.discard(fd)
+            os.close(fd)  # closing the last descriptor of this open file releases its lock
 
 
 def is_locked(directory: str, *key) -> bool:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import threading
 import time
+import weakref
 from collections import OrderedDict
 
 import diskcache
@@ -54,6 +56,12 @@ class DatasetStore:
         # (analysis, done): done once the outliers (or why there are none) are merged in
         self._memo: OrderedDict[tuple, tuple[Analysis, bool]] = OrderedDict()
         self._models: OrderedDict[tuple, object] = OrderedDict()  # risk models and what-if contexts
+        self._reset_locks()
+        # A job process forked while another thread held one of these would find it locked for good.
+        alive = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: alive() and alive()._reset_locks())
+
+    def _reset_locks(self) -> None:
         self._memo_lock = threading.Lock()  # guards the memos only; never held while computing
         self._local: dict[tuple, threading.Lock] = {}  # per key: one thread of this process fills its memo
 

@@ -88,3 +88,24 @@ def test_a_file_without_personas_has_no_outliers_to_wait_for(cache_dir, kaggle_p
     frame = pd.read_csv(kaggle_path).head(300)[["Previous_Scores", "Exam_Score"]]
     dataset = store.add(frame.to_csv(index=False).encode(), "scores-only.csv")
     assert store.outliers(dataset, 5) is None and "personas" in store.analysis(dataset, 5).skipped
+
+
+def test_a_job_forked_while_a_dataset_is_locked_does_not_keep_it_locked(cache_dir):
+    import os
+    import signal
+
+    from backend.locks import dataset_lock, is_locked
+
+    with dataset_lock(cache_dir, "analysis", "some-dataset"):
+        child = os.fork()  # as Dash forks a job process while another request analyses a dataset
+        if child == 0:
+            time.sleep(30)
+            os._exit(0)
+    try:
+        deadline = time.monotonic() + 10
+        while is_locked(cache_dir, "analysis", "some-dataset") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not is_locked(cache_dir, "analysis", "some-dataset")
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
