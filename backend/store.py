@@ -203,6 +203,10 @@ class DatasetStore:
     def clear_failure(self, job: str, dataset_id: str) -> None:
         self.cache.delete(("failed", job, dataset_id))
 
+    def has_result(self, job: str, dataset_id: str) -> bool:
+        """True once the job ("outliers" or "risk") has cached its result for this dataset."""
+        return (self._outliers_key(dataset_id) if job == "outliers" else self._risk_key(dataset_id)) in self.cache
+
     def busy(self, job: str, dataset_id: str) -> bool:
         """True while some process is running `job` ("outliers" or "risk") on this dataset."""
         key = self._outliers_key(dataset_id) if job == "outliers" else self._risk_key(dataset_id)

@@ -23,6 +23,11 @@ def reply(dataset_id: str, job: str, error: str | None = None) -> dict:
     return {"dataset_id": dataset_id, "job": job, "ok": error is None, "error": error}
 
 
+def already_done(store, job: str, dataset_id: str) -> bool:
+    """True when the job's result, or a recent failure, is in the store: the panels drew it already."""
+    return store.has_result(job, dataset_id) or store.failure(job, dataset_id) is not None
+
+
 def run(store, job: str, dataset_id: str, personas: int = 5, progress=None) -> dict:
     """Run `job` ("outliers" or "risk") for a dataset unless its result, or a recent failure, is cached."""
     failed = store.failure(job, dataset_id)

@@ -1,9 +1,9 @@
 """Background jobs that fill in what the first view does not wait for: outliers and the risk model.
 
 One background callback per job, on Dash's background-callback manager (backend/jobs.py: a job process per
-run, or a Celery worker). Each starts when the view changes, returns at once when the store has the result,
-otherwise shows its panel's progress bar with what it is doing and for how long, and writes its reply to
-the jobs-ready store, which every panel that needs outliers or the risk model listens to.
+run, or a Celery worker). Each starts when the view changes and ends at once, without an update, when the store
+has the result (the panels drew it already); otherwise it shows its panel's progress bar with what it is doing
+and for how long, and writes its reply to the jobs-ready store, which every panel that needs outliers or the risk model listens to.
 """
 from __future__ import annotations
 
@@ -44,8 +44,8 @@ class Ticker:
 
 def run_job(store, job: str, view: dict | None, report=None) -> dict:
     """What a job callback returns for the jobs-ready store; `report([style, label])` shows its progress."""
-    if not view:
-        raise PreventUpdate
+    if not view or tasks.already_done(store, job, view["dataset_id"]):
+        raise PreventUpdate  # the panels found the result when they drew this view: nothing to redraw
     ticker = Ticker(report) if report else None
     try:
         return tasks.run(store, job, view["dataset_id"], view.get("personas", 5), ticker.say if ticker else None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 
-from dash import Input, Output, State, dcc
+from dash import Input, Output, State, ctx, dcc
 from dash.exceptions import PreventUpdate
 
 from analytics.explore import export, table_query, views
@@ -65,7 +65,9 @@ def csv_download(store, view: dict | None, filters: dict | None, grid: dict | No
 def register(app, store) -> None:
     @app.callback(Output(ids.STUDENT_TABLE, "columnDefs"), Input(ids.VIEW, "data"),
                   Input(ids.JOBS_READY, "data"))  # the Outlier column appears once the outlier job has run
-    def show_columns(view, _jobs):
+    def show_columns(view, jobs):
+        if ctx.triggered_id == ids.JOBS_READY and (jobs or {}).get("job") != "outliers":
+            raise PreventUpdate  # only the outlier job adds a column
         return columns(request(store, view).analysis)
 
     @app.callback(Output(ids.STUDENT_TABLE, "getRowsResponse"), Output(ids.TABLE_COUNT, "children"),
@@ -77,10 +79,14 @@ def register(app, store) -> None:
     # first block again.
     app.clientside_callback(
         """async function (view, filters, jobs) {
+            const fired = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id);
+            if (fired.length === 1 && fired[0] === '%s.data' && !(jobs && jobs.job === 'outliers')) {
+                return window.dash_clientside.no_update;
+            }
             const api = await dash_ag_grid.getApiAsync('%s');
             api.purgeInfiniteCache();
             return window.dash_clientside.no_update;
-        }""" % ids.STUDENT_TABLE,
+        }""" % (ids.JOBS_READY, ids.STUDENT_TABLE),
         Output(ids.TABLE_REFRESH, "data"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
         Input(ids.JOBS_READY, "data"), prevent_initial_call=True,
     )
