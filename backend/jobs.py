@@ -5,6 +5,9 @@ dir), and the job asks the long-lived map worker (backend/map_worker.py) for the
 process would pay numba's ~40 s compile of UMAP. With REDIS_URL set, jobs run in Celery workers instead:
 those processes are long-lived already, so each warms UMAP up when it starts and computes in-process.
 Run one with `celery -A app.celery_app worker --concurrency 1`.
+
+The outlier and risk-model jobs (backend/tasks.py, callbacks/jobs_panel.py) run on the same managers, in the
+job process or the Celery worker itself: they need no compile, only their dataset's lock.
 """
 from __future__ import annotations
 
