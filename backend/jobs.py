@@ -65,11 +65,13 @@ def background_manager(cache_dir: str):
         from dash import CeleryManager
 
         return CeleryManager(celery_app())
-    import diskcache
     from dash import DiskcacheManager
 
+    from .cache import ForkSafeCache
+
     # A cache of its own: job results and progress must not share the dataset store's size-limited eviction.
-    return DiskcacheManager(diskcache.Cache(os.path.join(cache_dir, "jobs")))
+    # Fork-safe: the job processes that write into it are forked while server threads read it.
+    return DiskcacheManager(ForkSafeCache(os.path.join(cache_dir, "jobs")))
 
 
 def project_dataset(store, dataset_id: str, personas: int, progress=None) -> dict:

@@ -19,7 +19,6 @@ import time
 import weakref
 from collections import OrderedDict
 
-import diskcache
 import numpy as np
 
 from analytics.analysis import analyse, outliers_for, with_outliers
@@ -29,6 +28,7 @@ from analytics.predict.risk import NoModel, RiskModel, fit_risk, predicted_score
 from analytics.predict.whatif import Context, prepare
 from analytics.results import Analysis, Outliers
 
+from .cache import ForkSafeCache
 from .limits import job_seconds
 from .locks import dataset_lock, is_locked
 
@@ -52,7 +52,7 @@ class DatasetStore:
     def __init__(self, directory: str, max_bytes: int | None = None, size_limit: int = 4 * 2**30):
         self.directory = directory
         self.max_bytes = max_bytes if max_bytes is not None else max_bytes_from_env()
-        self.cache = diskcache.Cache(directory, size_limit=size_limit)
+        self.cache = ForkSafeCache(directory, size_limit=size_limit)  # job processes are forked
         # (analysis, done): done once the outliers (or why there are none) are merged in
         self._memo: OrderedDict[tuple, tuple[Analysis, bool]] = OrderedDict()
         self._models: OrderedDict[tuple, object] = OrderedDict()  # risk models and what-if contexts
@@ -92,6 +92,9 @@ class DatasetStore:
         """The cached student map (analytics.models.projection.Projection) of a dataset, or None. It depends on the
         themes only, not on the persona count; backend/map_worker computes it."""
         return self.cache.get(("map", ANALYSIS_VERSION, MAP_VERSION, dataset_id))
+
+    def has_projection(self, dataset_id: str) -> bool:
+        return ("map", ANALYSIS_VERSION, MAP_VERSION, dataset_id) in self.cache
 
     def set_projection(self, dataset_id: str, projection) -> None:
         self.cache.set(("map", ANALYSIS_VERSION, MAP_VERSION, dataset_id), projection)

@@ -16,6 +16,7 @@ from analytics.explore import views
 from components import ids
 from components.filters import DROPDOWNS, chip
 
+from .common import only_for
 from .context import request
 
 log = logging.getLogger(__name__)
@@ -183,7 +184,8 @@ def register(app, store) -> None:
     @app.callback(*[Output(ids.FILTER_CONTROLS[key][1], "style") for key, _ in DROPDOWNS],
                   Output(ids.F_SCORE_BOX, "style"), Output(ids.F_OUTLIER_BOX, "style"), Input(ids.VIEW, "data"),
                   Input(ids.JOBS_READY, "data"))  # the outlier filter appears once the outlier job has run
-    def filter_boxes(view, _jobs):
+    def filter_boxes(view, jobs):
+        only_for("outliers", jobs)
         opts = options(request(store, view).analysis)
         return opts[len(DROPDOWNS):2 * len(DROPDOWNS)] + opts[-2:]
 

@@ -10,7 +10,7 @@ HIDDEN = {"display": "none"}
 
 
 def job_progress(job: str) -> html.Div:
-    """Hidden until the job reports that it is computing; the label says what, and for how long."""
+    """Hidden until the job reports that it is computing; the label says what it is doing."""
     bar, box = ids.JOB_PROGRESS[job]
     # The job's progress toggles the outer style; Bootstrap's d-flex is !important, so it sits inside.
     return html.Div(html.Div(

@@ -175,4 +175,5 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
         dcc.Store(id=ids.FILTERS, data={}),
         dcc.Store(id=ids.STUDENT),  # 0-based data row of the student whose profile is open
         dcc.Store(id=ids.JOBS_READY, data=None),  # background jobs write here when they finish
+        *[dcc.Store(id=start) for start in ids.JOB_START.values()],  # a view's jobs that have work to do
     ])

@@ -33,17 +33,37 @@ def test_risk_is_not_ready_before_its_job_and_is_the_model_after(fresh):
     assert (dataset, KAGGLE) in store.models()
 
 
-def test_the_job_panel_shows_progress_only_while_it_computes(fresh):
+def test_the_job_panel_shows_each_step_once_and_always_replies(fresh):
     store, dataset = fresh
     view = {"dataset_id": dataset, "personas": 5}
     reports = []
     assert jobs_panel.run_job(store, "risk", view, reports.append)["ok"]
+    assert len(reports) == 1  # one step, one write: no clock re-sending it every second
     style, label = reports[0]
-    assert style == {} and label.startswith("Learning the risk model from 6,607 students") and label.endswith(" s")
+    assert style == {} and label.startswith(f"{KAGGLE}: Learning the risk model from 6,607 students")
+    # Started for a view that lacked the model, a job that finds it stored meanwhile still tells the panels
+    # that drew "being computed", without a progress bar.
     again = []
-    with pytest.raises(PreventUpdate):  # cached: no bar, and no redraw of panels that drew it already
-        jobs_panel.run_job(store, "risk", view, again.append)
+    assert jobs_panel.run_job(store, "risk", view, again.append) == tasks.reply(dataset, "risk")
     assert again == []
+    with pytest.raises(PreventUpdate):
+        jobs_panel.run_job(store, "risk", None)
+
+
+def test_a_view_starts_only_the_jobs_whose_results_are_missing(fresh):
+    from dash import no_update
+
+    from callbacks import overview
+    from components import ids
+
+    store, dataset = fresh
+    out = dict(zip(overview.OUTPUTS, overview.overview(store, dataset, 5)))
+    view = out[ids.VIEW]
+    assert [out[ids.JOB_START[job]] for job in ("map", "outliers", "risk")] == [view] * 3
+    store.run_jobs(dataset)
+    out = dict(zip(overview.OUTPUTS, overview.overview(store, dataset, 5)))
+    assert out[ids.JOB_START["outliers"]] is no_update and out[ids.JOB_START["risk"]] is no_update
+    assert out[ids.JOB_START["map"]] == out[ids.VIEW]  # no layout cached yet
 
 
 def test_a_job_past_its_time_limit_says_so_and_runs_again_once_the_limit_is_raised(fresh, monkeypatch):
