@@ -6,7 +6,7 @@ PORT ?= 8050
 HOST ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast browser bench bench-explore bench-crossfilter bench-map bench-risk bench-fairness clean
+.PHONY: run test test-fast browser bench bench-explore bench-crossfilter bench-map bench-risk bench-fairness bench-progressive clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ bench-risk: $(VENV)/.dev
 
 bench-fairness: $(VENV)/.dev
 	$(PY) bench/fairness.py
+
+bench-progressive: $(VENV)/.dev
+	$(PY) bench/progressive.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache

@@ -1,6 +1,11 @@
-"""One uploaded table in, one Analysis out: mapping, cleaning, themes, personas, trajectories."""
+"""One uploaded table in, one Analysis out: mapping, cleaning, themes, personas, trajectories, outliers.
+
+The dashboard shows the core (everything but outliers) first and finds the outliers in a background job:
+`analyse(..., outliers=False)`, then `outliers_for` and `with_outliers`, which `analyse` itself uses too, so
+both paths give the same result."""
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import pandas as pd
@@ -24,10 +29,12 @@ from analytics.results import (
     TRAJECTORY,
     TRAJECTORY_ID,
     Analysis,
+    Outliers,
 )
 
 
-def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "") -> Analysis:
+def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outliers: bool = True) -> Analysis:
+    """The analysis of a table; with outliers=False, the core only (no DBSCAN: `analysis.outliers` is None)."""
     if not MIN_PERSONAS <= personas <= MAX_PERSONAS:
         raise DataError(f"the number of personas must be between {MIN_PERSONAS} and {MAX_PERSONAS}, "
                         f"not {personas}")
@@ -106,20 +113,40 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "") -> Ana
 
     for theme in z_themes.columns:
         students[THEME_PREFIX + theme] = z_themes[theme].round(4)
-    outliers = None
-    if "personas" not in skipped:
-        # on the rounded values the map, neighbours and profile card read, so all agree on who is unusual
-        found = find_outliers(students[[THEME_PREFIX + t for t in z_themes.columns]].to_numpy(),
-                              list(z_themes.columns))
-        if isinstance(found, str):
-            skipped["outliers"] = found
-        else:
-            outliers = found
-            students[OUTLIER] = found.flags
-    lap("outliers")
-    return Analysis(dataset_id, table.filename, len(students), mapping, cleaned.imputed, list(themes.columns),
-                    persona_list, trajectory_list, silhouette, skipped, warnings, timings, students, outliers,
+    core = Analysis(dataset_id, table.filename, len(students), mapping, cleaned.imputed, list(themes.columns),
+                    persona_list, trajectory_list, silhouette, skipped, warnings, timings, students,
                     unmapped=cleaned.unfit)
+    if not outliers:
+        return core
+    start = time.perf_counter()
+    found = outliers_for(core)
+    return with_outliers(core, found, round(time.perf_counter() - start, 4))
+
+
+def outliers_for(analysis: Analysis) -> Outliers | str | None:
+    """DBSCAN on an analysis's standardised themes: the outliers, the reason there are none, or None when the
+    file has no personas (too few themes), in which case nothing is said about outliers either. Depends on
+    the themes only, not on the persona count."""
+    if "personas" in analysis.skipped:
+        return None
+    # on the rounded values the map, neighbours and profile card read, so all agree on who is unusual
+    columns = [THEME_PREFIX + t for t in analysis.themes]
+    return find_outliers(analysis.students[columns].to_numpy(), list(analysis.themes))
+
+
+def with_outliers(analysis: Analysis, found: Outliers | str | None, seconds: float | None = None) -> Analysis:
+    """A copy of a core analysis with `outliers_for`'s result merged in: the Outlier column, `outliers`, or
+    the reason in `skipped`. The copy shares the students' other columns."""
+    skipped = dict(analysis.skipped)
+    students = analysis.students
+    if isinstance(found, str):
+        skipped["outliers"] = found
+    elif found is not None:
+        students = students.copy(deep=False)
+        students[OUTLIER] = found.flags
+    timings = {**analysis.timings, **({"outliers": seconds} if seconds is not None else {})}
+    return dataclasses.replace(analysis, skipped=skipped, timings=timings, students=students,
+                               outliers=found if isinstance(found, Outliers) else None)
 
 
 def analyse_file(path: str, personas: int = PERSONAS, max_bytes: int = DEFAULT_MAX_BYTES) -> Analysis:

@@ -5,6 +5,9 @@ dir), and the job asks the long-lived map worker (backend/map_worker.py) for the
 process would pay numba's ~40 s compile of UMAP. With REDIS_URL set, jobs run in Celery workers instead:
 those processes are long-lived already, so each warms UMAP up when it starts and computes in-process.
 Run one with `celery -A wsgi.celery_app worker --concurrency 1`.
+
+The outlier and risk-model jobs (backend/tasks.py, callbacks/jobs_panel.py) run on the same managers, in the
+job process or the Celery worker itself: they need no compile, only their dataset's lock.
 """
 from __future__ import annotations
 
@@ -62,11 +65,13 @@ def background_manager(cache_dir: str):
         from dash import CeleryManager
 
         return CeleryManager(celery_app())
-    import diskcache
     from dash import DiskcacheManager
 
+    from .cache import ForkSafeCache
+
     # A cache of its own: job results and progress must not share the dataset store's size-limited eviction.
-    return DiskcacheManager(diskcache.Cache(os.path.join(cache_dir, "jobs")))
+    # Fork-safe: the job processes that write into it are forked while server threads read it.
+    return DiskcacheManager(ForkSafeCache(os.path.join(cache_dir, "jobs")))
 
 
 def project_dataset(store, dataset_id: str, personas: int, progress=None) -> dict:

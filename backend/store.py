@@ -2,28 +2,41 @@
 
 The browser only ever holds a dataset id. Re-uploading the same bytes, or restarting the server, finds the
 same entries again; a small in-process memo spares unpickling on every callback.
+
+A web request computes only the core analysis (read, clean, themes, personas, trajectories). Outliers and
+the risk model come from background jobs (backend/tasks.py) that call `find_outliers` and `fit_risk`; until
+one has finished, `outliers`, `risk` and `whatif` raise NotReady. Each computation holds a lock of its own
+dataset (backend/locks.py), so different uploads are analysed in parallel and the same one only once, by
+however many threads and processes share the cache directory.
 """
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import threading
+import time
+import weakref
 from collections import OrderedDict
 
-import diskcache
 import numpy as np
 
-from analytics.analysis import analyse
+from analytics.analysis import analyse, outliers_for, with_outliers
 from analytics.defaults import PERSONAS
 from analytics.ingest.read import check_size, max_bytes_from_env, read_bytes
 from analytics.models.projection import VERSION as MAP_VERSION
 from analytics.predict.risk import NoModel, RiskModel, fit_risk, predicted_scores
 from analytics.predict.whatif import Context, prepare
-from analytics.results import Analysis
+from analytics.results import Analysis, Outliers
 
-RISK_VERSION = 2  # bump when the risk model or its defaults change (pass mark by scale, out-of-fold scores)
-ANALYSIS_VERSION = 4  # bump when the analysis output changes, so stale cache entries are not reused
+from .cache import ForkSafeCache
+from .limits import job_seconds
+from .locks import dataset_lock, is_locked
+
+RISK_VERSION = 3  # bump when the risk model or its defaults change (pass mark by scale, out-of-fold scores)
+ANALYSIS_VERSION = 5  # bump when the analysis output changes, so stale cache entries are not reused
 MEMO_SIZE = 4
+FAILURE_SECONDS = 3600  # a failed job is not retried on every page load, but is again after this
 
 
 class NotReady(Exception):
@@ -31,15 +44,27 @@ class NotReady(Exception):
     panel waits for the job instead of computing it on the web request."""
 
 
+class JobFailed(NoModel):
+    """The job that learns the risk model failed or ran past its time limit; the message says which, in one
+    line. A NoModel, so the risk panels show it where they say why there is no model."""
+
+
 class DatasetStore:
     def __init__(self, directory: str, max_bytes: int | None = None, size_limit: int = 4 * 2**30):
         self.directory = directory
         self.max_bytes = max_bytes if max_bytes is not None else max_bytes_from_env()
-        self.cache = diskcache.Cache(directory, size_limit=size_limit)
-        self._memo: OrderedDict[tuple, Analysis] = OrderedDict()
+        self.cache = ForkSafeCache(directory, size_limit=size_limit)  # job processes are forked
+        # (analysis, done): done once the outliers (or why there are none) are merged in
+        self._memo: OrderedDict[tuple, tuple[Analysis, bool]] = OrderedDict()
         self._models: OrderedDict[tuple, object] = OrderedDict()  # risk models and what-if contexts
-        self._lock = threading.RLock()
-        self._fitting = threading.RLock()
+        self._reset_locks()
+        # A job process forked while another thread held one of these would find it locked for good.
+        alive = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: alive() and alive()._reset_locks())
+
+    def _reset_locks(self) -> None:
+        self._memo_lock = threading.Lock()  # guards the memos only; never held while computing
+        self._local: dict[tuple, threading.Lock] = {}  # per key: one thread of this process fills its memo
 
     def add(self, data: bytes, filename: str) -> str:
         """Keep the file; return its dataset id. Raises DataError for an empty or oversized file."""
@@ -66,8 +91,11 @@ class DatasetStore:
 
     def projection(self, dataset_id: str):
         """The cached student map (analytics.models.projection.Projection) of a dataset, or None. It depends on the
-        themes only, not on the persona count; backend/map_worker.py computes it."""
+        themes only, not on the persona count; backend/map_worker computes it."""
         return self.cache.get(("map", ANALYSIS_VERSION, MAP_VERSION, dataset_id))
+
+    def has_projection(self, dataset_id: str) -> bool:
+        return ("map", ANALYSIS_VERSION, MAP_VERSION, dataset_id) in self.cache
 
     def set_projection(self, dataset_id: str, projection) -> None:
         self.cache.set(("map", ANALYSIS_VERSION, MAP_VERSION, dataset_id), projection)
@@ -76,53 +104,168 @@ class DatasetStore:
         meta = self.cache.get(("meta", dataset_id))
         return meta["filename"] if meta else dataset_id
 
-    def analysis(self, dataset_id: str, personas: int = PERSONAS) -> Analysis:
-        """The analysis of a stored file (computed once, then read from disk). Raises DataError or KeyError."""
+    def _from_memo(self, memo: OrderedDict, key: tuple):
+        with self._memo_lock:
+            found = memo.get(key)
+            if found is not None:
+                memo.move_to_end(key)
+            return found
+
+    def _to_memo(self, memo: OrderedDict, key: tuple, value, size: int):
+        with self._memo_lock:
+            memo[key] = value
+            memo.move_to_end(key)
+            while len(memo) > size:
+                memo.popitem(last=False)
+        return value
+
+    def _local_lock(self, key: tuple) -> threading.Lock:
+        with self._memo_lock:
+            return self._local.setdefault(key, threading.Lock())
+
+    def analysis_lock(self, dataset_id: str, personas: int = PERSONAS):
+        """The lock held while a dataset's core analysis is computed, by whichever process does it."""
+        return dataset_lock(self.directory, "analysis", ANALYSIS_VERSION, dataset_id, int(personas))
+
+    def core(self, dataset_id: str, personas: int = PERSONAS) -> Analysis:
+        """The core analysis of a stored file, without outliers: computed once by whichever thread or process
+        asks first while the others wait, then read from disk. Raises DataError or KeyError."""
         key = ("analysis", ANALYSIS_VERSION, dataset_id, int(personas))
-        with self._lock:
-            result = self._memo.get(key)
-            if result is None:
-                result = self.cache.get(key)
+        result = self.cache.get(key)
+        if result is None:
+            if not self.has(dataset_id):
+                raise KeyError(dataset_id)
+            with self.analysis_lock(dataset_id, personas):
+                result = self.cache.get(key)  # another process may have finished it while this one waited
                 if result is None:
                     data = self.cache.get(("file", dataset_id))
                     if data is None:
                         raise KeyError(dataset_id)
-                    result = analyse(read_bytes(data, self.filename(dataset_id), self.max_bytes), int(personas),
-                                     dataset_id)
+                    table = read_bytes(data, self.filename(dataset_id), self.max_bytes)
+                    result = analyse(table, int(personas), dataset_id, outliers=False)
                     self.cache.set(key, result)
-                self._memo[key] = result
-                while len(self._memo) > MEMO_SIZE:
-                    self._memo.popitem(last=False)
-            self._memo.move_to_end(key)
+        return result
+
+    def analysis(self, dataset_id: str, personas: int = PERSONAS) -> Analysis:
+        """The analysis of a stored file, with its outliers merged in once their job has cached them.
+        Raises DataError or KeyError."""
+        key = (dataset_id, int(personas))
+        found = self._from_memo(self._memo, key)
+        if found is None:
+            with self._local_lock(("load", *key)):  # one unpickling per process, not one per request
+                found = self._from_memo(self._memo, key) or (self.core(dataset_id, personas), False)
+        result, done = found
+        if not done:
+            outliers = self.cache.get(self._outliers_key(dataset_id))
+            if outliers is not None:
+                result, done = with_outliers(result, outliers["found"], outliers["seconds"]), True
+            else:
+                done = "personas" in result.skipped  # no personas, no outliers: nothing to wait for
+        self._to_memo(self._memo, key, (result, done), MEMO_SIZE)
+        failed = None if done else self.failure("outliers", dataset_id)
+        if failed:  # merged into this answer only: a failure expires, or a raised time limit retries
+            result = with_outliers(result, failed)
         name = self.filename(dataset_id)
         return result if result.filename == name else dataclasses.replace(result, filename=name)
 
-    def _remember(self, key: tuple, value):
-        with self._lock:
-            self._models[key] = value
-            self._models.move_to_end(key)
-            while len(self._models) > MEMO_SIZE * 2:
-                self._models.popitem(last=False)
-        return value
+    @staticmethod
+    def _outliers_key(dataset_id: str) -> tuple:
+        return ("outliers", ANALYSIS_VERSION, dataset_id)
 
-    def risk(self, dataset_id: str) -> RiskModel:
-        """The risk model learnt from a dataset with exam scores (fitted once, then read from disk). Raises
-        NoModel with the reason when the file cannot train one."""
-        key = ("risk", RISK_VERSION, ANALYSIS_VERSION, dataset_id)
-        found = self._models.get(key) or self.cache.get(key)
+    def outliers(self, dataset_id: str, personas: int = PERSONAS) -> Outliers | None:
+        """The outliers of a dataset, or None when it has none to show (the reason is in the analysis's
+        `skipped`). Raises NotReady until the outlier job has run."""
+        analysis = self.analysis(dataset_id, personas)
+        if analysis.outliers is None and not {"personas", "outliers"} & set(analysis.skipped):
+            raise NotReady(f"the outliers of {analysis.filename} are being found")
+        return analysis.outliers
+
+    def find_outliers(self, dataset_id: str, personas: int = PERSONAS) -> Outliers | None:
+        """The outlier job: find and cache a dataset's outliers (once, whoever asks), for every persona
+        count, since they depend on the themes only."""
+        key = self._outliers_key(dataset_id)
+        if key not in self.cache:
+            with dataset_lock(self.directory, *key):
+                if key not in self.cache:
+                    start = time.perf_counter()
+                    found = outliers_for(self.core(dataset_id, personas))
+                    self.cache.set(key, {"found": found, "seconds": round(time.perf_counter() - start, 4)})
+        found = self.cache.get(key)["found"]
+        return found if isinstance(found, Outliers) else None
+
+    def record_failure(self, job: str, dataset_id: str, message: str, limit: float | None = None) -> None:
+        """Remember why a job failed, so its panel says so and page loads do not restart it for a while. A
+        time-out (`limit` set) no longer counts once the limit has been raised above it."""
+        self.cache.set(("failed", job, dataset_id), {"error": message, "limit": limit}, expire=FAILURE_SECONDS)
+
+    def failure(self, job: str, dataset_id: str) -> str | None:
+        found = self.cache.get(("failed", job, dataset_id))
+        if not found or (found["limit"] is not None and found["limit"] < job_seconds()):
+            return None
+        return found["error"]
+
+    def clear_failure(self, job: str, dataset_id: str) -> None:
+        self.cache.delete(("failed", job, dataset_id))
+
+    def has_result(self, job: str, dataset_id: str) -> bool:
+        """True once the job ("outliers" or "risk") has cached its result for this dataset."""
+        return (self._outliers_key(dataset_id) if job == "outliers" else self._risk_key(dataset_id)) in self.cache
+
+    def busy(self, job: str, dataset_id: str) -> bool:
+        """True while some process is running `job` ("outliers" or "risk") on this dataset."""
+        key = self._outliers_key(dataset_id) if job == "outliers" else self._risk_key(dataset_id)
+        return is_locked(self.directory, *key)
+
+    @staticmethod
+    def _risk_key(dataset_id: str) -> tuple:
+        return ("risk", RISK_VERSION, ANALYSIS_VERSION, dataset_id)
+
+    def _risk_entry(self, dataset_id: str):
+        key = self._risk_key(dataset_id)
+        found = self._from_memo(self._models, key)
         if found is None:
-            with self._fitting:  # the risk panel, map menu and list ask at once: fit once, the others wait
-                found = self._models.get(key) or self.cache.get(key)
-                if found is None:
-                    try:
-                        found = fit_risk(self.analysis(dataset_id))
-                    except NoModel as err:
-                        found = {"error": str(err)}
-                    self.cache.set(key, found)
-        self._remember(key, found)
+            found = self.cache.get(key)
+            if found is not None:
+                self._to_memo(self._models, key, found, MEMO_SIZE * 2)
+        return found
+
+    @staticmethod
+    def _model_or_reason(found) -> RiskModel:
         if isinstance(found, dict):
             raise NoModel(found["error"])
         return found
+
+    def risk(self, dataset_id: str) -> RiskModel:
+        """The risk model learnt from a dataset with exam scores. Raises NotReady until the risk job has run,
+        NoModel with the reason when the file cannot train one, JobFailed when the job failed."""
+        found = self._risk_entry(dataset_id)
+        if found is None:
+            failed = self.failure("risk", dataset_id)
+            if failed:
+                raise JobFailed(failed)
+            raise NotReady(f"the risk model of {self.filename(dataset_id)} is being learnt")
+        return self._model_or_reason(found)
+
+    def fit_risk(self, dataset_id: str, progress=None) -> RiskModel:
+        """The risk job: learn and cache a dataset's risk model (once, whoever asks; the others wait for it).
+        `progress(text)` hears what it is doing. Raises NoModel with the reason when the file cannot train one."""
+        key = self._risk_key(dataset_id)
+        found = self._risk_entry(dataset_id)
+        if found is None:
+            with dataset_lock(self.directory, *key):
+                found = self.cache.get(key)
+                if found is None:
+                    analysis = self.analysis(dataset_id)
+                    if progress:
+                        progress(f"Learning the risk model from {analysis.rows:,} students "
+                                 "(5-fold cross-validation, then the final fit)…")
+                    try:
+                        found = fit_risk(analysis)
+                    except NoModel as err:
+                        found = {"error": str(err)}
+                    self.cache.set(key, found)
+            self._to_memo(self._models, key, found, MEMO_SIZE * 2)
+        return self._model_or_reason(found)
 
     def models(self) -> list[tuple[str, str]]:
         """(dataset id, file name) of every dataset a risk model has been learnt from, for scoring a file
@@ -136,15 +279,23 @@ class DatasetStore:
 
     def whatif(self, dataset_id: str, model_id: str | None = None, personas: int = PERSONAS) -> Context:
         """A cohort scored by a risk model (its own, or `model_id`'s for a file without exam scores), ready
-        for what-ifs. Kept in memory: preparing costs ~0.4 s at 6.6k students."""
+        for what-ifs. Kept in memory: preparing costs ~0.4 s at 6.6k students. Raises NotReady like `risk`."""
         source = model_id or dataset_id
         key = ("whatif", RISK_VERSION, dataset_id, source, int(personas))
-        found = self._models.get(key)
+        found = self._from_memo(self._models, key)
         if found is None:
             risk = self.risk(source)
-            with self._fitting:
-                found = self._models.get(key)
+            with self._local_lock(key):  # the memo is this process's: its threads prepare it once
+                found = self._from_memo(self._models, key)
                 if found is None:
                     analysis = self.analysis(dataset_id, personas)
                     found = prepare(risk, analysis, predicted_scores(risk, analysis))
-        return self._remember(key, found)
+        return self._to_memo(self._models, key, found, MEMO_SIZE * 2)
+
+    def run_jobs(self, dataset_id: str, personas: int = PERSONAS) -> None:
+        """Run the outlier and risk jobs here and now (tests, benches, warming a server's default dataset)."""
+        self.find_outliers(dataset_id, personas)
+        try:
+            self.fit_risk(dataset_id)
+        except NoModel:
+            pass  # the reason is cached; the risk panels show it

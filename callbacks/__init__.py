@@ -6,6 +6,7 @@ from . import (
     filters,
     insights,
     interventions,
+    jobs_panel,
     map,
     outliers,
     overview,
@@ -19,7 +20,7 @@ from . import (
 )
 
 FEATURES = (upload, filters, overview, personas, trajectories, breakdowns, outliers, table, profile, map, risk,
-            scenario, interventions, insights)
+            scenario, interventions, insights, jobs_panel)
 
 
 def register_all(app, store) -> None:

@@ -3,10 +3,13 @@ callback needs from the store (Analysis, filters, risk model) comes from context
 from __future__ import annotations
 
 import numpy as np
+from dash import ctx
+from dash.exceptions import PreventUpdate
 
 from analytics import defaults
 from analytics.explore import filters as flt
 from analytics.explore import views
+from components import ids
 from components.theme import persona_colours, trajectory_colours
 
 HIDDEN = {"display": "none"}
@@ -28,3 +31,11 @@ def min_group() -> int:
 def colours(analysis) -> tuple[dict[str, str], dict[str, str]]:
     return (persona_colours(views.model_names(analysis, "personas")),
             trajectory_colours(views.model_names(analysis, "trajectories")))
+
+
+def only_for(job: str, reply: dict | None) -> None:
+    """Raise PreventUpdate when the callback fired only because another background job than `job` finished
+    (the jobs-ready store): the panel's content did not change, so it keeps what a teacher may be clicking."""
+    fired = {t["prop_id"].split(".")[0] for t in ctx.triggered} if ctx.triggered else set()
+    if fired == {ids.JOBS_READY} and (reply or {}).get("job") != job:
+        raise PreventUpdate

@@ -79,17 +79,12 @@ def request(store, view: dict | None, *, filters: dict | None = None, model_id: 
     req = Request(dataset_id, personas, analysis, normal, selection)
     if "outliers" in need:
         try:
-            req.outliers = outliers_of(analysis)
+            req.outliers = store.outliers(dataset_id, personas)
         except NotReady:
             req.missing = Missing(PENDING["outliers"], pending=True)
     if req.missing is None and {"risk", "scores"} & set(need):
         add_model(store, req, model_id, mark, scored="scores" in need)
     return req
-
-
-def outliers_of(analysis: Analysis):
-    """DBSCAN's result for the view; where a background job's result is read (NotReady until it is there)."""
-    return analysis.outliers
 
 
 def add_model(store, req: Request, model_id: str | None, mark, scored: bool) -> None:

@@ -16,6 +16,7 @@ from analytics.explore import views
 from components import ids
 from components.filters import DROPDOWNS, chip
 
+from .common import only_for
 from .context import request
 
 log = logging.getLogger(__name__)
@@ -193,8 +194,10 @@ def register(app, store) -> None:
                     mark)
 
     @app.callback(output={key: Output(ids.FILTER_CONTROLS[key][1], "style") for key in KEYS},
-                  inputs=dict(view=Input(ids.VIEW, "data")))
-    def filter_boxes(view):
+                  inputs=dict(view=Input(ids.VIEW, "data"),
+                              jobs=Input(ids.JOBS_READY, "data")))  # the outlier filter appears once its job ran
+    def filter_boxes(view, jobs):
+        only_for("outliers", jobs)
         return options(request(store, view).analysis)["styles"]
 
     @app.callback(Output(ids.FILTER_CHIPS, "children"), Output(ids.FILTER_COUNT, "children"),

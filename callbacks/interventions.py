@@ -11,6 +11,7 @@ from components.figures import pretty
 from components.interventions import CSV_NAME, HEADERS, column_defs
 from components.table import rows
 
+from .common import only_for
 from .context import request
 
 
@@ -45,7 +46,8 @@ def register(app, store) -> None:
     @app.callback(Output(ids.INTERVENTION_TABLE, "rowData"), Output(ids.INTERVENTION_TABLE, "columnDefs"),
                   Output(ids.INTERVENTION_COUNT, "children"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
                   Input(ids.PASS_MARK, "value"), Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"))
-    def show_list(view, filters, mark, model_id, _jobs):
+    def show_list(view, filters, mark, model_id, jobs):
+        only_for("risk", jobs)
         return list_content(store, view, filters, mark, model_id)
 
     @app.callback(Output(ids.INTERVENTION_DOWNLOAD, "data"), Input(ids.DOWNLOAD_INTERVENTIONS, "n_clicks"),

@@ -62,12 +62,16 @@ def map_job(store, view: dict | None, report=None) -> dict:
     if not view:
         raise PreventUpdate
     dataset_id = view["dataset_id"]
-    if store.projection(dataset_id) is not None:
+    if store.has_projection(dataset_id):
         return {"dataset_id": dataset_id, "ok": True}
 
+    shown = []
+
     def relay(done: int, total: int, stage: str) -> None:
-        if report:
-            report(progress_label(done, total, stage))
+        label = progress_label(done, total, stage)
+        if report and (not shown or shown[-1] != label):  # the worker streams steps; the bar needs changes
+            shown.append(label)
+            report(label)
 
     try:
         reply = jobs.project_dataset(store, dataset_id, view["personas"], relay)
@@ -171,15 +175,16 @@ def map_content(store, view: dict | None, filters: dict | None, student, colour:
 
 
 def register(app, store) -> None:
-    @app.callback(Output(ids.MAP_READY, "data"), Input(ids.VIEW, "data"), Input(ids.MAP_RUN, "n_clicks"),
-                  background=True, interval=500, prevent_initial_call=True,
+    # Started by a view whose layout is not cached yet (callbacks/overview.py), or by the Run button.
+    @app.callback(Output(ids.MAP_READY, "data"), Input(ids.JOB_START["map"], "data"), Input(ids.MAP_RUN, "n_clicks"),
+                  State(ids.VIEW, "data"), background=True, interval=1000, prevent_initial_call=True,
                   progress=[Output(ids.MAP_PROGRESS, "value"), Output(ids.MAP_PROGRESS, "label")],
                   progress_default=[0, ""],
                   running=[(Output(ids.MAP_PROGRESS_BOX, "style"), SHOWN, HIDDEN),
                            (Output(ids.MAP_CANCEL, "disabled"), False, True),
                            (Output(ids.MAP_RUN, "disabled"), True, False)],
                   cancel=[Input(ids.MAP_CANCEL, "n_clicks")])
-    def compute_map(set_progress, view, _run):
+    def compute_map(set_progress, _start, _run, view):
         return map_job(store, view, set_progress)
 
     @app.callback(Output(ids.MAP_COLOUR, "options"), Output(ids.MAP_COLOUR, "value"), Input(ids.VIEW, "data"),
@@ -195,7 +200,7 @@ def register(app, store) -> None:
                   Output(ids.MAP_NOTE, "children", allow_duplicate=True), Input(ids.VIEW, "data"),
                   prevent_initial_call=True)
     def clear_stale_map(view):
-        if not view or store.projection(view["dataset_id"]) is not None:
+        if not view or store.has_projection(view["dataset_id"]):
             raise PreventUpdate
         return placeholder("Laying out the student map…"), ""
 

@@ -9,7 +9,7 @@ from components import ids
 from components.outliers import outlier_column_defs
 from components.table import rows
 
-from .common import HIDDEN, SHOWN
+from .common import HIDDEN, SHOWN, only_for
 from .context import request
 
 
@@ -34,10 +34,14 @@ def register(app, store) -> None:
                   Output(ids.OUTLIER_COUNT, "children"), Output(ids.OUTLIER_METHOD, "children"),
                   Output(ids.OUTLIER_SECTION, "style"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
                   Input(ids.JOBS_READY, "data"))
-    def show_outliers(view, filters, _jobs):
+    def show_outliers(view, filters, jobs):
+        only_for("outliers", jobs)
         req = request(store, view, filters=filters, need=("outliers",))
         if req.missing:
             return [], [], req.missing.reason, "", SHOWN
+        failed = store.failure("outliers", req.dataset_id) if req.outliers is None else None
+        if failed:  # the job ran past its limit or broke: say so where the table would be
+            return [], [], failed[0].upper() + failed[1:] + ".", "", SHOWN
         return outlier_content(req.analysis, req.mask)
 
     app.clientside_callback("function (clicks) { return true; }", Output(ids.OUTLIER_TABLE, "exportDataAsCsv"),

@@ -1,4 +1,5 @@
-"""Dataset or persona count changes: run (or fetch) the analysis once, then publish the small `view` key."""
+"""Dataset or persona count changes: run (or fetch) the analysis once, then publish the small `view` key and
+start the background jobs (map, outliers, risk) whose results are not stored yet."""
 from __future__ import annotations
 
 import logging
@@ -7,47 +8,63 @@ from dash import Input, Output, html, no_update
 
 from analytics import DataError
 from analytics.explore import views
+from analytics.models.themes import MIN_THEMES
+from backend import tasks
 from components import ids
 from components.cards import kpi_row, skipped_alerts, upload_error
 
-from .common import HIDDEN, SHOWN
+from .common import HIDDEN, SHOWN, only_for
 from .context import request
 
 log = logging.getLogger(__name__)
 OUTPUTS = (ids.VIEW, ids.SKIPPED_ALERTS, ids.DASHBOARD_ERROR, ids.NAVBAR_DATASET, ids.DATASET_SUMMARY,
-           ids.PERSONA_SECTION, ids.TRAJECTORY_SECTION)
+           ids.PERSONA_SECTION, ids.TRAJECTORY_SECTION, *ids.JOB_START.values())
+KEEP = (no_update,) * len(OUTPUTS)
+
+
+def job_starts(store, analysis, view: dict) -> tuple:
+    """What starts each background job with this view: the view for a job whose result is not stored yet, so
+    a panel may show it as being computed and must hear when it is there; no_update (no job process) for a
+    job whose result every panel of this view will find."""
+    dataset_id = view["dataset_id"]
+    to_do = {"map": len(analysis.themes) >= MIN_THEMES and not store.has_projection(dataset_id),
+             **{job: not tasks.already_done(store, job, dataset_id) for job in tasks.JOBS}}
+    return tuple(dict(view) if to_do[job] else no_update for job in ids.JOB_START)
 
 
 def overview(store, dataset_id: str, personas: int) -> tuple:
     try:
         analysis = store.analysis(dataset_id, personas)
     except DataError as err:
-        return (no_update,) * 2 + (upload_error(str(err)),) + (no_update,) * 4
+        return KEEP[:2] + (upload_error(str(err)),) + KEEP[3:]
     except KeyError:
         message = "That dataset is no longer on the server (its cache was cleared); please upload it again."
-        return (no_update,) * 2 + (upload_error(message),) + (no_update,) * 4
+        return KEEP[:2] + (upload_error(message),) + KEEP[3:]
     except Exception:  # never show a traceback to a teacher; the server log has it
         log.exception("analysis of %s with %s personas failed", dataset_id, personas)
-        return (no_update,) * 2 + (upload_error("The analysis failed unexpectedly; the error was logged on the "
-                                                "server."),) + (no_update,) * 4
+        return KEEP[:2] + (upload_error("The analysis failed unexpectedly; the error was logged on the server."),) \
+            + KEEP[3:]
     summary = [html.Div(analysis.filename, className="dataset-name"),
                html.Div(f"{analysis.rows:,} students · {len(analysis.mapping)} recognised columns",
                         className="dataset-meta")]
     view = {"dataset_id": dataset_id, "personas": personas}
     return (view, skipped_alerts(analysis.skipped), None, analysis.filename, summary,
-            SHOWN if analysis.personas else HIDDEN, SHOWN if analysis.trajectories else HIDDEN)
+            SHOWN if analysis.personas else HIDDEN, SHOWN if analysis.trajectories else HIDDEN,
+            *job_starts(store, analysis, view))
 
 
 def register(app, store) -> None:
     outputs = [Output(i, p) for i, p in zip(OUTPUTS, ["data", "children", "children", "children",
-                                                      "children", "style", "style"])]
+                                                      "children", "style", "style", "data", "data", "data"])]
 
     @app.callback(*outputs, Input(ids.DATASET_ID, "data"), Input(ids.PERSONA_COUNT, "value"))
     def show_overview(dataset_id, personas):
         return overview(store, dataset_id, personas)
 
-    @app.callback(Output(ids.KPI_ROW, "children"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"))
-    def show_kpis(view, filters):
+    @app.callback(Output(ids.KPI_ROW, "children"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
+                  Input(ids.JOBS_READY, "data"))  # the outlier tile appears once the outlier job has run
+    def show_kpis(view, filters, jobs):
+        only_for("outliers", jobs)
         return kpi_content(store, view, filters)
 
 

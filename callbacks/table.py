@@ -7,6 +7,7 @@ from collections import OrderedDict
 
 from dash import Input, Output, State, dcc
 from dash.exceptions import PreventUpdate
+from plotly.utils import PlotlyJSONEncoder
 
 from analytics.explore import export, table_query, views
 from analytics.results import PERSONA, ROW, TRAJECTORY
@@ -62,25 +63,37 @@ def csv_download(store, view: dict | None, filters: dict | None, grid: dict | No
     return dcc.send_string(export.to_csv(frame, headers(list(frame.columns), ROW)), CSV_NAME)
 
 
+def fresh_columns(new: list[dict], current: list[dict] | None) -> list[dict]:
+    """The column definitions to send, or PreventUpdate when the grid shows these already: a redraw would
+    replace the cells under a teacher's click for nothing."""
+    if json.loads(json.dumps(new, cls=PlotlyJSONEncoder)) == current:  # as the browser holds them
+        raise PreventUpdate
+    return new
+
+
 def register(app, store) -> None:
-    @app.callback(Output(ids.STUDENT_TABLE, "columnDefs"), Input(ids.VIEW, "data"))
-    def show_columns(view):
-        return columns(request(store, view).analysis)
+    @app.callback(Output(ids.STUDENT_TABLE, "columnDefs"), Input(ids.VIEW, "data"),
+                  Input(ids.JOBS_READY, "data"),  # the Outlier column appears once the outlier job has run
+                  State(ids.STUDENT_TABLE, "columnDefs"))
+    def show_columns(view, _jobs, current):
+        return fresh_columns(columns(request(store, view).analysis), current)
 
     @app.callback(Output(ids.STUDENT_TABLE, "getRowsResponse"), Output(ids.TABLE_COUNT, "children"),
                   Input(ids.STUDENT_TABLE, "getRowsRequest"), State(ids.VIEW, "data"), State(ids.FILTERS, "data"))
     def show_block(grid, view, filters):
         return block(store, view, filters, grid)
 
-    # A new view or filter empties the grid's block cache, so it asks for its first block again.
+    # A new view, filter or set of columns (the outlier job's new column) empties the grid's block cache, so it
+    # asks for its first block again. Nothing else does: a finished job that changes no column leaves the rows a
+    # teacher may be clicking alone.
     app.clientside_callback(
-        """async function (view, filters) {
+        """async function (view, filters, columns) {
             const api = await dash_ag_grid.getApiAsync('%s');
             api.purgeInfiniteCache();
             return window.dash_clientside.no_update;
         }""" % ids.STUDENT_TABLE,
         Output(ids.TABLE_REFRESH, "data"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
-        prevent_initial_call=True,
+        Input(ids.STUDENT_TABLE, "columnDefs"), prevent_initial_call=True,
     )
 
     @app.callback(Output(ids.STUDENT_DOWNLOAD, "data"), Input(ids.DOWNLOAD_CSV, "n_clicks"), State(ids.VIEW, "data"),

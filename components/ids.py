@@ -11,6 +11,10 @@ VIEW = "view"  # {dataset_id, personas}: the Analysis itself stays server-side
 FILTERS = "filters"
 STUDENT = "student"  # 0-based data row of the student whose profile is open
 JOBS_READY = "jobs-ready"  # written when a background job (risk model, outliers) finishes: its panels redraw
+# each background job's progress bar, its label and the box that shows them while the job computes
+JOB_PROGRESS = {job: (f"{job}-job-progress", f"{job}-job-box") for job in ("outliers", "risk")}
+# what starts each background job: set with the view only while the job's result is not stored yet
+JOB_START = {job: f"{job}-job-start" for job in ("map", "outliers", "risk")}
 
 # navbar, upload and settings
 NAVBAR_DATASET = "navbar-dataset"

@@ -10,6 +10,7 @@ from . import ids
 from .figures import empty
 from .filters import filter_bar
 from .insights import insights_section
+from .jobs import job_progress
 from .map import map_section
 from .outliers import outlier_body
 from .profile import profile_panel
@@ -126,7 +127,7 @@ def breakdown_section() -> html.Div:
 def outlier_section() -> html.Div:
     return html.Div([
         section_title("Unusual profiles", "exclamation-diamond"),
-        dbc.Card(dbc.CardBody(outlier_body()), className="section-card mb-5"),
+        dbc.Card(dbc.CardBody([job_progress("outliers"), *outlier_body()]), className="section-card mb-5"),
     ], id=ids.OUTLIER_SECTION)
 
 
@@ -174,4 +175,5 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
         dcc.Store(id=ids.FILTERS, data={}),
         dcc.Store(id=ids.STUDENT),  # 0-based data row of the student whose profile is open
         dcc.Store(id=ids.JOBS_READY, data=None),  # background jobs write here when they finish
+        *[dcc.Store(id=start) for start in ids.JOB_START.values()],  # a view's jobs that have work to do
     ])

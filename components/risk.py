@@ -8,6 +8,7 @@ from dash import dcc, html
 from . import ids
 from .figures import pretty
 from .interventions import intervention_body
+from .jobs import job_progress
 from .scenario import scenario_body
 
 HIDDEN = {"display": "none"}
@@ -27,6 +28,7 @@ def risk_section() -> html.Div:
     return html.Div([
         html.Div([html.H2([html.I(className="bi bi-activity me-2"), "Risk before exams"], className="section-title"),
                   tools], className="section-head"),
+        job_progress("risk"),
         html.Div(id=ids.RISK_STATUS),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody(dcc.Loading([html.Div(id=ids.RISK_SUMMARY),

@@ -99,7 +99,16 @@ def kaggle_id(store, kaggle_bytes):
 
 @pytest.fixture(scope="module")
 def analysis(store, kaggle_id):
+    """The Kaggle file's analysis as the dashboard shows it once the outlier job has run."""
+    store.find_outliers(kaggle_id, 5)
     return store.analysis(kaggle_id, 5)
+
+
+@pytest.fixture(scope="module")
+def kaggle_ready(store, kaggle_id):
+    """The Kaggle file's id once its background jobs (outliers, risk model) have run, as they would in the app."""
+    store.run_jobs(kaggle_id, 5)
+    return kaggle_id
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +119,8 @@ def partial(store, kaggle_path):
                         .encode(), "no-scores.csv")
     no_personas = store.add(frame[["Previous_Scores", "Exam_Score", "School_Type"]].to_csv(index=False).encode(),
                             "scores-only.csv")
+    for dataset_id in (no_traj, no_personas):
+        store.run_jobs(dataset_id, 5)
     return store.analysis(no_traj, 5), store.analysis(no_personas, 5)
 
 

@@ -131,6 +131,34 @@ def click_css(driver, selector, what="element"):
     wait_for(driver, attempt, what=f"click {what}")
 
 
+def click_first_row(driver, grid_id, column, what="first row") -> str:
+    """Click the first row's `column` cell of a grid, once the grid shows it, and return that row's number as the
+    pinned Row column shows it. A grid that redraws between finding the cell and clicking it is read again."""
+    from selenium.common.exceptions import (
+        ElementClickInterceptedException,
+        NoSuchElementException,
+        StaleElementReferenceException,
+    )
+
+    clicked = []
+
+    def attempt(d):
+        try:
+            cell = d.find_element("css selector", f"#{grid_id} .ag-center-cols-container [row-index='0'] "
+                                                  f"[col-id='{column}']")
+            row = d.find_element("css selector", f"#{grid_id} .ag-pinned-left-cols-container [row-index='0'] "
+                                                 "[col-id='row']").text
+            d.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", cell)
+            cell.click()
+        except (NoSuchElementException, ElementClickInterceptedException, StaleElementReferenceException):
+            return False
+        clicked.append(row)
+        return bool(row)
+
+    wait_for(driver, attempt, what=f"click the {what}")
+    return clicked[-1]
+
+
 def click(driver, xpath):
     element = driver.find_element("xpath", xpath)
     driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
@@ -272,10 +300,7 @@ def test_click_the_same_slice_again_clears_it(server, browser):
 def test_table_row_opens_the_profile_card(server, browser):
     browser.get(server)
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
-    cell = browser.find_element("css selector", "#student-table .ag-center-cols-container [row-index='0'] [col-id='Hours_Studied']")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", cell)
-    row = browser.find_element("css selector", "#student-table .ag-pinned-left-cols-container [row-index='0'] [col-id='row']").text
-    cell.click()
+    row = click_first_row(browser, ids.STUDENT_TABLE, "Hours_Studied", "first student in the table")
     wait_for(browser, lambda d: text(d, ids.PROFILE_ROW) == f"Row {row}", what="profile card for the clicked row")
     wait_for(browser, lambda d: "students like this" in text(d, ids.PROFILE_BODY).lower(), what="whole card shown")
     body = text(browser, ids.PROFILE_BODY).lower()  # the headings are upper-cased by CSS
@@ -352,10 +377,7 @@ def test_outlier_filter_and_table_open_an_unusual_student(server, browser):
     click(browser, "//*[@id='f-outlier']//label[normalize-space()='Only outliers']")
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == f"{outliers:,} students", what="only outliers in the table")
     assert "only outliers" in text(browser, ids.FILTER_CHIPS)
-    cell = browser.find_element("css selector", "#outlier-table .ag-center-cols-container [row-index='0'] [col-id='reasons']")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", cell)
-    row = browser.find_element("css selector", "#outlier-table .ag-pinned-left-cols-container [row-index='0'] [col-id='row']").text
-    cell.click()
+    row = click_first_row(browser, ids.OUTLIER_TABLE, "reasons", "first outlier")
     wait_for(browser, lambda d: text(d, ids.PROFILE_ROW) == f"Row {row}", what="profile card of the outlier")
     wait_for(browser, lambda d: "Unusual profile" in text(d, ids.PROFILE_BODY), what="outlier reasons on the card")
     assert "SD" in text(browser, ids.PROFILE_OUTLIER)

@@ -27,8 +27,8 @@ class Fitting:
 
 
 @pytest.fixture(scope="module")
-def view(kaggle_id):
-    return {"dataset_id": kaggle_id, "personas": 5}
+def view(kaggle_ready):
+    return {"dataset_id": kaggle_ready, "personas": 5}
 
 
 def test_a_request_carries_the_view_the_model_and_the_pass_mark(store, view, analysis):

@@ -104,10 +104,10 @@ def test_at_risk_question_lists_students_for_the_screen(kaggle):
     assert result.table["students"].iat[0] == int((at_risk & boys).sum()) == len(result.students)
 
 
-def test_panels_callbacks_offline(store, kaggle_id, analysis, monkeypatch):
+def test_panels_callbacks_offline(store, kaggle_ready, analysis, monkeypatch):
     monkeypatch.delenv("GEMINI_API_KEY", raising=False)
     monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
-    view = {"dataset_id": kaggle_id, "personas": 5}
+    view = {"dataset_id": kaggle_ready, "personas": 5}
     body, badge, facts_panel = insight_callbacks.insights_content(store, view, None)
     assert "built-in engine" in str(badge) and "6,607 of 6,607" in str(facts_panel)
     name = analysis.personas[1].name
@@ -135,6 +135,7 @@ def test_the_api_key_never_reaches_the_browser(app_module, store, kaggle_id, kag
     assets = os.path.join(ROOT, "assets")
     served += [client.get("/assets/" + name).get_data(as_text=True) for name in sorted(os.listdir(assets))
                if os.path.isfile(os.path.join(assets, name))]
+    store.run_jobs(kaggle_id)
     view = {"dataset_id": kaggle_id, "personas": 5}
     panel = to_json_plotly(list(insight_callbacks.insights_content(store, view, None)))
     answer = to_json_plotly(insight_callbacks.ask_content(store, view, None, "How many boys?", [], None, None))

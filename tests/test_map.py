@@ -143,6 +143,7 @@ def test_map_colours_by_risk_once_a_model_scores_the_dataset(map_store):
     store, view, analysis = map_store
     options, _ = map_callbacks.colour_choice(analysis, "persona")
     assert next(o for o in options if o["value"] == "risk").get("disabled")  # before a model exists
+    store.fit_risk(view["dataset_id"])  # what the risk job does
     chance = map_callbacks.risk_chance(store, view, None, 70)
     assert chance.shape == (6607,) and 0 <= chance.min() and chance.max() <= 1
     options, _ = map_callbacks.colour_choice(analysis, "persona", risk=True)

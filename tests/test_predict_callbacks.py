@@ -27,8 +27,8 @@ def text_of(component) -> str:
 
 
 @pytest.fixture(scope="module")
-def view(kaggle_id):
-    return {"dataset_id": kaggle_id, "personas": 5}
+def view(kaggle_ready):
+    return {"dataset_id": kaggle_ready, "personas": 5}
 
 
 def test_setup_builds_sliders_and_the_default_pass_mark(store, view):
@@ -112,7 +112,7 @@ def test_target_and_fairness_panels(store, view, analysis):
 def test_next_term_file_is_scored_by_the_chosen_model(store, kaggle_id, kaggle_path):
     frame = pd.read_csv(kaggle_path).head(500).drop(columns=["Exam_Score"])
     new_id = store.add(frame.to_csv(index=False).encode(), "next-term-cohort.csv")
-    store.risk(kaggle_id)
+    store.fit_risk(kaggle_id)  # what the risk job does
     options, value, box, status, sliders, *_ = risk.setup(store, {"dataset_id": new_id, "personas": 5}, None)
     assert {"label": "student_performance_factors.csv (100% of its columns here)", "value": kaggle_id} in options
     assert value == kaggle_id
@@ -130,6 +130,7 @@ def test_a_file_nothing_can_score_says_what_to_do(tmp_path, kaggle_path):
     lonely = DatasetStore(str(tmp_path / "cache"))
     frame = pd.read_csv(kaggle_path).head(200).drop(columns=["Exam_Score"])
     dataset = lonely.add(frame.to_csv(index=False).encode(), "no-scores.csv")
+    lonely.run_jobs(dataset)
     out = risk.setup(lonely, {"dataset_id": dataset, "personas": 5}, None)
     assert "Upload an earlier file of the same layout with exam scores first" in text_of(out[3]) and out[4] == []
     assert risk.summary_content(lonely, {"dataset_id": dataset, "personas": 5}, None, None, None) is None
@@ -138,8 +139,9 @@ def test_a_file_nothing_can_score_says_what_to_do(tmp_path, kaggle_path):
 
 
 def test_a_model_is_offered_only_to_files_that_share_its_columns(store, kaggle_id, data_dir):
-    store.risk(kaggle_id)
+    store.fit_risk(kaggle_id)  # what the risk job does
     exams = store.add((data_dir / "exams_students_performance.csv").read_bytes(), "exams.csv")
+    store.run_jobs(exams)
     view = {"dataset_id": exams, "personas": 5}
     options, value, box, status, sliders, *_ = risk.setup(store, view, None)
     assert options == [] and value is None and sliders == []  # 3 of the Kaggle model's 19 columns: not offered

@@ -1,0 +1,65 @@
+"""The outlier and risk jobs that background callbacks run (Dash's job process, or a Celery worker).
+
+Each job computes its result into the store under the dataset's lock, within the time limit of
+backend/limits.py, and returns a small reply for the dashboard's "jobs-ready" store:
+{"dataset_id", "job", "ok", "error"}. A failure is one line for the panel (the traceback goes to the log)
+and is remembered by the store, so the next page load shows it instead of starting the job again.
+"""
+from __future__ import annotations
+
+import logging
+
+from analytics.errors import DataError
+from analytics.predict.risk import NoModel
+
+from .limits import TimeLimit, job_seconds, limit_text, time_limit
+
+log = logging.getLogger(__name__)
+JOBS = ("outliers", "risk")
+TITLES = {"outliers": "Finding unusual profiles", "risk": "Learning the risk model"}
+
+
+def reply(dataset_id: str, job: str, error: str | None = None) -> dict:
+    return {"dataset_id": dataset_id, "job": job, "ok": error is None, "error": error}
+
+
+def already_done(store, job: str, dataset_id: str) -> bool:
+    """True when the job's result, or a recent failure, is in the store: the panels drew it already."""
+    return store.has_result(job, dataset_id) or store.failure(job, dataset_id) is not None
+
+
+def run(store, job: str, dataset_id: str, personas: int = 5, progress=None) -> dict:
+    """Run `job` ("outliers" or "risk") for a dataset unless its result, or a recent failure, is cached."""
+    failed = store.failure(job, dataset_id)
+    if failed:
+        return reply(dataset_id, job, failed)
+    say = progress or (lambda _text: None)
+    if store.busy(job, dataset_id):
+        say(f"{TITLES[job]}: another request is already on it; waiting for its result…")
+    seconds = job_seconds()
+    try:
+        with time_limit(seconds):
+            if job == "outliers":
+                say(f"{TITLES[job]} (DBSCAN on the themes)…")
+                store.find_outliers(dataset_id, personas)
+            else:
+                store.fit_risk(dataset_id, say)
+    except NoModel:
+        pass  # not a failure: the store keeps the reason and the risk panels show it
+    except TimeLimit:
+        message = (f"{TITLES[job]} took longer than the server's limit of {limit_text(seconds)} and was stopped; "
+                   "an administrator can raise COHORT_ATLAS_JOB_SECONDS")
+        log.warning("%s job for %s: %s", job, dataset_id, message)
+        store.record_failure(job, dataset_id, message, limit=seconds)
+        return reply(dataset_id, job, message)
+    except DataError as err:
+        return reply(dataset_id, job, str(err))  # the core's own error, which the upload already showed
+    except KeyError:
+        return reply(dataset_id, job, "that dataset is no longer on the server; please upload it again")
+    except Exception:
+        log.exception("%s job for %s failed", job, dataset_id)
+        message = f"{TITLES[job]} failed unexpectedly; the error was logged on the server"
+        store.record_failure(job, dataset_id, message)
+        return reply(dataset_id, job, message)
+    store.clear_failure(job, dataset_id)
+    return reply(dataset_id, job)

@@ -1,0 +1,19 @@
+"""The progress bar a panel shows while its background job (outliers, the risk model) computes."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from . import ids
+
+HIDDEN = {"display": "none"}
+
+
+def job_progress(job: str) -> html.Div:
+    """Hidden until the job reports that it is computing; the label says what it is doing."""
+    bar, box = ids.JOB_PROGRESS[job]
+    # The job's progress toggles the outer style; Bootstrap's d-flex is !important, so it sits inside.
+    return html.Div(html.Div(
+        dbc.Progress(id=bar, value=100, striped=True, animated=True, className="flex-grow-1 job-progress",
+                     style={"height": "1.25rem"}),
+        className="d-flex align-items-center mb-3"), id=box, style=HIDDEN)
