@@ -4,6 +4,9 @@
   DiskcacheManager job would pay without the map worker.
 - warm: the already-warm map worker does the same job (client-side wall time, layout not cached).
 - baseline: plain `umap.UMAP().fit_transform(z)` in a fresh process, on the same theme matrix.
+- settings: in one warm process, today's settings (projection.NEIGHBOURS/EPOCHS) against umap's defaults as the
+  map used them before (15 neighbours, 500 epochs below 10k rows), alternating, with each layout's
+  trustworthiness (sklearn, 15 neighbours): the quality check for the faster settings.
 - warm-up: `projection.warm_up()` in a fresh process, the one-time cost per server start.
 - figure: the map-drawing callback (`callbacks.map.map_content`) at the largest size, reading the cached
   layout, plus the JSON Dash would send.
@@ -40,6 +43,21 @@ store = DatasetStore(cache, max_bytes=2**40)
 if kind == "cold":
     from backend.map_worker import compute
     compute(store, dataset_id, 5)
+elif kind == "settings":
+    import numpy as np, statistics
+    from sklearn.manifold import trustworthiness
+    from analytics.models.projection import project, warm_up
+    from analytics.models.themes import theme_matrix
+    warm_up()
+    z = np.nan_to_num(theme_matrix(store.analysis(dataset_id, 5)).astype(np.float32))
+    times, trust = {"today": [], "umap defaults": []}, {}
+    for _ in range(int(sys.argv[5])):
+        for name, options in (("today", {}), ("umap defaults", {"neighbours": 15, "epochs": None})):
+            p = project(z, **options)
+            times[name].append(p.seconds)
+            trust[name] = trustworthiness(z, p.xy, n_neighbors=15)
+    print(json.dumps({name: {"seconds": statistics.median(times[name]), "trust": trust[name]} for name in times}))
+    sys.exit()
 elif kind == "warmup":
     from analytics.models.projection import warm_up
     warm_up()
@@ -52,11 +70,11 @@ print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUS
 """
 
 
-def child(kind: str, cache: str, dataset_id: str, numba_threads: str | None = "1") -> dict:
+def child(kind: str, cache: str, dataset_id: str, numba_threads: str | None = "1", runs: int = 1) -> dict:
     env = dict(os.environ)
     if numba_threads:
         env["NUMBA_NUM_THREADS"] = numba_threads  # as the map worker runs
-    out = subprocess.run([sys.executable, "-c", CHILD, str(ROOT), kind, cache, dataset_id], capture_output=True,
+    out = subprocess.run([sys.executable, "-c", CHILD, str(ROOT), kind, cache, dataset_id, str(runs)], capture_output=True,
                          text=True, check=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -113,6 +131,7 @@ def main() -> None:
                     for _ in range(args.cold_runs)] if rows <= 6607 or args.baseline_large else []
             results[rows] = (warm, cold, base)
         warm_ups = [child("warmup", cache, ids[sizes[0]]) for _ in range(args.cold_runs)]
+        settings = child("settings", cache, ids[sizes[0]], runs=args.runs)
         worker_peak = peak_rss_mb(worker["pid"])
     finally:
         supervisor.stop()
@@ -132,6 +151,9 @@ def main() -> None:
     print(f"\none-time warm-up per server (fresh process): {median([r['seconds'] for r in warm_ups]):.1f} s, "
           f"{max(r['peak_mb'] for r in warm_ups):.0f} MB peak; in the map worker (niced): "
           f"{worker['warm_seconds']:.1f} s")
+    print(f"\nsettings at {sizes[0]:,} rows, one warm process, alternating, medians of {args.runs}:")
+    for name, result in settings.items():
+        print(f"  {name:<14} {result['seconds']:>5.2f} s   trustworthiness (15 neighbours) {result['trust']:.4f}")
     print(f"map worker peak RSS over the whole run: {worker_peak:.0f} MB")
     print(f"figure callback at {sizes[-1]:,} rows (cached layout): "
           + ", ".join(f"{name} {ms:.0f} ms" for name, ms in figure["ms"].items())
