@@ -25,13 +25,15 @@ UCI = "uci_student_mat.csv"
 
 
 @pytest.fixture(scope="module")
-def view(kaggle_id):
-    return {"dataset_id": kaggle_id, "personas": 5}
+def view(kaggle_ready):
+    return {"dataset_id": kaggle_ready, "personas": 5}
 
 
 @pytest.fixture(scope="module")
 def uci_view(store, data_dir):
-    return {"dataset_id": store.add((data_dir / UCI).read_bytes(), UCI), "personas": 5}
+    dataset_id = store.add((data_dir / UCI).read_bytes(), UCI)
+    store.run_jobs(dataset_id)  # as the dashboard's background jobs would before the risk panels fill in
+    return {"dataset_id": dataset_id, "personas": 5}
 
 
 def sync(store, trigger, dataset_id, search="", mark=None, current=None, uploaded=None):
