@@ -174,6 +174,14 @@ def map_content(store, view: dict | None, filters: dict | None, student, colour:
     return fig, " ".join(notes), HIDDEN
 
 
+def skip_redraw(triggered: frozenset[str], colour: str | None) -> bool:
+    """Whether a change leaves the drawn map as it is: the pass mark or a finished job alone changes only the
+    risk (and outlier) colours. Dash holds the drawing callback back while the map job runs and then fires it
+    once for every input that changed meanwhile, so only a change on its own may skip the redraw."""
+    return ((triggered == {ids.PASS_MARK} and colour != "risk")
+            or (triggered == {ids.JOBS_READY} and colour not in ("risk", "outlier")))
+
+
 def register(app, store) -> None:
     # Started by a view whose layout is not cached yet (callbacks/overview.py), or by the Run button.
     @app.callback(Output(ids.MAP_READY, "data"), Input(ids.JOB_START["map"], "data"), Input(ids.MAP_RUN, "n_clicks"),
@@ -211,9 +219,7 @@ def register(app, store) -> None:
                   State(ids.RISK_MODEL, "value"))
     def draw_map(view, filters, student, colour, ready, _cancel, _run, mark, _jobs, model_id):
         triggered = frozenset(t["prop_id"].split(".")[0] for t in ctx.triggered)
-        if ids.PASS_MARK in triggered and colour != "risk":
-            raise PreventUpdate  # the pass mark only changes the risk colours
-        if triggered == {ids.JOBS_READY} and colour not in ("risk", "outlier"):
-            raise PreventUpdate  # a finished job only changes the risk and outlier colours
+        if skip_redraw(triggered, colour):
+            raise PreventUpdate
         chance = risk_chance(store, view, model_id, mark) if colour == "risk" and view else None
         return map_content(store, view, filters, student, colour, ready, triggered, chance)

@@ -219,3 +219,17 @@ def test_background_manager_is_diskcache_unless_redis_is_configured(monkeypatch,
     monkeypatch.setattr(jobs, "_celery", None)
     assert type(jobs.background_manager(str(tmp_path))).__name__ == "CeleryManager"
     assert jobs.celery_app().conf.broker_url == "redis://127.0.0.1:1/0"
+
+
+def test_the_map_is_drawn_when_the_job_ends_after_the_pass_mark_changed():
+    """The renderer fires the held-back drawing callback once for every input that changed while the map job ran
+    (here the pass mark, set by the view state at page load): the finished job must still draw the map."""
+    from callbacks.map import skip_redraw
+    from components import ids
+
+    assert not skip_redraw(frozenset({ids.MAP_READY, ids.PASS_MARK}), "persona")
+    assert not skip_redraw(frozenset({ids.MAP_READY, ids.JOBS_READY}), "persona")
+    assert skip_redraw(frozenset({ids.PASS_MARK}), "persona")
+    assert not skip_redraw(frozenset({ids.PASS_MARK}), "risk")
+    assert skip_redraw(frozenset({ids.JOBS_READY}), "trajectory")
+    assert not skip_redraw(frozenset({ids.JOBS_READY}), "outlier")
