@@ -26,6 +26,7 @@ from analytics.defaults import PERSONAS
 from analytics.ingest.read import check_size, max_bytes_from_env, read_bytes
 from analytics.models.projection import VERSION as MAP_VERSION
 from analytics.predict.risk import NoModel, RiskModel, fit_risk, predicted_scores
+from analytics.predict.summary import ModelSummary, summarise
 from analytics.predict.whatif import Context, prepare
 from analytics.results import Analysis, Outliers
 
@@ -263,19 +264,37 @@ class DatasetStore:
                         found = fit_risk(analysis)
                     except NoModel as err:
                         found = {"error": str(err)}
-                    self.cache.set(key, found)
+                    self.save_risk(dataset_id, found)
             self._to_memo(self._models, key, found, MEMO_SIZE * 2)
         return self._model_or_reason(found)
 
-    def models(self) -> list[tuple[str, str]]:
-        """(dataset id, file name) of every dataset a risk model has been learnt from, for scoring a file
-        without exam scores."""
-        out = []
+    @staticmethod
+    def _summary_key(dataset_id: str) -> tuple:
+        return ("risk-summary", RISK_VERSION, ANALYSIS_VERSION, dataset_id)
+
+    def save_risk(self, dataset_id: str, found, summary: ModelSummary | None = None) -> None:
+        """Keep the risk job's result (a model, or {"error": reason}) and its summary (None when there is no
+        model; by default summarised from it). The model is written first, so a listed summary has its model."""
+        if summary is None and not isinstance(found, dict):
+            summary = summarise(found)
+        self.cache.set(self._risk_key(dataset_id), found)
+        self.cache.set(self._summary_key(dataset_id), summary)
+
+    def models(self) -> list[ModelSummary]:
+        """The summary of every risk model learnt so far, for scoring a file without exam scores. Only the
+        summaries are read, never a model; a model saved before summaries were kept is read once, to write
+        its summary."""
+        ids, current = {"risk": set(), "risk-summary": set()}, (RISK_VERSION, ANALYSIS_VERSION)
         for key in self.cache.iterkeys():
-            if isinstance(key, tuple) and key[:3] == ("risk", RISK_VERSION, ANALYSIS_VERSION):
-                if not isinstance(self.cache.get(key), dict):
-                    out.append((key[3], self.filename(key[3])))
-        return out
+            if isinstance(key, tuple) and len(key) == 4 and key[0] in ids and key[1:3] == current:
+                ids[key[0]].add(key[3])
+        for dataset_id in ids["risk"] - ids["risk-summary"]:
+            found = self.cache.get(self._risk_key(dataset_id))
+            if found is not None:  # None: evicted since the keys were listed
+                self.cache.set(self._summary_key(dataset_id), None if isinstance(found, dict) else
+                               summarise(found))
+        found = (self.cache.get(self._summary_key(d)) for d in sorted(ids["risk"]))
+        return [summary for summary in found if summary is not None]
 
     def whatif(self, dataset_id: str, model_id: str | None = None, personas: int = PERSONAS) -> Context:
         """A cohort scored by a risk model (its own, or `model_id`'s for a file without exam scores), ready

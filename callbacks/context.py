@@ -15,7 +15,9 @@ from dash.exceptions import PreventUpdate
 
 from analytics.defaults import PERSONAS
 from analytics.explore import filters as flt
+from analytics.predict.features import MIN_COVERAGE, coverage
 from analytics.predict.risk import NoModel, Scores, score_cohort
+from analytics.predict.summary import ModelSummary
 from analytics.predict.whatif import Context
 from analytics.results import Analysis
 from backend.store import NotReady
@@ -25,14 +27,24 @@ NEEDS = frozenset({"risk", "scores", "outliers"})
 PENDING = {"risk": "The risk model is being fitted… this panel fills in when it is ready.",
            "outliers": "Unusual profiles are being looked for… this panel fills in when they are found."}
 SET_BY_YOU = "set by you"
+CHOOSE = "Choose which earlier upload's model scores this file (Scored by, above)."
+NOTHING_SCORES = ("This file has no exam scores, so no risk model can learn from it, and no earlier upload's model "
+                  "shares at least half of its columns. Upload an earlier file of the same layout with exam scores "
+                  "first; its model can then score this cohort.")
 
 
 @dataclass(frozen=True)
 class Missing:
-    """Why a result the panel needs is absent: no model can score this file (pending False), or a background
-    job has not finished yet (pending True)."""
+    """Why a result the panel needs is absent: no model can score this file, a background job has not finished
+    yet (pending), or the user has yet to pick which earlier model scores a file without exam scores (choose)."""
     reason: str
     pending: bool = False
+    choose: bool = False  # a file without exam scores waits for the user to pick a model under Scored by
+
+    @property
+    def shown(self) -> bool:
+        """True when a panel says the reason instead of its content (a job runs, or a model is to be picked)."""
+        return self.pending or self.choose
 
 
 @dataclass
@@ -88,8 +100,14 @@ def request(store, view: dict | None, *, filters: dict | None = None, model_id: 
 
 
 def add_model(store, req: Request, model_id: str | None, mark, scored: bool) -> None:
-    """A file with exam scores is scored by its own model; one without, by the earlier upload's `model_id`."""
+    """A file with exam scores is scored by its own model; one without, by the earlier upload's `model_id`,
+    once the user has picked one that qualifies: no model is chosen for them."""
     own = bool(req.analysis.exam_column)
+    if not own:
+        usable = {summary.dataset_id for summary, _ in usable_models(store, req.analysis)}
+        if model_id not in usable:  # also a choice left over from another file
+            req.missing = Missing(CHOOSE, choose=True) if usable else Missing(NOTHING_SCORES)
+            return
     try:
         req.model = store.whatif(req.dataset_id, None if own else model_id, req.personas)
     except NoModel as err:
@@ -106,6 +124,14 @@ def add_model(store, req: Request, model_id: str | None, mark, scored: bool) -> 
         req.scores = score_cohort(risk, req.analysis, req.mark, predicted=req.model.predicted, memo=req.model.memo)
 
 
+def usable_models(store, analysis: Analysis) -> list[tuple[ModelSummary, float]]:
+    """(summary, coverage) of the earlier models that can score this file, best match first. Reads the stored
+    summaries only, so it is cheap enough for every request."""
+    found = [(summary, coverage(summary, analysis)) for summary in store.models()
+             if summary.dataset_id != analysis.dataset_id]
+    return sorted([item for item in found if item[1] >= MIN_COVERAGE], key=lambda item: -item[1])
+
+
 def waiting(req: Request):
-    """What a panel shows while its background job runs (None when nothing is pending)."""
-    return note(req.missing.reason) if req.missing and req.missing.pending else None
+    """What a panel shows while its background job runs or a model is to be picked (None otherwise)."""
+    return note(req.missing.reason) if req.missing and req.missing.shown else None

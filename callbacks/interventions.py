@@ -24,10 +24,10 @@ def intervention_frame(store, view, filters, mark_value, model_id):
 
 
 def list_content(store, view, filters, mark_value, model_id) -> tuple:
-    """(rows, column defs, count text); while the model is fitted the count says so."""
+    """(rows, column defs, count text); while the model is fitted, or is to be picked, the count says so."""
     req, frame = intervention_frame(store, view, filters, mark_value, model_id)
     if frame is None:
-        return [], [], req.missing.reason if req.missing.pending else ""
+        return [], [], req.missing.reason if req.missing.shown else ""
     noun = "student" if len(frame) == 1 else "students"
     total = frame.attrs.get("candidates", len(frame))
     count = (f"{len(frame):,} {noun}" if total == len(frame) else

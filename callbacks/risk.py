@@ -7,56 +7,45 @@ from dash import Input, Output, State, no_update
 
 from analytics.predict import fairness, targets
 from analytics.predict import flags as early_warning
-from analytics.predict.features import MIN_COVERAGE, coverage
 from components import ids
 from components.cards import note
 from components.risk import HIDDEN, fairness_table, quality_table, summary, target_result
 from components.scenario import sliders
 
 from .common import SHOWN, min_group
-from .context import request, waiting
+from .context import request, usable_models, waiting
 
 
-def usable_models(store, analysis) -> list[tuple[str, str, float]]:
-    """(dataset id, file name, coverage) of earlier models that can score this file, best match first."""
-    found = []
-    for dataset_id, name in store.models():
-        if dataset_id == analysis.dataset_id:
-            continue
-        share = coverage(store.risk(dataset_id).spec, analysis)
-        if share >= MIN_COVERAGE:
-            found.append((dataset_id, name, share))
-    return sorted(found, key=lambda item: -item[2])
-
-
-def setup(store, view: dict | None, current: str | None) -> tuple:
-    """(model options, model value, model box style, status, sliders, pass-mark placeholder, fairness options,
-    fairness value) when the dataset changes."""
+def setup(store, view: dict | None, current: str | None) -> dict:
+    """The Scored-by menu and the fairness choice when the dataset changes or a job finishes. A file without
+    exam scores keeps the user's pick while it still qualifies and otherwise has none: a model is never
+    chosen for the user (the synthetic demo's was, for files it barely fitted)."""
     analysis = request(store, view).analysis
     groups = [(c, label) for c, label in ((analysis.gender_column, "Gender"), (analysis.school_column, "School type"))
               if c]
-    fair_options = [{"label": label, "value": c} for c, label in groups]
-    fair_value = groups[0][0] if groups else None
-    options, value, box = [], None, HIDDEN
+    out = {"options": [], "value": None, "box": HIDDEN, "fair_value": groups[0][0] if groups else None,
+           "fair_options": [{"label": label, "value": c} for c, label in groups]}
     if not analysis.exam_column:
         models = usable_models(store, analysis)
-        options = [{"label": f"{name} ({share:.0%} of its columns here)", "value": d} for d, name, share in models]
-        value = current if current in {d for d, _, _ in models} else (models[0][0] if models else None)
-        box = SHOWN
-        if not models:
-            return (options, value, box, note("This file has no exam scores, so no risk model can learn from it, "
-                                              "and no earlier upload's model shares at least half of its columns. "
-                                              "Upload an earlier file of the same layout with exam scores first; its "
-                                              "model can then score this cohort."), [], "auto", fair_options,
-                    fair_value)
-    req = request(store, view, model_id=value, need=("risk",))
+        out["options"] = [{"label": f"{s.filename} ({share:.0%} of its columns here)", "value": s.dataset_id}
+                          for s, share in models]
+        out["value"] = current if current in {s.dataset_id for s, _ in models} else None
+        out["box"] = SHOWN
+    return out
+
+
+def model_state(store, view: dict | None, model_id: str | None) -> dict:
+    """The status line, the what-if sliders and the pass-mark placeholder for the model in use. It takes the
+    menu's value as an input, so the status names the chosen model as soon as it is picked."""
+    req = request(store, view, model_id=model_id, need=("risk",))
+    own = bool(req.analysis.exam_column)
     if req.missing:
-        status = waiting(req) or note(f"No risk model: {req.missing.reason}.")
-        return options, value, box, status, [], "auto", fair_options, fair_value
-    status = (note(f"Scores are predicted by the model learnt from {req.model.risk.filename}: this file has no "
-                   "exam scores.") if not analysis.exam_column else None)
-    return (options, value, box, status, sliders(req.model.levers), f"{req.model.risk.default_pass_mark:g}",
-            fair_options, fair_value)
+        status = waiting(req) or note(f"No risk model: {req.missing.reason}." if own else req.missing.reason)
+        return {"status": status, "sliders": [], "placeholder": "auto"}
+    status = (None if own else note(f"Scores are predicted by the model learnt from {req.model.risk.filename}: "
+                                    "this file has no exam scores."))
+    return {"status": status, "sliders": sliders(req.model.levers),
+            "placeholder": f"{req.model.risk.default_pass_mark:g}"}
 
 
 def summary_content(store, view, filters, mark_value, model_id):
@@ -112,13 +101,24 @@ def target_content(store, view, filters, target, model_id, mark_value):
 
 def register(app, store) -> None:
     # every panel that needs the risk model also listens to JOBS_READY: it redraws when the fit finishes
-    @app.callback(Output(ids.RISK_MODEL, "options"), Output(ids.RISK_MODEL, "value"),
-                  Output(ids.RISK_MODEL_BOX, "style"), Output(ids.RISK_STATUS, "children"),
-                  Output(ids.SCENARIO_SLIDERS, "children"), Output(ids.PASS_MARK, "placeholder"),
-                  Output(ids.FAIRNESS_BY, "options"), Output(ids.FAIRNESS_BY, "value"),
-                  Input(ids.VIEW, "data"), Input(ids.JOBS_READY, "data"), State(ids.RISK_MODEL, "value"))
+    @app.callback(output={"options": Output(ids.RISK_MODEL, "options"), "value": Output(ids.RISK_MODEL, "value"),
+                          "box": Output(ids.RISK_MODEL_BOX, "style"),
+                          "fair_options": Output(ids.FAIRNESS_BY, "options"),
+                          "fair_value": Output(ids.FAIRNESS_BY, "value")},
+                  inputs={"view": Input(ids.VIEW, "data"), "_jobs": Input(ids.JOBS_READY, "data")},
+                  state={"current": State(ids.RISK_MODEL, "value")})
     def show_setup(view, _jobs, current):
         return setup(store, view, current)
+
+    # the menu's value is an input here, not state: read as state, the status kept naming the last model
+    # until the view changed
+    @app.callback(output={"status": Output(ids.RISK_STATUS, "children"),
+                          "sliders": Output(ids.SCENARIO_SLIDERS, "children"),
+                          "placeholder": Output(ids.PASS_MARK, "placeholder")},
+                  inputs={"view": Input(ids.VIEW, "data"), "model_id": Input(ids.RISK_MODEL, "value"),
+                          "_jobs": Input(ids.JOBS_READY, "data")})
+    def show_model_state(view, model_id, _jobs):
+        return model_state(store, view, model_id)
 
     # the pass mark's value belongs to the view state (callbacks/filters.py): the URL carries it, and a new
     # upload starts from its own default

@@ -22,7 +22,8 @@ def risk_section() -> html.Div:
         dbc.Input(id=ids.PASS_MARK, type="number", debounce=True, size="sm", style={"width": "6rem"},
                   placeholder="auto"),
         html.Div([html.Label("Scored by", htmlFor=ids.RISK_MODEL, className="settings-label ms-3 me-2 mb-0"),
-                  dbc.Select(id=ids.RISK_MODEL, options=[], size="sm", style={"width": "auto"})],
+                  dbc.Select(id=ids.RISK_MODEL, options=[], placeholder="Choose a model…", size="sm",
+                             style={"width": "auto"})],
                  id=ids.RISK_MODEL_BOX, className="d-flex align-items-center", style=HIDDEN),
     ], className="d-flex align-items-center")
     return html.Div([

@@ -61,8 +61,8 @@ def test_panels_say_the_model_is_being_fitted(store, view):
     assert req.missing.pending and req.scores is None
     assert "being fitted" in text(risk.summary_content(fitting, view, None, None, None))
     assert "being fitted" in text(risk.fairness_content(fitting, view, "Gender", None, None))
-    setup = risk.setup(fitting, view, None)
-    assert "being fitted" in text(setup[3]) and setup[4] == []
+    state = risk.model_state(fitting, view, None)
+    assert "being fitted" in text(state["status"]) and state["sliders"] == []
     assert "being fitted" in text(scenario.cohort_content(fitting, view, None, None, None, {})[0])
     assert "being fitted" in text(scenario.student_content(fitting, view, 0, None, None))
     rows, defs, count = interventions.list_content(fitting, view, None, None, None)

@@ -30,7 +30,7 @@ def test_risk_is_not_ready_before_its_job_and_is_the_model_after(fresh):
     model = store.risk(dataset)
     assert model.cv.rows == 6607 and model.exam_column == "Exam_Score"
     assert store.whatif(dataset).risk is model
-    assert (dataset, KAGGLE) in store.models()
+    assert (dataset, KAGGLE, 6607) in [(s.dataset_id, s.filename, s.rows) for s in store.models()]
 
 
 def test_the_job_panel_shows_each_step_once_and_always_replies(fresh):

@@ -2,13 +2,16 @@
 a filtered view, a typed pass mark, one student's card, and a next-term file scored by an earlier model."""
 import re
 
+import dash
 import numpy as np
 import pandas as pd
 import pytest
 from dash import html
 
 from analytics.explore import views
-from callbacks import interventions, risk, scenario
+from callbacks import interventions, register_all, risk, scenario
+from components import ids
+from components.layout import layout
 
 
 def words(component) -> str:
@@ -32,12 +35,13 @@ def view(kaggle_ready):
 
 
 def test_setup_builds_sliders_and_the_default_pass_mark(store, view):
-    options, value, box, status, sliders, placeholder, fair_options, fair_value = risk.setup(store, view, None)
-    assert options == [] and box == {"display": "none"} and status is None  # its own model; nothing to pick
-    labels = [text_of(s.children[0]) for s in sliders]
+    menu, state = risk.setup(store, view, None), risk.model_state(store, view, None)
+    assert menu["options"] == [] and menu["box"] == {"display": "none"}  # its own model; nothing to pick
+    assert state["status"] is None
+    labels = [text_of(s.children[0]) for s in state["sliders"]]
     assert any("Attendance" in label for label in labels) and any("Motivation" in label for label in labels)
-    assert placeholder == f"{store.risk(view['dataset_id']).default_pass_mark:g}"
-    assert [o["value"] for o in fair_options] == ["Gender", "School_Type"] and fair_value == "Gender"
+    assert state["placeholder"] == f"{store.risk(view['dataset_id']).default_pass_mark:g}"
+    assert [o["value"] for o in menu["fair_options"]] == ["Gender", "School_Type"] and menu["fair_value"] == "Gender"
 
 
 def test_summary_follows_filters_and_a_typed_pass_mark(store, view, analysis):
@@ -109,19 +113,46 @@ def test_target_and_fairness_panels(store, view, analysis):
     assert "Public" in text_of(table) and "Private" in text_of(table) and "Caught (recall)" in text_of(table)
 
 
-def test_next_term_file_is_scored_by_the_chosen_model(store, kaggle_id, kaggle_path):
+def test_next_term_file_is_scored_only_by_the_model_the_user_picks(store, kaggle_id, kaggle_path):
     frame = pd.read_csv(kaggle_path).head(500).drop(columns=["Exam_Score"])
     new_id = store.add(frame.to_csv(index=False).encode(), "next-term-cohort.csv")
+    new_view = {"dataset_id": new_id, "personas": 5}
     store.fit_risk(kaggle_id)  # what the risk job does
-    options, value, box, status, sliders, *_ = risk.setup(store, {"dataset_id": new_id, "personas": 5}, None)
-    assert {"label": "student_performance_factors.csv (100% of its columns here)", "value": kaggle_id} in options
-    assert value == kaggle_id
-    assert box == {} and "predicted by the model learnt from student_performance_factors.csv" in text_of(status)
-    assert sliders
-    body = risk.summary_content(store, {"dataset_id": new_id, "personas": 5}, None, None, value)
-    quality = risk.quality_content(store, {"dataset_id": new_id, "personas": 5}, None, value)
+    menu = risk.setup(store, new_view, None)
+    offered = {"label": "student_performance_factors.csv (100% of its columns here)", "value": kaggle_id}
+    assert offered in menu["options"]
+    assert menu["value"] is None and menu["box"] == {}  # offered, not chosen for the user
+    before = risk.model_state(store, new_view, None)
+    assert text_of(before["status"]) == "Choose which earlier upload's model scores this file (Scored by, above)."
+    assert before["sliders"] == []
+    for panel in (risk.summary_content(store, new_view, None, None, None),
+                  risk.fairness_content(store, new_view, "Gender", None, None),
+                  scenario.cohort_content(store, new_view, None, None, None, {})[0]):
+        assert "Choose which earlier upload's model scores this file" in text_of(panel)
+    assert "Choose which earlier upload's model" in interventions.list_content(store, new_view, None, None, None)[2]
+    after = risk.model_state(store, new_view, kaggle_id)  # the pick is the callback's input
+    assert text_of(after["status"]) == ("Scores are predicted by the model learnt from "
+                                        "student_performance_factors.csv: this file has no exam scores.")
+    assert after["sliders"]
+    assert risk.setup(store, new_view, kaggle_id)["value"] == kaggle_id  # a job finishing keeps the pick
+    body = risk.summary_content(store, new_view, None, None, kaggle_id)
+    quality = risk.quality_content(store, new_view, None, kaggle_id)
     assert "these scores are predictions" in text_of(body) and "learnt from student_performance_factors.csv" in text_of(quality)
-    assert interventions.list_content(store, {"dataset_id": new_id, "personas": 5}, None, None, value)[0]
+    assert interventions.list_content(store, new_view, None, None, kaggle_id)[0]
+
+
+def test_the_status_follows_the_pick_between_two_models(store, kaggle_id, kaggle_path):
+    frame = pd.read_csv(kaggle_path)
+    other_id = store.add(frame.head(400).to_csv(index=False).encode(), "last-year-400.csv")
+    store.fit_risk(kaggle_id)
+    store.fit_risk(other_id)
+    new_id = store.add(frame.tail(200).drop(columns=["Exam_Score"]).to_csv(index=False).encode(), "spring.csv")
+    new_view = {"dataset_id": new_id, "personas": 5}
+    assert {kaggle_id, other_id} <= {o["value"] for o in risk.setup(store, new_view, None)["options"]}
+    first = text_of(risk.model_state(store, new_view, kaggle_id)["status"])
+    second = text_of(risk.model_state(store, new_view, other_id)["status"])
+    assert "learnt from student_performance_factors.csv:" in first and "last-year-400.csv" not in first
+    assert "learnt from last-year-400.csv:" in second and "student_performance_factors.csv" not in second
 
 
 def test_a_file_nothing_can_score_says_what_to_do(tmp_path, kaggle_path):
@@ -131,8 +162,9 @@ def test_a_file_nothing_can_score_says_what_to_do(tmp_path, kaggle_path):
     frame = pd.read_csv(kaggle_path).head(200).drop(columns=["Exam_Score"])
     dataset = lonely.add(frame.to_csv(index=False).encode(), "no-scores.csv")
     lonely.run_jobs(dataset)
-    out = risk.setup(lonely, {"dataset_id": dataset, "personas": 5}, None)
-    assert "Upload an earlier file of the same layout with exam scores first" in text_of(out[3]) and out[4] == []
+    state = risk.model_state(lonely, {"dataset_id": dataset, "personas": 5}, None)
+    assert "Upload an earlier file of the same layout with exam scores first" in text_of(state["status"])
+    assert state["sliders"] == [] and risk.setup(lonely, {"dataset_id": dataset, "personas": 5}, None)["options"] == []
     assert risk.summary_content(lonely, {"dataset_id": dataset, "personas": 5}, None, None, None) is None
     assert interventions.list_content(lonely, {"dataset_id": dataset, "personas": 5}, None, None, None) == ([], [], "")
     assert isinstance(text_of(html.Div("x")), str)
@@ -143,9 +175,28 @@ def test_a_model_is_offered_only_to_files_that_share_its_columns(store, kaggle_i
     exams = store.add((data_dir / "exams_students_performance.csv").read_bytes(), "exams.csv")
     store.run_jobs(exams)
     view = {"dataset_id": exams, "personas": 5}
-    options, value, box, status, sliders, *_ = risk.setup(store, view, None)
-    assert options == [] and value is None and sliders == []  # 3 of the Kaggle model's 19 columns: not offered
-    assert "shares at least half of its columns" in text_of(status)
+    menu, state = risk.setup(store, view, None), risk.model_state(store, view, kaggle_id)
+    assert menu["options"] == [] and menu["value"] is None  # 3 of the Kaggle model's 19 columns: not offered
+    assert state["sliders"] == [] and "shares at least half of its columns" in text_of(state["status"])
     result, target = risk.target_content(store, view, None, None, None, None)
     maths = pd.read_csv(data_dir / "exams_students_performance.csv")["math score"]
     assert target == float(np.ceil(maths.median())) and "Math score" in text_of(result)
+
+
+def test_picking_a_model_redraws_the_status_through_the_app(store, kaggle_ready, kaggle_path):
+    """The menu's value is an input of the status callback, so the pick itself redraws the status line."""
+    app = dash.Dash(__name__)
+    app.layout = layout(kaggle_ready, "/api/upload", store.max_bytes)
+    register_all(app, store)
+    frame = pd.read_csv(kaggle_path).head(300).drop(columns=["Exam_Score"])
+    new_view = {"dataset_id": store.add(frame.to_csv(index=False).encode(), "spring.csv"), "personas": 5}
+    key = next(key for key in app.callback_map if f"{ids.RISK_STATUS}.children" in key)
+    assert {"id": ids.RISK_MODEL, "property": "value"} in app.callback_map[key]["inputs"]
+    values = {ids.VIEW: new_view, ids.RISK_MODEL: kaggle_ready, ids.JOBS_READY: None}
+    body = {"output": key, "changedPropIds": [f"{ids.RISK_MODEL}.value"], "state": [],
+            "outputs": [dict(zip(("id", "property"), out.split("."))) for out in key.strip(".").split("...")],
+            "inputs": [{**spec, "value": values[spec["id"]]} for spec in app.callback_map[key]["inputs"]]}
+    reply = app.server.test_client().post("/_dash-update-component", json=body).json["response"]
+    status = reply[ids.RISK_STATUS]["children"]["props"]["children"][1]
+    assert status == ("Scores are predicted by the model learnt from student_performance_factors.csv: "
+                      "this file has no exam scores.")

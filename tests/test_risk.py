@@ -217,9 +217,9 @@ def test_a_file_without_exam_scores_is_scored_by_an_earlier_model(store, kaggle_
     store.run_jobs(new_id)  # what its background job does
     with pytest.raises(risk.NoModel, match="no exam score column"):
         store.risk(new_id)
-    assert kaggle_id not in [d for d, _ in store.models()]  # nothing learnt yet
+    assert kaggle_id not in [s.dataset_id for s in store.models()]  # nothing learnt yet
     store.fit_risk(kaggle_id)  # what the risk job does
-    assert (kaggle_id, "student_performance_factors.csv") in store.models()
+    assert (kaggle_id, "student_performance_factors.csv") in [(s.dataset_id, s.filename) for s in store.models()]
     ctx = store.whatif(new_id, kaggle_id)
     analysis = store.analysis(new_id)
     scores = risk.score_cohort(ctx.risk, analysis, predicted=ctx.predicted)

@@ -101,7 +101,7 @@ def fit_spec(analysis: Analysis, exclude: tuple[str, ...] = ()) -> FeatureSpec:
     return FeatureSpec(columns, kinds, roles, levels, reference)
 
 
-def source_column(spec: FeatureSpec, column: str, analysis: Analysis) -> str | None:
+def source_column(spec, column: str, analysis: Analysis) -> str | None:
     """The column of `analysis` that feeds spec column `column`: the same role first, then the same name."""
     role = spec.roles.get(column)
     if role is not None and analysis.mapping.get(role) in analysis.students:
@@ -128,13 +128,14 @@ def encode(spec: FeatureSpec, analysis: Analysis, rows: np.ndarray | None = None
     return out
 
 
-def missing_columns(spec: FeatureSpec, analysis: Analysis) -> list[str]:
+def missing_columns(spec, analysis: Analysis) -> list[str]:
     return [c for c in spec.columns if source_column(spec, c, analysis) is None]
 
 
 MIN_COVERAGE = 0.5  # a model may score another file only if that file has at least half of its input columns
 
 
-def coverage(spec: FeatureSpec, analysis: Analysis) -> float:
-    """Share of the model's input columns that `analysis` has (matched by role, then by name)."""
+def coverage(spec, analysis: Analysis) -> float:
+    """Share of the model's input columns that `analysis` has (matched by role, then by name). `spec` is a
+    FeatureSpec or anything else with its `columns` and `roles`, such as a stored model's summary."""
     return 1 - len(missing_columns(spec, analysis)) / len(spec.columns) if spec.columns else 0.0
