@@ -197,6 +197,23 @@ def register(app, store) -> None:
     def filter_boxes(view):
         return options(request(store, view).analysis)["styles"]
 
+    # The Filters button on the sticky line: on a narrow screen it unfolds the controls, and from anywhere on the
+    # page it brings them into view; pressed while they are in view and unfolded, it folds them again.
+    app.clientside_callback(
+        """function (n, cls) {
+            const panel = document.getElementById("%s");
+            if (!n || !panel) return window.dash_clientside.no_update;
+            const box = panel.getBoundingClientRect();
+            const open = (cls || "").split(" ").includes("open");
+            const inView = panel.offsetParent !== null && box.bottom > 60 && box.top < window.innerHeight;
+            const base = (cls || "").replace(/\s*\bopen\b/g, "");
+            if (open && inView) return base;
+            setTimeout(() => panel.scrollIntoView({block: "start", behavior: "smooth"}), 30);
+            return base + " open";
+        }""" % ids.FILTER_PANEL,
+        Output(ids.FILTER_PANEL, "className"), Input(ids.FILTERS_TOGGLE, "n_clicks"),
+        State(ids.FILTER_PANEL, "className"), prevent_initial_call=True)
+
     @app.callback(Output(ids.FILTER_CHIPS, "children"), Output(ids.FILTER_COUNT, "children"),
                   Output(ids.FILTERS_CLEAR, "style"), Input(ids.FILTERS, "data"))
     def show_chips(filters):

@@ -3,7 +3,7 @@ fairness by group and the target-grade simulation."""
 from __future__ import annotations
 
 import numpy as np
-from dash import Input, Output, State, no_update
+from dash import ALL, Input, Output, State, ctx, no_update
 
 from analytics.predict import fairness, targets
 from analytics.predict import flags as early_warning
@@ -29,9 +29,10 @@ def usable_models(store, analysis) -> list[tuple[str, str, float]]:
     return sorted(found, key=lambda item: -item[2])
 
 
-def setup(store, view: dict | None, current: str | None) -> tuple:
+def setup(store, view: dict | None, current: str | None, levers_set: dict | None = None) -> tuple:
     """(model options, model value, model box style, status, sliders, pass-mark placeholder, fairness options,
-    fairness value) when the dataset changes."""
+    fairness value) when the dataset changes. `levers_set` (role -> value) keeps what the user had set on the
+    what-if sliders when they are redrawn for the same factors (a finished background job, say)."""
     analysis = request(store, view).analysis
     groups = [(c, label) for c, label in ((analysis.gender_column, "Gender"), (analysis.school_column, "School type"))
               if c]
@@ -55,8 +56,17 @@ def setup(store, view: dict | None, current: str | None) -> tuple:
         return options, value, box, status, [], "auto", fair_options, fair_value
     status = (note(f"Scores are predicted by the model learnt from {req.model.risk.filename}: this file has no "
                    "exam scores.") if not analysis.exam_column else None)
-    return (options, value, box, status, sliders(req.model.levers), f"{req.model.risk.default_pass_mark:g}",
+    return (options, value, box, status, sliders(req.model.levers, values=levers_set),
+            f"{req.model.risk.default_pass_mark:g}",
             fair_options, fair_value)
+
+
+def panels_style(store, view, model_id) -> tuple[dict, dict]:
+    """(risk panels, fairness card) styles: hidden when no model can score the file, so it does not leave
+    blank cards and an empty grid (the status line above says what the file lacks); shown while one is fitted."""
+    req = request(store, view, model_id=model_id, need=("risk",))
+    shown = req.missing is None or req.missing.pending
+    return (SHOWN, SHOWN) if shown else (HIDDEN, HIDDEN)
 
 
 def summary_content(store, view, filters, mark_value, model_id):
@@ -116,9 +126,17 @@ def register(app, store) -> None:
                   Output(ids.RISK_MODEL_BOX, "style"), Output(ids.RISK_STATUS, "children"),
                   Output(ids.SCENARIO_SLIDERS, "children"), Output(ids.PASS_MARK, "placeholder"),
                   Output(ids.FAIRNESS_BY, "options"), Output(ids.FAIRNESS_BY, "value"),
-                  Input(ids.VIEW, "data"), Input(ids.JOBS_READY, "data"), State(ids.RISK_MODEL, "value"))
-    def show_setup(view, _jobs, current):
-        return setup(store, view, current)
+                  Input(ids.VIEW, "data"), Input(ids.JOBS_READY, "data"), State(ids.RISK_MODEL, "value"),
+                  State({"type": ids.LEVER, "role": ALL}, "id"), State({"type": ids.LEVER, "role": ALL}, "value"))
+    def show_setup(view, _jobs, current, lever_ids, lever_values):
+        same_view = ctx.triggered_id == ids.JOBS_READY
+        kept = {i["role"]: v for i, v in zip(lever_ids or [], lever_values or [])} if same_view else None
+        return setup(store, view, current, kept)
+
+    @app.callback(Output(ids.RISK_PANELS, "style"), Output(ids.FAIRNESS_BOX, "style"), Input(ids.VIEW, "data"),
+                  Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"))
+    def show_panels(view, model_id, _jobs):
+        return panels_style(store, view, model_id)
 
     # the pass mark's value belongs to the view state (callbacks/filters.py): the URL carries it, and a new
     # upload starts from its own default
