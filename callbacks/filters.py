@@ -206,7 +206,7 @@ def register(app, store) -> None:
             const box = panel.getBoundingClientRect();
             const open = (cls || "").split(" ").includes("open");
             const inView = panel.offsetParent !== null && box.bottom > 60 && box.top < window.innerHeight;
-            const base = (cls || "").replace(/\s*\bopen\b/g, "");
+            const base = (cls || "").split(" ").filter(c => c && c !== "open").join(" ");
             if (open && inView) return base;
             setTimeout(() => panel.scrollIntoView({block: "start", behavior: "smooth"}), 30);
             return base + " open";

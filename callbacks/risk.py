@@ -43,7 +43,7 @@ def setup(store, view: dict | None, current: str | None, levers_set: dict | None
         models = usable_models(store, analysis)
         options = [{"label": f"{name} ({share:.0%} of its columns here)", "value": d} for d, name, share in models]
         value = current if current in {d for d, _, _ in models} else (models[0][0] if models else None)
-        box = SHOWN
+        box = SHOWN if models else HIDDEN  # an empty "Scored by" menu only puzzles; the status says why
         if not models:
             return (options, value, box, note("This file has no exam scores, so no risk model can learn from it, "
                                               "and no earlier upload's model shares at least half of its columns. "

@@ -54,7 +54,8 @@ def radar(centroids: pd.DataFrame, colours: dict[str, str], selected: str | None
 
     `highlight` (the persona filter) keeps those traces strong and fades the others; a click on a trace
     (customdata = persona name) filters to it."""
-    themes = [pretty(t) for t in centroids.columns]
+    # two short lines per theme: polar labels get no automargin, so a long one ran off a narrow card
+    themes = ["<br>".join(textwrap.wrap(pretty(t), 11, break_long_words=False)) for t in centroids.columns]
     shown = [selected] if selected in centroids.index else list(centroids.index)
     strong = set(highlight or shown)
     fig = Figure()
@@ -72,8 +73,9 @@ def radar(centroids: pd.DataFrame, colours: dict[str, str], selected: str | None
     limit = round(peak + 0.25, 1)
     rings = ring_ticks(limit)
     fig.update_layout(base_layout(
-        height=400, showlegend=len(shown) > 1, margin={"l": 40, "r": 40, "t": 30, "b": 10},
-        legend={"orientation": "h", "y": -0.08, "x": 0.5, "xanchor": "center", "font": {"size": 12}},
+        height=420, showlegend=len(shown) > 1, margin={"l": 66, "r": 66, "t": 36, "b": 10},
+        legend={"orientation": "h", "y": -0.15, "yanchor": "top", "x": 0.5, "xanchor": "center",
+                "font": {"size": 12}},
         polar={"bgcolor": "rgba(0,0,0,0)",
                "radialaxis": {"range": [-limit, limit], "gridcolor": GRID, "tickfont": {"size": 10, "color": MUTED},
                               "angle": 90, "tickangle": 90, **rings},

@@ -22,7 +22,7 @@ def risk_section() -> html.Div:
                   placeholder="auto"),
         html.Div([html.Label("Scored by", htmlFor=ids.RISK_MODEL, className="settings-label ms-3 me-2 mb-0"),
                   dbc.Select(id=ids.RISK_MODEL, options=[], size="sm", style={"width": "auto"})],
-                 id=ids.RISK_MODEL_BOX, className="d-flex align-items-center", style=HIDDEN),
+                 id=ids.RISK_MODEL_BOX, className="risk-model-box", style=HIDDEN),  # d-flex would beat HIDDEN
     ], className="d-flex align-items-center")
     return html.Div([
         html.Div([html.H2([html.I(className="bi bi-activity me-2"), "Risk before exams"], className="section-title"),
