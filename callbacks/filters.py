@@ -164,8 +164,13 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
         filters = flt.normalise(analysis, filters)
         if "selection" in filters and store.selection(filters["selection"]) is None:
             filters.pop("selection")  # a selection from a cleared cache cannot be restored
-    out = {"filters": filters, "search": flt.to_query(dataset_id, k, filters, mark), "dataset_id": dataset_id,
-           "personas": k, "mark": mark_out, "values": controls_for(filters, full)}
+    # A filter change leaves the dataset and persona count alone: writing them again would re-publish the view,
+    # redrawing every panel twice and rebuilding the what-if sliders (losing what the user had set).
+    filtering = named in CONTROLS or named in CLICKS or named in (ids.STUDENT_MAP, ids.FILTERS_CLEAR) or (
+        isinstance(trigger, dict) and trigger.get("type") == ids.CHIP_CLEAR)
+    out = {"filters": filters, "search": flt.to_query(dataset_id, k, filters, mark),
+           "dataset_id": no_update if filtering else dataset_id, "personas": no_update if filtering else k,
+           "mark": mark_out, "values": controls_for(filters, full)}
     if analysis is None:
         return {**unchanged(), **out}
     opts = options(analysis)

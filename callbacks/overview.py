@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from dash import Input, Output, State, html, no_update
-from dash.exceptions import PreventUpdate
+from dash import Input, Output, html, no_update
 
 from analytics import DataError
 from analytics.explore import views
@@ -43,13 +42,8 @@ def register(app, store) -> None:
     outputs = [Output(i, p) for i, p in zip(OUTPUTS, ["data", "children", "children", "children",
                                                       "children", "style", "style"])]
 
-    @app.callback(*outputs, Input(ids.DATASET_ID, "data"), Input(ids.PERSONA_COUNT, "value"),
-                  State(ids.VIEW, "data"))
-    def show_overview(dataset_id, personas, current):
-        # the view-state callback writes the dataset id on every filter change; re-publishing an unchanged view
-        # would redraw every panel twice and rebuild the what-if sliders, losing what the user had set
-        if current == {"dataset_id": dataset_id, "personas": personas}:
-            raise PreventUpdate
+    @app.callback(*outputs, Input(ids.DATASET_ID, "data"), Input(ids.PERSONA_COUNT, "value"))
+    def show_overview(dataset_id, personas):
         return overview(store, dataset_id, personas)
 
     @app.callback(Output(ids.KPI_ROW, "children"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"))

@@ -43,10 +43,11 @@ def filter_bar() -> list:
         dbc.Button([html.I(className="bi bi-funnel me-1"), "Filters"], id=ids.FILTERS_TOGGLE, size="sm",
                    color="primary", outline=True, className="filter-toggle", n_clicks=0,
                    title="Show the filter controls"),
-        html.Div(id=ids.FILTER_CHIPS, className="filter-chips"),
-        html.Span(id=ids.FILTER_COUNT, className="filter-count"),
+        # before the chips: many chips scroll sideways and would push it out of reach
         dbc.Button([html.I(className="bi bi-x-circle me-1"), "Clear all"], id=ids.FILTERS_CLEAR, size="sm",
                    color="link", className="filter-clear"),
+        html.Div(id=ids.FILTER_CHIPS, className="filter-chips"),
+        html.Span(id=ids.FILTER_COUNT, className="filter-count"),
     ], className="filter-line mb-4", id=ids.FILTER_BAR)
     return [panel, line]
 

@@ -17,7 +17,7 @@ def scenario_body() -> list:
                            className="panel-subtitle")], className="panel-head"),
         html.Div(id=ids.SCENARIO_SLIDERS, className="scenario-sliders"),
         dcc.Loading(html.Div(id=ids.SCENARIO_RESULT, className="scenario-result"), type="dot", delay_show=400),
-        dcc.Graph(id=ids.SCENARIO_PERSONA, figure=empty(), config=GRAPH_CONFIG, style={"height": "220px"}),
+        dcc.Graph(id=ids.SCENARIO_PERSONA, figure=empty(), config=GRAPH_CONFIG, style={"display": "none"}),
         html.Div(id=ids.SCENARIO_NOTE, className="panel-caption"),
     ]
 
