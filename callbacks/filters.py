@@ -165,8 +165,13 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
         filters = flt.normalise(analysis, filters)
         if "selection" in filters and store.selection(filters["selection"]) is None:
             filters.pop("selection")  # a selection from a cleared cache cannot be restored
-    out = {"filters": filters, "search": flt.to_query(dataset_id, k, filters, mark), "dataset_id": dataset_id,
-           "personas": k, "mark": mark_out, "values": controls_for(filters, full)}
+    # A filter change leaves the dataset and persona count alone: writing them again would re-publish the view,
+    # redrawing every panel twice and rebuilding the what-if sliders (losing what the user had set).
+    filtering = named in CONTROLS or named in CLICKS or named in (ids.STUDENT_MAP, ids.FILTERS_CLEAR) or (
+        isinstance(trigger, dict) and trigger.get("type") == ids.CHIP_CLEAR)
+    out = {"filters": filters, "search": flt.to_query(dataset_id, k, filters, mark),
+           "dataset_id": no_update if filtering else dataset_id, "personas": no_update if filtering else k,
+           "mark": mark_out, "values": controls_for(filters, full)}
     if analysis is None:
         return {**unchanged(), **out}
     opts = options(analysis)
@@ -199,6 +204,23 @@ def register(app, store) -> None:
     def filter_boxes(view, jobs):
         only_for("outliers", jobs)
         return options(request(store, view).analysis)["styles"]
+
+    # The Filters button on the sticky line: on a narrow screen it unfolds the controls, and from anywhere on the
+    # page it brings them into view; pressed while they are in view and unfolded, it folds them again.
+    app.clientside_callback(
+        """function (n, cls) {
+            const panel = document.getElementById("%s");
+            if (!n || !panel) return window.dash_clientside.no_update;
+            const box = panel.getBoundingClientRect();
+            const open = (cls || "").split(" ").includes("open");
+            const inView = panel.offsetParent !== null && box.bottom > 60 && box.top < window.innerHeight;
+            const base = (cls || "").split(" ").filter(c => c && c !== "open").join(" ");
+            if (open && inView) return base;
+            setTimeout(() => panel.scrollIntoView({block: "start", behavior: "smooth"}), 30);
+            return base + " open";
+        }""" % ids.FILTER_PANEL,
+        Output(ids.FILTER_PANEL, "className"), Input(ids.FILTERS_TOGGLE, "n_clicks"),
+        State(ids.FILTER_PANEL, "className"), prevent_initial_call=True)
 
     @app.callback(Output(ids.FILTER_CHIPS, "children"), Output(ids.FILTER_COUNT, "children"),
                   Output(ids.FILTERS_CLEAR, "style"), Input(ids.FILTERS, "data"))

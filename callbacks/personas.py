@@ -24,7 +24,7 @@ def persona_panels(analysis, filters: dict | None = None, donut_keep=None, keep=
     donut = figures.donut(names, sizes, palette, f"{sum(sizes):,}" if donut_keep is not None else f"{len(names)}",
                           "students" if donut_keep is not None else "personas", (filters or {}).get("persona"))
     exam = analysis.exam_column
-    described = model_list(personas, palette, analysis.rows, "mean exam" if exam else None)
+    described = model_list(personas, palette, analysis.rows, "mean exam" if exam else None, in_view=sizes)
     options = [{"label": "All personas", "value": ALL}] + [{"label": p.name, "value": str(p.id)} for p in personas]
     scores = views.exam_scores(analysis, keep)
     if scores is None:

@@ -3,7 +3,7 @@ fairness by group and the target-grade simulation."""
 from __future__ import annotations
 
 import numpy as np
-from dash import Input, Output, State, no_update
+from dash import ALL, Input, Output, State, ctx, no_update
 
 from analytics.predict import fairness, targets
 from analytics.predict import flags as early_warning
@@ -30,13 +30,15 @@ def setup(store, view: dict | None, current: str | None) -> dict:
         out["options"] = [{"label": f"{s.filename} ({share:.0%} of its columns here)", "value": s.dataset_id}
                           for s, share in models]
         out["value"] = current if current in {s.dataset_id for s, _ in models} else None
-        out["box"] = SHOWN
+        out["box"] = SHOWN if models else HIDDEN  # an empty "Scored by" menu only puzzles; the status says why
     return out
 
 
-def model_state(store, view: dict | None, model_id: str | None) -> dict:
+def model_state(store, view: dict | None, model_id: str | None, levers_set: dict | None = None) -> dict:
     """The status line, the what-if sliders and the pass-mark placeholder for the model in use. It takes the
-    menu's value as an input, so the status names the chosen model as soon as it is picked."""
+    menu's value as an input, so the status names the chosen model as soon as it is picked. `levers_set`
+    (role -> value) keeps what the user had set on the what-if sliders when they are redrawn for the same
+    factors (a finished background job, say)."""
     req = request(store, view, model_id=model_id, need=("risk",))
     own = bool(req.analysis.exam_column)
     if req.missing:
@@ -44,8 +46,16 @@ def model_state(store, view: dict | None, model_id: str | None) -> dict:
         return {"status": status, "sliders": [], "placeholder": "auto"}
     status = (None if own else note(f"Scores are predicted by the model learnt from {req.model.risk.filename}: "
                                     "this file has no exam scores."))
-    return {"status": status, "sliders": sliders(req.model.levers),
+    return {"status": status, "sliders": sliders(req.model.levers, values=levers_set),
             "placeholder": f"{req.model.risk.default_pass_mark:g}"}
+
+
+def panels_style(store, view, model_id) -> tuple[dict, dict]:
+    """(risk panels, fairness card) styles: hidden when no model can score the file, so it does not leave
+    blank cards and an empty grid (the status line above says what the file lacks); shown while one is fitted."""
+    req = request(store, view, model_id=model_id, need=("risk",))
+    shown = req.missing is None or req.missing.pending
+    return (SHOWN, SHOWN) if shown else (HIDDEN, HIDDEN)
 
 
 def summary_content(store, view, filters, mark_value, model_id):
@@ -110,15 +120,24 @@ def register(app, store) -> None:
     def show_setup(view, _jobs, current):
         return setup(store, view, current)
 
+    @app.callback(Output(ids.RISK_PANELS, "style"), Output(ids.FAIRNESS_BOX, "style"), Input(ids.VIEW, "data"),
+                  Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"))
+    def show_panels(view, model_id, _jobs):
+        return panels_style(store, view, model_id)
+
     # the menu's value is an input here, not state: read as state, the status kept naming the last model
     # until the view changed
     @app.callback(output={"status": Output(ids.RISK_STATUS, "children"),
                           "sliders": Output(ids.SCENARIO_SLIDERS, "children"),
                           "placeholder": Output(ids.PASS_MARK, "placeholder")},
                   inputs={"view": Input(ids.VIEW, "data"), "model_id": Input(ids.RISK_MODEL, "value"),
-                          "_jobs": Input(ids.JOBS_READY, "data")})
-    def show_model_state(view, model_id, _jobs):
-        return model_state(store, view, model_id)
+                          "_jobs": Input(ids.JOBS_READY, "data")},
+                  state={"lever_ids": State({"type": ids.LEVER, "role": ALL}, "id"),
+                         "lever_values": State({"type": ids.LEVER, "role": ALL}, "value")})
+    def show_model_state(view, model_id, _jobs, lever_ids, lever_values):
+        same_view = ctx.triggered_id == ids.JOBS_READY
+        kept = {i["role"]: v for i, v in zip(lever_ids or [], lever_values or [])} if same_view else None
+        return model_state(store, view, model_id, kept)
 
     # the pass mark's value belongs to the view state (callbacks/filters.py): the URL carries it, and a new
     # upload starts from its own default

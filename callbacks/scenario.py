@@ -12,8 +12,11 @@ from components import ids
 from components.figures import empty, pretty
 from components.scenario import clipped_note, persona_chart, scenario_result, student_block
 
-from .common import colours
+from .common import HIDDEN, colours
 from .context import request, waiting
+
+
+CHART = {"height": "220px"}
 
 
 def changes_from(lever_ids: list[dict], values: list) -> dict[str, float]:
@@ -77,12 +80,15 @@ def student_whatif_content(store, view, row, mark_value, model_id, changes: dict
 
 def register(app, store) -> None:
     @app.callback(Output(ids.SCENARIO_RESULT, "children"), Output(ids.SCENARIO_PERSONA, "figure"),
-                  Output(ids.SCENARIO_NOTE, "children"), Input({"type": ids.LEVER, "role": ALL}, "value"),
+                  Output(ids.SCENARIO_NOTE, "children"), Output(ids.SCENARIO_PERSONA, "style"),
+                  Input({"type": ids.LEVER, "role": ALL}, "value"),
                   Input(ids.FILTERS, "data"), Input(ids.PASS_MARK, "value"), Input(ids.JOBS_READY, "data"),
                   State(ids.VIEW, "data"), State(ids.RISK_MODEL, "value"),
                   State({"type": ids.LEVER, "role": ALL}, "id"))
     def show_scenario(values, filters, mark, _jobs, view, model_id, lever_ids):
-        return cohort_content(store, view, filters, mark, model_id, changes_from(lever_ids, values))
+        changes = changes_from(lever_ids, values)
+        # the per-persona chart stays folded until a slider moves, rather than an empty 220 px box
+        return (*cohort_content(store, view, filters, mark, model_id, changes), CHART if changes else HIDDEN)
 
     @app.callback(Output(ids.PROFILE_RISK, "children"), Input(ids.STUDENT, "data"), Input(ids.PASS_MARK, "value"),
                   Input(ids.JOBS_READY, "data"), State(ids.VIEW, "data"), State(ids.RISK_MODEL, "value"))

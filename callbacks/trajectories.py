@@ -24,7 +24,7 @@ def trajectory_panels(analysis, filters: dict | None = None, donut_keep=None, ke
     donut = figures.donut(names, sizes, palette, f"{sum(sizes):,}" if donut_keep is not None else f"{len(names)}",
                           "students" if donut_keep is not None else "trajectories",
                           (filters or {}).get("trajectory"))
-    described = model_list(trajectories, palette, analysis.rows)
+    described = model_list(trajectories, palette, analysis.rows, in_view=sizes)
     mix = views.trajectory_mix(analysis, keep, threshold)
     if mix is None:
         reason = analysis.skipped.get("personas", "no personas were fitted")

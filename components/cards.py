@@ -53,12 +53,20 @@ def kpi_row(k: dict) -> list:
     return [dbc.Col(t, xs=12, sm=6, xl=True, className="mb-3") for t in tiles] + [tooltip]
 
 
-def model_list(items: list, colours: dict[str, str], total: int, score_label: str | None = None) -> html.Ul:
-    """Persona or trajectory list: colour swatch, name, size and the one-line description."""
+def model_list(items: list, colours: dict[str, str], total: int, score_label: str | None = None,
+               in_view: list[int] | None = None) -> html.Div:
+    """Persona or trajectory list: colour swatch, name, size and the one-line description.
+
+    `in_view` (students per item in view, as the donut counts them) makes the sizes follow the filters; the
+    descriptions and mean scores stay the whole cohort's, and a line says so."""
+    filtered = in_view is not None and sum(in_view) != total
+    sizes = in_view if filtered else [item.size for item in items]
+    shown = sum(sizes) if filtered else total
     rows = []
-    for item in items:
+    for item, size in zip(items, sizes):
         score = getattr(item, "mean_exam_score", None)
-        meta = [html.Span(f"{item.size:,} students · {item.size / total:.0%}" if total else "", className="me-2")]
+        meta = [html.Span((f"{size:,} in view · {size / shown:.0%}" if filtered else
+                           f"{size:,} students · {size / shown:.0%}") if shown else "", className="me-2")]
         if score is not None and score_label:
             meta.append(html.Span(f"{score_label} {score:.1f}", className="badge rounded-pill text-bg-light"))
         rows.append(html.Li([
@@ -67,7 +75,11 @@ def model_list(items: list, colours: dict[str, str], total: int, score_label: st
                                className="model-head"),
                       html.Div(item.description, className="model-desc")], className="model-text"),
         ], className="model-item"))
-    return html.Ul(rows, className="model-list")
+    scope = (f"Counts follow the filters ({shown:,} of {total:,} students); descriptions"
+             + (f" and {score_label} scores" if score_label else "") + " describe the whole cohort."
+             if filtered else None)
+    return html.Div([html.Div(scope, className="panel-caption model-scope") if scope else None,
+                     html.Ul(rows, className="model-list")])
 
 
 def _warning_list(warnings: list[str]):

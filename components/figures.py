@@ -54,7 +54,8 @@ def radar(centroids: pd.DataFrame, colours: dict[str, str], selected: str | None
 
     `highlight` (the persona filter) keeps those traces strong and fades the others; a click on a trace
     (customdata = persona name) filters to it."""
-    themes = [pretty(t) for t in centroids.columns]
+    # two short lines per theme: polar labels get no automargin, so a long one ran off a narrow card
+    themes = ["<br>".join(textwrap.wrap(pretty(t), 11, break_long_words=False)) for t in centroids.columns]
     shown = [selected] if selected in centroids.index else list(centroids.index)
     strong = set(highlight or shown)
     fig = Figure()
@@ -70,15 +71,26 @@ def radar(centroids: pd.DataFrame, colours: dict[str, str], selected: str | None
         ))
     peak = max(1.0, float(centroids.abs().max().max()) if centroids.size else 1.0)
     limit = round(peak + 0.25, 1)
+    rings = ring_ticks(limit)
     fig.update_layout(base_layout(
-        height=400, showlegend=len(shown) > 1, margin={"l": 40, "r": 40, "t": 30, "b": 10},
-        legend={"orientation": "h", "y": -0.08, "x": 0.5, "xanchor": "center", "font": {"size": 12}},
+        height=420, showlegend=len(shown) > 1, margin={"l": 66, "r": 66, "t": 36, "b": 10},
+        legend={"orientation": "h", "y": -0.15, "yanchor": "top", "x": 0.5, "xanchor": "center",
+                "font": {"size": 12}},
         polar={"bgcolor": "rgba(0,0,0,0)",
                "radialaxis": {"range": [-limit, limit], "gridcolor": GRID, "tickfont": {"size": 10, "color": MUTED},
-                              "angle": 90, "tickangle": 90, "ticksuffix": " SD", "dtick": 1},
+                              "angle": 90, "tickangle": 90, **rings},
                "angularaxis": {"gridcolor": GRID, "linecolor": GRID, "tickfont": {"size": 12}}},
     ))
     return fig
+
+
+def ring_ticks(limit: float) -> dict:
+    """A grid ring per whole SD, but labels only on the centre line and the outermost rings: a label per ring
+    smeared into one block when a persona sat 3-4 SD out (common on 0-20 scales)."""
+    outer = max(1, int(limit))
+    whole = list(range(-outer, outer + 1))
+    text = [f"{v:+d} SD" if abs(v) == outer else "0 SD" if v == 0 else "" for v in whole]
+    return {"tickvals": whole, "ticktext": text}
 
 
 def _alpha(hex_colour: str, alpha: float) -> str:
@@ -135,7 +147,9 @@ def stacked_share(long: pd.DataFrame, colours: dict[str, str], threshold: int = 
                 "traceorder": "normal"},
     ))
     fig.update_xaxes(range=[0, 100.01], **PERCENT_TICKS, gridcolor=GRID, zeroline=False, automargin=True)
-    fig.update_yaxes(categoryorder="array", categoryarray=[wrap(g, 22) for g in groups], autorange="reversed")
+    # automargin: with the fixed 10 px margin the group names were cut to their last letter
+    fig.update_yaxes(categoryorder="array", categoryarray=[wrap(g, 22) for g in groups], autorange="reversed",
+                     automargin=True, ticksuffix=" ")
     return fig
 
 
@@ -183,6 +197,8 @@ def score_boxes(stats: pd.DataFrame, colours: dict[str, str], label: str) -> Fig
         ))
     fig.update_layout(base_layout(height=max(300, 62 * len(stats) + 60), margin={"l": 10, "r": 10, "t": 10, "b": 10},
                                   clickmode="event"))
-    fig.update_xaxes(title={"text": label, "font": {"size": 12, "color": MUTED}}, gridcolor=GRID, zeroline=False)
-    fig.update_yaxes(autorange="reversed", automargin=True)
+    # the title stands off the ticks and the margin grows to hold both, else the title sits on the tick labels
+    fig.update_xaxes(title={"text": label, "font": {"size": 12, "color": MUTED}, "standoff": 8}, gridcolor=GRID,
+                     zeroline=False, automargin=True)
+    fig.update_yaxes(autorange="reversed", automargin=True, ticksuffix=" ")
     return fig

@@ -19,7 +19,10 @@ def _dropdown(key: str, label: str) -> dbc.Col:
     ], id=box), xs=12, sm=6, lg=True, className="mb-2")
 
 
-def filter_bar() -> dbc.Card:
+def filter_bar() -> list:
+    """The controls card (in the page; folded away on narrow screens) and, after it, the one-line bar that
+    sticks to the top: active chips, the count and a Filters button. Only the line sticks, so a scrolled page
+    loses one line to it, not the whole card (which hid section titles and caught slider drags)."""
     score = dbc.Col(html.Div([
         html.Label("Exam score", htmlFor=ids.F_SCORE, className="filter-label"),
         dcc.RangeSlider(id=ids.F_SCORE, min=0, max=100, value=[0, 100], allowCross=False, step=1,
@@ -31,17 +34,22 @@ def filter_bar() -> dbc.Card:
                        className="btn-group btn-group-sm", inputClassName="btn-check",
                        labelClassName="btn btn-outline-primary btn-sm", labelCheckedClassName="active"),
     ], id=ids.F_OUTLIER_BOX), xs=12, sm=6, lg="auto", className="mb-2")
-    return dbc.Card(dbc.CardBody([
+    panel = dbc.Card(dbc.CardBody([
         dbc.Row([_dropdown(key, label) for key, label in DROPDOWNS] + [score, outlier], className="g-3"),
-        html.Div([
-            html.Div(id=ids.FILTER_CHIPS, className="filter-chips"),
-            html.Span(id=ids.FILTER_COUNT, className="filter-count"),
-            dbc.Button([html.I(className="bi bi-x-circle me-1"), "Clear all"], id=ids.FILTERS_CLEAR, size="sm",
-                       color="link", className="filter-clear"),
-        ], className="filter-footer"),
         html.Div("Tip: click a slice, bar, radar line or box to filter every view; click it again to clear.",
                  className="filter-tip"),
-    ]), className="section-card filter-card mb-4", id=ids.FILTER_BAR)
+    ]), className="section-card filter-card", id=ids.FILTER_PANEL)
+    line = html.Div([
+        dbc.Button([html.I(className="bi bi-funnel me-1"), "Filters"], id=ids.FILTERS_TOGGLE, size="sm",
+                   color="primary", outline=True, className="filter-toggle", n_clicks=0,
+                   title="Show the filter controls"),
+        # before the chips: many chips scroll sideways and would push it out of reach
+        dbc.Button([html.I(className="bi bi-x-circle me-1"), "Clear all"], id=ids.FILTERS_CLEAR, size="sm",
+                   color="link", className="filter-clear"),
+        html.Div(id=ids.FILTER_CHIPS, className="filter-chips"),
+        html.Span(id=ids.FILTER_COUNT, className="filter-count"),
+    ], className="filter-line mb-4", id=ids.FILTER_BAR)
+    return [panel, line]
 
 
 def chip(key: str, text: str) -> html.Span:

@@ -38,8 +38,10 @@ def skipped_alert(model: str) -> str:
     return f"skipped-{model}"
 
 
-# filter bar
+# filter bar: the controls card in the page, and the one-line bar (chips, count, Filters button) that sticks
 FILTER_BAR = "filter-bar"
+FILTER_PANEL = "filter-panel"
+FILTERS_TOGGLE = "filters-toggle"
 F_GENDER = "f-gender"
 F_SCHOOL = "f-school"
 F_PERSONA = "f-persona"
@@ -142,6 +144,8 @@ RISK_SECTION = "risk-section"
 RISK_MODEL = "risk-model"
 RISK_MODEL_BOX = "risk-model-box"
 RISK_STATUS = "risk-status"
+RISK_PANELS = "risk-panels"  # the panels that need a model: hidden when nothing can score the file
+FAIRNESS_BOX = "fairness-box"
 RISK_SUMMARY = "risk-summary"
 RISK_COUNT = "risk-count"
 EARLY_WARNING = "early-warning"

@@ -154,7 +154,7 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
             ]),
             html.Div(id=ids.DASHBOARD_ERROR),
             html.Div(id=ids.SKIPPED_ALERTS),
-            filter_bar(),
+            *filter_bar(),
             dbc.Row(id=ids.KPI_ROW, className="mb-2"),
             risk_section(),
             insights_section(),

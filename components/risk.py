@@ -24,25 +24,28 @@ def risk_section() -> html.Div:
         html.Div([html.Label("Scored by", htmlFor=ids.RISK_MODEL, className="settings-label ms-3 me-2 mb-0"),
                   dbc.Select(id=ids.RISK_MODEL, options=[], placeholder="Choose a model…", size="sm",
                              style={"width": "auto"})],
-                 id=ids.RISK_MODEL_BOX, className="d-flex align-items-center", style=HIDDEN),
+                 id=ids.RISK_MODEL_BOX, className="risk-model-box", style=HIDDEN),  # d-flex would beat HIDDEN
     ], className="d-flex align-items-center")
     return html.Div([
         html.Div([html.H2([html.I(className="bi bi-activity me-2"), "Risk before exams"], className="section-title"),
                   tools], className="section-head"),
         job_progress("risk"),
         html.Div(id=ids.RISK_STATUS),
-        dbc.Row([
-            dbc.Col(dbc.Card(dbc.CardBody(dcc.Loading([html.Div(id=ids.RISK_SUMMARY),
-                                                        html.Div(id=ids.RISK_QUALITY_BOX)],
-                                                       type="dot", delay_show=300)),
-                             className="section-card h-100"), lg=5, className="mb-4"),
-            dbc.Col(dbc.Card(dbc.CardBody(scenario_body()), className="section-card h-100"), lg=7, className="mb-4"),
-        ]),
-        dbc.Card(dbc.CardBody(intervention_body()), className="section-card mb-4"),
+        html.Div([
+            dbc.Row([
+                dbc.Col(dbc.Card(dbc.CardBody(dcc.Loading([html.Div(id=ids.RISK_SUMMARY),
+                                                            html.Div(id=ids.RISK_QUALITY_BOX)],
+                                                           type="dot", delay_show=300)),
+                                 className="section-card h-100"), lg=5, className="mb-4"),
+                dbc.Col(dbc.Card(dbc.CardBody(scenario_body()), className="section-card h-100"), lg=7,
+                        className="mb-4"),
+            ]),
+            dbc.Card(dbc.CardBody(intervention_body()), className="section-card mb-4"),
+        ], id=ids.RISK_PANELS),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody(target_body()), className="section-card h-100"), lg=6, className="mb-4"),
             dbc.Col(dbc.Card(dbc.CardBody(fairness_body()), className="section-card h-100"), lg=6,
-                    className="mb-4"),
+                    className="mb-4", id=ids.FAIRNESS_BOX),
         ]),
     ], id=ids.RISK_SECTION)
 

@@ -17,7 +17,7 @@ def scenario_body() -> list:
                            className="panel-subtitle")], className="panel-head"),
         html.Div(id=ids.SCENARIO_SLIDERS, className="scenario-sliders"),
         dcc.Loading(html.Div(id=ids.SCENARIO_RESULT, className="scenario-result"), type="dot", delay_show=400),
-        dcc.Graph(id=ids.SCENARIO_PERSONA, figure=empty(), config=GRAPH_CONFIG, style={"height": "220px"}),
+        dcc.Graph(id=ids.SCENARIO_PERSONA, figure=empty(), config=GRAPH_CONFIG, style={"display": "none"}),
         html.Div(id=ids.SCENARIO_NOTE, className="panel-caption"),
     ]
 
@@ -33,10 +33,13 @@ def _marks(lever) -> dict:
     return {v: _signed(v) for v in (-span, -span / 2, 0, span / 2, span)}
 
 
-def sliders(levers, kind: str = ids.LEVER) -> list:
-    """One slider per actionable factor, centred on 0 (no change)."""
+def sliders(levers, kind: str = ids.LEVER, values: dict | None = None) -> list:
+    """One slider per actionable factor, centred on 0 (no change) unless `values` (role -> change) says where
+    the user had left it."""
     out = []
     for lever in levers:
+        value = (values or {}).get(lever.role)
+        value = value if isinstance(value, (int, float)) and abs(value) <= lever.span else 0
         unit = "levels" if lever.levels else lever.unit
         out.append(html.Div([
             html.Div([html.Span(lever.label, className="lever-label"),
@@ -44,7 +47,7 @@ def sliders(levers, kind: str = ids.LEVER) -> list:
                                 className="lever-unit")],
                      className="lever-head"),
             dcc.Slider(id={"type": kind, "role": lever.role}, min=-lever.span, max=lever.span, step=lever.step,
-                       value=0, marks=_marks(lever), updatemode="mouseup",
+                       value=value, marks=_marks(lever), updatemode="mouseup",
                        tooltip={"placement": "bottom", "always_visible": False}),
         ], className="lever"))
     return out
