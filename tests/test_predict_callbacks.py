@@ -193,7 +193,9 @@ def test_picking_a_model_redraws_the_status_through_the_app(store, kaggle_ready,
     key = next(key for key in app.callback_map if f"{ids.RISK_STATUS}.children" in key)
     assert {"id": ids.RISK_MODEL, "property": "value"} in app.callback_map[key]["inputs"]
     values = {ids.VIEW: new_view, ids.RISK_MODEL: kaggle_ready, ids.JOBS_READY: None}
-    body = {"output": key, "changedPropIds": [f"{ids.RISK_MODEL}.value"], "state": [],
+    # the what-if sliders' values are pattern-matching state: none drawn yet
+    body = {"output": key, "changedPropIds": [f"{ids.RISK_MODEL}.value"],
+            "state": [[] for _ in app.callback_map[key]["state"]],
             "outputs": [dict(zip(("id", "property"), out.split("."))) for out in key.strip(".").split("...")],
             "inputs": [{**spec, "value": values[spec["id"]]} for spec in app.callback_map[key]["inputs"]]}
     reply = app.server.test_client().post("/_dash-update-component", json=body).json["response"]

@@ -13,8 +13,8 @@ HIDDEN = {"display": "none"}
 
 
 @pytest.fixture(scope="module")
-def view(kaggle_id):
-    return {"dataset_id": kaggle_id, "personas": 5}
+def view(kaggle_ready):
+    return {"dataset_id": kaggle_ready, "personas": 5}
 
 
 def test_the_persona_list_counts_the_students_in_view_like_the_donut(analysis):
@@ -52,7 +52,6 @@ def test_a_file_nothing_can_score_hides_the_model_panels(tmp_path, kaggle_path):
 
 
 def test_a_file_with_a_model_shows_its_panels(store, view):
-    store.risk(view["dataset_id"])
     assert risk.panels_style(store, view, None) == ({}, {})
 
 
