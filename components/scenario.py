@@ -46,7 +46,7 @@ def sliders(levers, kind: str = ids.LEVER) -> list:
             dcc.Slider(id={"type": kind, "role": lever.role}, min=-lever.span, max=lever.span, step=lever.step,
                        value=0, marks=_marks(lever), updatemode="mouseup",
                        tooltip={"placement": "bottom", "always_visible": False}),
-        ], className="lever"))
+        ], className="lever", **{"data-control-label": f"{lever.label}, change in {unit}"}))
     return out
 
 
