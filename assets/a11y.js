@@ -74,12 +74,13 @@
     function pairs(keys, values) {
         const shown = Math.min(keys.length, 12);
         const out = [];
-        for (let i = 0; i < shown; i++) out.push(keys[i] + " " + number(values[i]));
-        return out.join(", ") + (keys.length > shown ? ", and " + (keys.length - shown) + " more" : "");
+        // labels may hold commas ("Hard-working, driven"): pairs are split by semicolons
+        for (let i = 0; i < shown; i++) out.push(keys[i] + ": " + number(values[i]));
+        return out.join("; ") + (keys.length > shown ? "; and " + (keys.length - shown) + " more" : "");
     }
 
     function describeTrace(t) {
-        const name = t.name && !/^trace \d+$/.test(t.name) ? t.name + ": " : "";
+        const name = t.name && !/^trace \d+$/.test(t.name) ? t.name + " — " : "";
         const length = function (a) { return a ? a.length : 0; };
         if (t.type === "pie" && t.labels) return pairs(t.labels, t.values || []);
         if (t.type === "bar" && t.x && t.y) {
@@ -103,7 +104,7 @@
                 || (layoutTitle && (layoutTitle.text || layoutTitle)) || "Chart";
             const parts = gd.data.filter(function (t) { return t.visible !== false; }).map(describeTrace)
                 .filter(Boolean);
-            const words = parts.length ? title + ". " + parts.join("; ") : title + ": nothing to show";
+            const words = parts.length ? title + ". " + parts.join(". ") : title + ": nothing to show";
             set(svg, "role", "img");
             set(svg, "aria-label", words.length > 1200 ? words.slice(0, 1197) + "…" : words);
         });
