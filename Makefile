@@ -27,7 +27,12 @@ browser:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; \
 	fi
 
-test: $(VENV)/.dev browser
+# axe-core, which the browser tests inject into the page; npm ci again only when the lock file changes.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.dev browser node_modules/.package-lock.json
 	$(PY) -m pytest -q
 
 test-fast: $(VENV)/.dev
@@ -55,4 +60,4 @@ bench-progressive: $(VENV)/.dev
 	$(PY) bench/progressive.py
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache
+	rm -rf $(VENV) .cache .pytest_cache node_modules

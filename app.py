@@ -14,6 +14,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import dash  # noqa: E402
+from dash import html  # noqa: E402
 
 from analytics import DataError  # noqa: E402
 from analytics.defaults import PERSONAS  # noqa: E402
@@ -23,6 +24,7 @@ from backend.map_worker.paths import default_cache_dir  # noqa: E402
 from backend.store import DatasetStore  # noqa: E402
 from callbacks import register_all  # noqa: E402
 from callbacks.upload import ROUTE  # noqa: E402
+from components import ids  # noqa: E402
 from components.layout import layout  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -64,6 +66,10 @@ def create_app(store: DatasetStore | None = None, default_data: str | None = Non
     app.config.external_stylesheets = [app.get_asset_url(f"vendor/{name}") for name in VENDOR_CSS]
     upload_url = app.config.requests_pathname_prefix + ROUTE
     app.layout = layout(default_id, upload_url, store.max_bytes)
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
+    # The profile card's what-if result exists only once a card with sliders is drawn; naming it here lets Dash
+    # check the callback against the page without "ID not found in layout" on every load.
+    app.validation_layout = html.Div([app.layout, html.Div(id=ids.STUDENT_WHATIF)])
     register_all(app, store)
     if not start:
         return app

@@ -14,7 +14,7 @@ OUTLIER_OPTIONS = [{"label": "All", "value": "all"}, {"label": "Only outliers", 
 def _dropdown(key: str, label: str) -> dbc.Col:
     control, box = ids.FILTER_CONTROLS[key]
     return dbc.Col(html.Div([
-        html.Label(label, htmlFor=control, className="filter-label"),
+        html.Label(label, htmlFor=control, id=f"{control}-label", className="filter-label"),
         dcc.Dropdown(id=control, multi=True, placeholder="All", options=[], value=[], className="filter-dropdown"),
     ], id=box), xs=12, sm=6, lg=True, className="mb-2")
 
@@ -24,10 +24,10 @@ def filter_bar() -> list:
     sticks to the top: active chips, the count and a Filters button. Only the line sticks, so a scrolled page
     loses one line to it, not the whole card (which hid section titles and caught slider drags)."""
     score = dbc.Col(html.Div([
-        html.Label("Exam score", htmlFor=ids.F_SCORE, className="filter-label"),
+        html.Label("Exam score", htmlFor=ids.F_SCORE, id=f"{ids.F_SCORE}-label", className="filter-label"),
         dcc.RangeSlider(id=ids.F_SCORE, min=0, max=100, value=[0, 100], allowCross=False, step=1,
                         tooltip={"placement": "bottom", "always_visible": False}, className="filter-slider"),
-    ], id=ids.F_SCORE_BOX), xs=12, sm=6, lg=3, className="mb-2")
+    ], id=ids.F_SCORE_BOX, **{"data-control-label": "Exam score"}), xs=12, sm=6, lg=3, className="mb-2")
     outlier = dbc.Col(html.Div([
         html.Label("Outliers", className="filter-label"),
         dbc.RadioItems(id=ids.F_OUTLIER, options=OUTLIER_OPTIONS, value="all", inline=True,

@@ -35,6 +35,7 @@ def ask_body() -> list:
         html.Div([html.H3("Ask your data", className="panel-title"),
                   html.Div("Plain-language questions about the students in view; every answer shows the table it "
                            "was computed from", className="panel-subtitle")], className="panel-head"),
+        html.Label("Your question", htmlFor=ids.ASK_INPUT, className="visually-hidden"),
         dbc.InputGroup([dbc.Input(id=ids.ASK_INPUT, placeholder=EXAMPLES[0], debounce=False, maxLength=300),
                         dbc.Button("Ask", id=ids.ASK_BUTTON, color="primary")], className="mb-2"),
         html.Div([html.Span("Try: ", className="text-muted me-1")]

@@ -23,7 +23,7 @@ def intervention_grid() -> dag.AgGrid:
         id=ids.INTERVENTION_TABLE, rowData=[], columnDefs=[],
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapText": True, "autoHeight": True,
                        "cellStyle": {"lineHeight": "1.35", "paddingTop": "5px", "paddingBottom": "5px"}},
-        getRowId="params.data.row",
+        getRowId="'' + params.data.row",
         dashGridOptions={"pagination": True, "paginationPageSize": 10, "paginationPageSizeSelector": [10, 25, 100],
                          "animateRows": False, "enableCellTextSelection": True, "tooltipShowDelay": 300,
                          "theme": {"function": GRID_THEME}},

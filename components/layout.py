@@ -48,7 +48,7 @@ def navbar() -> dbc.Navbar:
                href="#", className="navbar-brand d-flex align-items-center"),
         html.Div([html.I(className="bi bi-file-earmark-spreadsheet me-2"), html.Span(id=ids.NAVBAR_DATASET)],
                  className="navbar-dataset"),
-    ], fluid="xl"), className="app-navbar", dark=True)
+    ], fluid="xl"), className="app-navbar", dark=True, tag="header")
 
 
 def settings_card() -> dbc.Card:
@@ -69,8 +69,9 @@ def settings_card() -> dbc.Card:
 
 
 def persona_section() -> html.Div:
-    radar_tools = dbc.Select(id=ids.RADAR_PERSONA, options=[{"label": "All personas", "value": "all"}], value="all",
-                             size="sm", className="radar-select")
+    radar_tools = [html.Label("Personas on the radar", htmlFor=ids.RADAR_PERSONA, className="visually-hidden"),
+                   dbc.Select(id=ids.RADAR_PERSONA, options=[{"label": "All personas", "value": "all"}], value="all",
+                              size="sm", className="radar-select")]
     return html.Div([
         section_title("Personas", "people"),
         dbc.Row([
@@ -166,7 +167,7 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
             table_section(),
             html.Footer("Cohort Atlas · open source · clusters are descriptive groupings, not labels for students",
                         className="app-footer"),
-        ], fluid="xl", className="app-body"),
+        ], fluid="xl", className="app-body", tag="main"),
         profile_panel(),
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.DATASET_ID, data=default_dataset),

@@ -58,7 +58,8 @@ def map_section() -> html.Div:
                      style={"height": "1.25rem"}),
         dbc.Button([html.I(className="bi bi-x-circle me-1"), "Cancel"], id=ids.MAP_CANCEL, size="sm",
                    color="link", disabled=True, className="ms-2"),
-    ], className="d-flex align-items-center mb-2"), id=ids.MAP_PROGRESS_BOX, style=HIDDEN)
+    ], className="d-flex align-items-center mb-2", **{"data-control-label": "Student map progress"}),
+        id=ids.MAP_PROGRESS_BOX, style=HIDDEN)
     return html.Div([
         html.Div([html.H2([html.I(className="bi bi-stars me-2"), "Student map"], className="section-title"),
                   colour], className="section-head"),

@@ -15,7 +15,7 @@ def outlier_grid() -> dag.AgGrid:
     return dag.AgGrid(
         id=ids.OUTLIER_TABLE, rowData=[], columnDefs=[],
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
-        getRowId="params.data.row",
+        getRowId="'' + params.data.row",
         dashGridOptions={"pagination": True, "paginationPageSize": 10, "paginationPageSizeSelector": [10, 25, 100],
                          "animateRows": False, "enableCellTextSelection": True, "tooltipShowDelay": 300,
                          "theme": {"function": GRID_THEME}},

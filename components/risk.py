@@ -63,7 +63,8 @@ def target_body() -> list:
 
 
 def fairness_body() -> list:
-    by = dbc.Select(id=ids.FAIRNESS_BY, options=[], size="sm", style={"width": "auto"})
+    by = [html.Label("Groups compared", htmlFor=ids.FAIRNESS_BY, className="visually-hidden"),
+          dbc.Select(id=ids.FAIRNESS_BY, options=[], size="sm", style={"width": "auto"})]
     return [
         html.Div([html.Div([html.H3("Is the model fair?", className="panel-title"),
                             html.Div("Error and share of students below the pass mark the model caught, per group, "

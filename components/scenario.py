@@ -49,7 +49,7 @@ def sliders(levers, kind: str = ids.LEVER, values: dict | None = None) -> list:
             dcc.Slider(id={"type": kind, "role": lever.role}, min=-lever.span, max=lever.span, step=lever.step,
                        value=value, marks=_marks(lever), updatemode="mouseup",
                        tooltip={"placement": "bottom", "always_visible": False}),
-        ], className="lever"))
+        ], className="lever", **{"data-control-label": f"{lever.label}, change in {unit}"}))
     return out
 
 

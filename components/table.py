@@ -29,7 +29,9 @@ def grid() -> dag.AgGrid:
         columnDefs=[],
         defaultColDef={"sortable": True, "filter": True, "floatingFilter": True, "resizable": True,
                        "minWidth": 110},
-        getRowId="params.data.row",  # cellClicked then names the student's row, whatever the sort
+        # a string, as AG Grid wants (dash-ag-grid's expressions cannot call String()); cellClicked then names the
+        # student's row, whatever the sort
+        getRowId="'' + params.data.row",
         dashGridOptions={"pagination": True, "paginationPageSize": 25, "paginationPageSizeSelector": [25, 50, 100],
                          "cacheBlockSize": BLOCK, "maxBlocksInCache": 20, "animateRows": False, "tooltipShowDelay": 300, "enableCellTextSelection": True,
                          "theme": {"function": GRID_THEME}, "rowSelection": {"mode": "singleRow",

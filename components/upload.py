@@ -22,7 +22,8 @@ def upload_card(upload_url: str, max_bytes: int) -> dbc.Card:
                                                    "data-max-bytes": str(max_bytes)})
     return dbc.Card(dbc.CardBody([
         zone,
-        dbc.Progress(id=ids.UPLOAD_PROGRESS, value=0, className="upload-progress mt-3", style={"display": "none"}),
+        html.Div(dbc.Progress(id=ids.UPLOAD_PROGRESS, value=0, className="upload-progress mt-3",
+                              style={"display": "none"}), **{"data-control-label": "Upload progress"}),
         html.Div(id=ids.UPLOAD_STATUS, className="mt-3", **{"aria-live": "polite"}),
         dcc.Store(id=ids.UPLOAD_RESULT),
     ], className="upload-body"), className="section-card h-100")

@@ -14,6 +14,7 @@ KAGGLE = "student_performance_factors.csv"
 sys.path.insert(0, str(ROOT))
 
 from analytics import analyse_file  # noqa: E402
+from browser_checks import console_errors  # noqa: E402
 from backend import map_worker  # noqa: E402
 from backend.store import DatasetStore  # noqa: E402
 
@@ -181,3 +182,28 @@ def app_module():
     import app
 
     return app
+
+
+# Browser console entries that are not the app's fault. Empty: every error, and every warning a page script
+# prints, fails the test that caused it. (Add a narrow pattern with the reason beside it, never a whole level.)
+CONSOLE_ALLOWED: list[str] = [
+    # A file the app rejects (unreadable, empty, too big) is answered 400/413 with the reason, which the page shows;
+    # Chromium logs every non-2xx answer as an error, though this one is the app working as meant.
+    "/api/upload - Failed to load resource: the server responded with a status of 400 (BAD REQUEST)",
+    "/api/upload - Failed to load resource: the server responded with a status of 413 (REQUEST ENTITY TOO LARGE)",
+]
+
+
+@pytest.fixture(autouse=True)
+def no_console_errors(request):
+    """Any browser test fails on a console error (uncaught, a failed request, a Dash callback error) or a page
+    script's warning logged while it ran. The browser fixture asks Chromium for its log (goog:loggingPrefs)."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    driver = request.getfixturevalue("browser")
+    driver.get_log("browser")  # what earlier tests left behind is theirs
+    yield
+    severe = [m for m in console_errors(driver) if not any(allowed in m for allowed in CONSOLE_ALLOWED)]
+    if severe:
+        pytest.fail("browser console errors and warnings:\n" + "\n".join(m[:600] for m in severe), pytrace=False)
