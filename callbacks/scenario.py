@@ -15,7 +15,6 @@ from components.scenario import clipped_note, persona_chart, scenario_result, st
 from .common import HIDDEN, colours
 from .context import request, waiting
 
-
 CHART = {"height": "220px"}
 
 

@@ -13,8 +13,9 @@ DATA = ROOT / "tests" / "data"
 KAGGLE = "student_performance_factors.csv"
 sys.path.insert(0, str(ROOT))
 
-from analytics import analyse_file  # noqa: E402
 from browser_checks import console_errors  # noqa: E402
+
+from analytics import analyse_file  # noqa: E402
 from backend import map_worker  # noqa: E402
 from backend.store import DatasetStore  # noqa: E402
 

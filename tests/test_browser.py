@@ -9,8 +9,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from browser_checks import assert_server_log_clean, install_console_recorder
+
 from components import ids
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"

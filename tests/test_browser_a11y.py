@@ -4,6 +4,7 @@ from test_browser import PLOT, browser, click_css, downloads, pytestmark, server
 
 from components import ids
 
+
 def settled(driver, students):
     """The view once its charts, tables, risk model and insights are drawn: axe checks what is there. The map
     is not awaited (it can take minutes on a busy machine): its progress bar or its drawing is checked."""

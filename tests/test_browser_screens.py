@@ -2,7 +2,6 @@
 whole and inside their charts, a file without exam scores shows no empty model panels, and a typed what-if
 value applies on Enter and survives a filter change."""
 import pytest
-
 from test_browser import browser, click_slice, downloads, pytestmark, server, text, upload, wait_for  # noqa: F401
 
 from components import ids

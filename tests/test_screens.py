@@ -3,11 +3,11 @@ what-if sliders that keep their values, and radar rings that stay legible on wid
 import numpy as np
 import pandas as pd
 import pytest
+from test_predict_callbacks import text_of
 
 from analytics.explore import views
 from callbacks import personas, risk
 from components import figures
-from test_predict_callbacks import text_of
 
 HIDDEN = {"display": "none"}
 
