@@ -13,11 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
-import threading
 import time
-import weakref
-from collections import OrderedDict
 
 import numpy as np
 
@@ -33,6 +29,7 @@ from analytics.results import Analysis, Outliers
 from .cache import ForkSafeCache
 from .limits import job_seconds
 from .locks import dataset_lock, is_locked
+from .memo import Memo
 
 RISK_VERSION = 3  # bump when the risk model or its defaults change (pass mark by scale, out-of-fold scores)
 ANALYSIS_VERSION = 5  # bump when the analysis output changes, so stale cache entries are not reused
@@ -55,17 +52,8 @@ class DatasetStore:
         self.directory = directory
         self.max_bytes = max_bytes if max_bytes is not None else max_bytes_from_env()
         self.cache = ForkSafeCache(directory, size_limit=size_limit)  # job processes are forked
-        # (analysis, done): done once the outliers (or why there are none) are merged in
-        self._memo: OrderedDict[tuple, tuple[Analysis, bool]] = OrderedDict()
-        self._models: OrderedDict[tuple, object] = OrderedDict()  # risk models and what-if contexts
-        self._reset_locks()
-        # A job process forked while another thread held one of these would find it locked for good.
-        alive = weakref.ref(self)
-        os.register_at_fork(after_in_child=lambda: alive() and alive()._reset_locks())
-
-    def _reset_locks(self) -> None:
-        self._memo_lock = threading.Lock()  # guards the memos only; never held while computing
-        self._local: dict[tuple, threading.Lock] = {}  # per key: one thread of this process fills its memo
+        self._memo = Memo(MEMO_SIZE)  # (analysis, done): done once the outliers (or why none) are merged in
+        self._models = Memo(MEMO_SIZE * 2)  # risk models and what-if contexts
 
     def add(self, data: bytes, filename: str) -> str:
         """Keep the file; return its dataset id. Raises DataError for an empty or oversized file."""
@@ -105,25 +93,6 @@ class DatasetStore:
         meta = self.cache.get(("meta", dataset_id))
         return meta["filename"] if meta else dataset_id
 
-    def _from_memo(self, memo: OrderedDict, key: tuple):
-        with self._memo_lock:
-            found = memo.get(key)
-            if found is not None:
-                memo.move_to_end(key)
-            return found
-
-    def _to_memo(self, memo: OrderedDict, key: tuple, value, size: int):
-        with self._memo_lock:
-            memo[key] = value
-            memo.move_to_end(key)
-            while len(memo) > size:
-                memo.popitem(last=False)
-        return value
-
-    def _local_lock(self, key: tuple) -> threading.Lock:
-        with self._memo_lock:
-            return self._local.setdefault(key, threading.Lock())
-
     def analysis_lock(self, dataset_id: str, personas: int = PERSONAS):
         """The lock held while a dataset's core analysis is computed, by whichever process does it."""
         return dataset_lock(self.directory, "analysis", ANALYSIS_VERSION, dataset_id, int(personas))
@@ -151,10 +120,10 @@ class DatasetStore:
         """The analysis of a stored file, with its outliers merged in once their job has cached them.
         Raises DataError or KeyError."""
         key = (dataset_id, int(personas))
-        found = self._from_memo(self._memo, key)
+        found = self._memo.get(key)
         if found is None:
-            with self._local_lock(("load", *key)):  # one unpickling per process, not one per request
-                found = self._from_memo(self._memo, key) or (self.core(dataset_id, personas), False)
+            with self._memo.key_lock(key):  # one unpickling per process, not one per request
+                found = self._memo.get(key) or (self.core(dataset_id, personas), False)
         result, done = found
         if not done:
             outliers = self.cache.get(self._outliers_key(dataset_id))
@@ -162,7 +131,7 @@ class DatasetStore:
                 result, done = with_outliers(result, outliers["found"], outliers["seconds"]), True
             else:
                 done = "personas" in result.skipped  # no personas, no outliers: nothing to wait for
-        self._to_memo(self._memo, key, (result, done), MEMO_SIZE)
+        self._memo.put(key, (result, done))
         failed = None if done else self.failure("outliers", dataset_id)
         if failed:  # merged into this answer only: a failure expires, or a raised time limit retries
             result = with_outliers(result, failed)
@@ -223,11 +192,11 @@ class DatasetStore:
 
     def _risk_entry(self, dataset_id: str):
         key = self._risk_key(dataset_id)
-        found = self._from_memo(self._models, key)
+        found = self._models.get(key)
         if found is None:
             found = self.cache.get(key)
             if found is not None:
-                self._to_memo(self._models, key, found, MEMO_SIZE * 2)
+                self._models.put(key, found)
         return found
 
     @staticmethod
@@ -265,7 +234,7 @@ class DatasetStore:
                     except NoModel as err:
                         found = {"error": str(err)}
                     self.save_risk(dataset_id, found)
-            self._to_memo(self._models, key, found, MEMO_SIZE * 2)
+            self._models.put(key, found)
         return self._model_or_reason(found)
 
     @staticmethod
@@ -301,15 +270,15 @@ class DatasetStore:
         for what-ifs. Kept in memory: preparing costs ~0.4 s at 6.6k students. Raises NotReady like `risk`."""
         source = model_id or dataset_id
         key = ("whatif", RISK_VERSION, dataset_id, source, int(personas))
-        found = self._from_memo(self._models, key)
+        found = self._models.get(key)
         if found is None:
             risk = self.risk(source)
-            with self._local_lock(key):  # the memo is this process's: its threads prepare it once
-                found = self._from_memo(self._models, key)
+            with self._models.key_lock(key):  # the memo is this process's: its threads prepare it once
+                found = self._models.get(key)
                 if found is None:
                     analysis = self.analysis(dataset_id, personas)
                     found = prepare(risk, analysis, predicted_scores(risk, analysis))
-        return self._to_memo(self._models, key, found, MEMO_SIZE * 2)
+        return self._models.put(key, found)
 
     def run_jobs(self, dataset_id: str, personas: int = PERSONAS) -> None:
         """Run the outlier and risk jobs here and now (tests, benches, warming a server's default dataset)."""
