@@ -277,3 +277,18 @@ def test_sampled_scores_come_from_the_models_that_never_saw_each_student(kaggle,
     from_final = model.model.predict(X[outside]) == model.out_of_fold[outside]
     # each is scored by one kind of model: the final one only for the 2,607 students outside the final fit
     assert (from_a_fold ^ from_final).all() and from_final.sum() == 6607 - 4000
+
+
+def test_blockwise_binned_prediction_is_the_models_own_to_the_last_bit(kaggle):
+    from analytics.predict.sampling import predict_rows
+
+    spec = fit_spec(kaggle)
+    X = encode(spec, kaggle)
+    model = risk.make_model(spec, len(X)).fit(X[:4000], kaggle.students["Exam_Score"].to_numpy(float)[:4000])
+    X = X.copy()
+    X[::7, 0] = np.nan  # blanks
+    categorical = np.flatnonzero(spec.categorical)
+    if len(categorical):
+        X[::11, categorical[0]] = 99  # a category the model never saw
+    rows = np.random.default_rng(1).permutation(len(X))
+    assert np.array_equal(predict_rows(model, X, rows), model.predict(X[rows]))

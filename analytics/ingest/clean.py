@@ -237,4 +237,9 @@ def _fill_text(text: Text, label_values: list[float], missing: np.ndarray, fill:
             labels.append(f"{fill:g}")
             match = len(labels) - 1
         codes = np.where(missing, match, codes)
-    return pd.Categorical.from_codes(codes, categories=labels).remove_unused_categories()
+    # unused levels dropped as remove_unused_categories() does, with a count per level instead of a sort
+    used = np.bincount(codes[codes >= 0], minlength=len(labels)) > 0
+    if not used.all():
+        codes = np.where(codes >= 0, (np.cumsum(used) - 1)[np.maximum(codes, 0)], -1)
+        labels = [label for label, keep in zip(labels, used) if keep]
+    return pd.Categorical.from_codes(codes, categories=labels)

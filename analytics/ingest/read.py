@@ -100,7 +100,7 @@ def read_bytes(data: bytes, filename: str = "upload.csv", max_bytes: int = DEFAU
             encoding = "utf-8"
         except UnicodeDecodeError:
             warnings.append("The file is not UTF-8; read it as Windows-1252/Latin-1. Check accented names.")
-    elif data[SNIFF_BYTES:]:
+    elif data[SNIFF_BYTES:] and not data.isascii():  # ASCII is UTF-8: no need to decode a copy to know
         try:
             data.decode("utf-8-sig")
         except UnicodeDecodeError:

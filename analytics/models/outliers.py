@@ -162,20 +162,26 @@ def _reasons(x: np.ndarray, rows: np.ndarray, core: np.ndarray, k: int, themes: 
     # each outlier's standing in the cohort, theme by theme (on the fitted students: exact up to SAMPLE_SIZE)
     standing = np.column_stack([np.searchsorted(np.sort(reference[:, t]), x[rows, t]) for t in range(len(themes))])
     standing = 100.0 * standing / len(reference)
+    gaps = np.sqrt((gap ** 2).sum(axis=1))
+    # Python numbers for the loop below: the same text, without a numpy scalar per cell
+    rows_l, order_l, gap_l, x_l = rows.tolist(), order[:, :MAX_REASONS].tolist(), gap.tolist(), x[rows].tolist()
+    group_l, standing_l, gaps_l = group.tolist(), standing.tolist(), gaps.tolist()
+    labels = [THEME_LABELS.get(theme, theme) for theme in themes]
+    labels = [label[0].upper() + label[1:] for label in labels]
     items = []
-    for i, row in enumerate(rows):
-        picked = [t for t in order[i][:MAX_REASONS] if abs(gap[i, t]) >= REASON_GAP] or [order[i][0]]
+    for i, row in enumerate(rows_l):
+        g = gap_l[i]
+        picked = [t for t in order_l[i] if abs(g[t]) >= REASON_GAP] or [order_l[i][0]]
         details = []
         for t in picked:
-            label = THEME_LABELS.get(themes[t], themes[t])
-            share = standing[i, t]
+            share = standing_l[i][t]
             versus = (f"higher than {min(share, 99):.0f} %" if share >= 50 else
                       f"lower than {min(100 - share, 99):.0f} %")
-            details.append(f"{label[0].upper() + label[1:]} {x[row, t]:+.1f} SD, far "
-                           f"{'above' if gap[i, t] > 0 else 'below'} the students most like them "
-                           f"({group[i, t]:+.1f} SD); {versus} of the cohort")
-        items.append(OutlierItem(row=int(row), reasons=[themes[t] for t in picked], details=details,
-                                 gap=round(float(np.sqrt((gap[i] ** 2).sum())), 3)))
+            details.append(f"{labels[t]} {x_l[i][t]:+.1f} SD, far "
+                           f"{'above' if g[t] > 0 else 'below'} the students most like them "
+                           f"({group_l[i][t]:+.1f} SD); {versus} of the cohort")
+        items.append(OutlierItem(row=row, reasons=[themes[t] for t in picked], details=details,
+                                 gap=round(gaps_l[i], 3)))
     return items
 
 

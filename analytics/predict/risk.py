@@ -35,7 +35,7 @@ from analytics.results import Analysis
 
 FOLDS = 5
 SEED = 0
-CV_SAMPLE = 20_000  # above this many students, cross-validate on a sample stratified by exam score
+CV_SAMPLE = 15_000  # above this many students, cross-validate on a sample stratified by exam score
 FIT_SAMPLE = 60_000  # and fit the final model on at most this many (the CV sample among them)
 FOREST_UP_TO = 1_000  # class-sized files get a random forest (see make_model)
 # Higher is better for the student in each of these roles; the model may not say otherwise.
