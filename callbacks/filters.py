@@ -31,6 +31,8 @@ CLICKS = {
     ids.GENDER_BREAKDOWN: (None, "gender"),
     ids.SCHOOL_BREAKDOWN: (None, "school"),
 }
+# what may bring a new dataset or persona count (the view); any other trigger only changes the filters
+VIEW_TRIGGERS = (None, ids.URL, ids.UPLOADED, ids.PERSONA_COUNT, ids.DATASET_ID)
 KEYS = [key for key, _ in DROPDOWNS] + ["score", "outlier"]  # the filters the bar's controls set
 CONTROLS = {ids.FILTER_CONTROLS[key][0]: key for key in KEYS}  # control id -> filter key
 # filters, URL, dataset id, persona count, control values, then dropdown options and the slider's bounds:
@@ -118,6 +120,7 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
     the dataset's default); the URL carries it, and a new upload starts from its own default."""
     filters = dict(current or {})
     k = personas
+    original = (dataset_id, personas)
     trigger = trigger if isinstance(trigger, (str, type(None))) else dict(trigger)
     named = trigger if isinstance(trigger, str) else None  # pattern-matching ids are dicts
     mark = flt.pass_mark_value(mark)
@@ -167,6 +170,11 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
             filters.pop("selection")  # a selection from a cleared cache cannot be restored
     out = {"filters": filters, "search": flt.to_query(dataset_id, k, filters, mark), "dataset_id": dataset_id,
            "personas": k, "mark": mark_out, "values": controls_for(filters, full)}
+    # Dash re-runs every dependant of an output it is sent, changed or not: re-sending the dataset id on a chart
+    # click or a filter change re-published `view` and redrew every panel in two more waves, so the dataset
+    # id, persona count, dropdown options and slider bounds go out only for a new dataset or persona count.
+    if trigger not in VIEW_TRIGGERS and (dataset_id, k) == original:
+        return {**unchanged(), **out, "dataset_id": no_update, "personas": no_update}
     if analysis is None:
         return {**unchanged(), **out}
     opts = options(analysis)
