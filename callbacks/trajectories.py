@@ -1,13 +1,13 @@
 """Trajectory donut and descriptions, and the persona mix inside each trajectory."""
 from __future__ import annotations
 
-from dash import Input, Output
+from dash import Input, Output, no_update
 
 from analytics.explore import views
 from components import figures, ids
 from components.cards import model_list, note, suppressed_note
 
-from .common import HIDDEN, SHOWN, colours, min_group
+from .common import HIDDEN, SHOWN, colours, filters_only, min_group
 from .context import request
 
 MIX_CAPTION = ("Each bar is one trajectory's students and adds up to 100%; a segment is the share of that "
@@ -41,5 +41,8 @@ def register(app, store) -> None:
                   Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"))
     def show_trajectories(view, filters):
         req = request(store, view, filters=filters)
-        return trajectory_panels(req.analysis, req.filters, req.keep(ignore=("trajectory",)), req.mask,
-                                 min_group())
+        donut, described, mix, caption, style, mix_note = trajectory_panels(
+            req.analysis, req.filters, req.keep(ignore=("trajectory",)), req.mask, min_group())
+        if filters_only():  # the list and the caption do not depend on the filters
+            return donut, no_update, mix, no_update, style, mix_note
+        return donut, described, mix, caption, style, mix_note
