@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from dash import ctx
+from dash import ctx, no_update
 from dash.exceptions import PreventUpdate
 from plotly.utils import PlotlyJSONEncoder
 
@@ -54,3 +54,9 @@ def filters_only() -> bool:
 def as_shown(value) -> object:
     """`value` as the browser holds it (JSON), to tell whether sending it again would change anything."""
     return json.loads(json.dumps(value, cls=PlotlyJSONEncoder))
+
+
+def if_changed(new, current):
+    """`new`, or no_update when the browser shows it already (`current`, read as a State). The renderer updates
+    every component it is sent a value for, and each update costs the page a pass over all its components."""
+    return no_update if as_shown(new) == current else new

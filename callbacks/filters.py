@@ -16,7 +16,7 @@ from analytics.explore import views
 from components import ids
 from components.filters import DROPDOWNS, chip
 
-from .common import only_for
+from .common import if_changed, only_for
 from .context import request
 
 log = logging.getLogger(__name__)
@@ -174,7 +174,9 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
     # click or a filter change re-published `view` and redrew every panel in two more waves, so the dataset
     # id, persona count, dropdown options and slider bounds go out only for a new dataset or persona count.
     if trigger not in VIEW_TRIGGERS and (dataset_id, k) == original:
-        return {**unchanged(), **out, "dataset_id": no_update, "personas": no_update}
+        values = {key: no_update if value is no_update or value == control_values.get(key) else value
+                  for key, value in out["values"].items()}  # only the controls that change
+        return {**unchanged(), **out, "dataset_id": no_update, "personas": no_update, "values": values}
     if analysis is None:
         return {**unchanged(), **out}
     opts = options(analysis)
@@ -209,12 +211,13 @@ def register(app, store) -> None:
         return options(request(store, view).analysis)["styles"]
 
     @app.callback(Output(ids.FILTER_CHIPS, "children"), Output(ids.FILTER_COUNT, "children"),
-                  Output(ids.FILTERS_CLEAR, "style"), Input(ids.FILTERS, "data"))
-    def show_chips(filters):
+                  Output(ids.FILTERS_CLEAR, "style"), Input(ids.FILTERS, "data"),
+                  State(ids.FILTER_COUNT, "children"), State(ids.FILTERS_CLEAR, "style"))
+    def show_chips(filters, count, style):
         items = flt.chips(filters or {})
         if not items:
-            return [], "Showing every student", {"display": "none"}
-        return [chip(key, text) for key, text in items], None, {}
+            return [], if_changed("Showing every student", count), if_changed({"display": "none"}, style)
+        return [chip(key, text) for key, text in items], if_changed(None, count), if_changed({}, style)
 
 
 def options(analysis) -> dict:

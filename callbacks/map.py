@@ -254,4 +254,7 @@ def register(app, store) -> None:
         chance = risk_chance(store, view, model_id, mark) if colour == "risk" and view else None
         fig, note, run_style = map_content(store, view, filters, student, colour, ready, triggered, chance)
         key = drawn_key(fig, view, student, colour, mark, model_id)
-        return figure_or_patch(fig, key, drawn, triggered), note, run_style, key
+        out = figure_or_patch(fig, key, drawn, triggered)
+        if out is not fig:  # patched: the button stays hidden and the browser's map keeps its key
+            return out, note, no_update, no_update
+        return out, note, run_style, key
