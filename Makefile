@@ -6,7 +6,7 @@ PORT ?= 8050
 HOST ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast browser bench bench-explore bench-crossfilter bench-map bench-risk bench-fairness bench-progressive clean
+.PHONY: run test test-fast browser bench bench-explore bench-crossfilter bench-map bench-risk bench-fairness bench-progressive bench-browser clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ bench-fairness: $(VENV)/.dev
 
 bench-progressive: $(VENV)/.dev
 	$(PY) bench/progressive.py
+
+# Click latency in Chromium; BASELINE=merge (any git ref) also runs that commit side by side.
+BASELINE ?=
+bench-browser: $(VENV)/.dev browser
+	$(PY) bench/browser.py $(if $(BASELINE),--baseline $(BASELINE))
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache node_modules

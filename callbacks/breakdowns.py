@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import Input, Output
+from dash import Input, Output, State
 
 from analytics.explore import views
 from components import figures, ids
 from components.cards import note, suppressed_note
 
-from .common import HIDDEN, SHOWN, colours, min_group
+from .common import HIDDEN, SHOWN, colours, if_changed, min_group
 from .context import request
 
 GROUPS = {"gender": ("gender", "Gender or Sex"), "school": ("school type", "School_Type or School")}
@@ -49,8 +49,10 @@ def _register_one(app, store, by: str) -> None:
 
     @app.callback(Output(figure, "figure"), Output(graph, "style"), Output(note_id, "children"),
                   Output(caption, "children"),
-                  Input(ids.VIEW, "data"), Input(ids.BREAKDOWN_MODE, "value"), Input(ids.FILTERS, "data"))
-    def show_breakdown(view, mode, filters):
+                  Input(ids.VIEW, "data"), Input(ids.BREAKDOWN_MODE, "value"), Input(ids.FILTERS, "data"),
+                  State(graph, "style"), State(caption, "children"))
+    def show_breakdown(view, mode, filters, shown_style, shown_caption):
         req = request(store, view, filters=filters)
         # the chart keeps every group of its own column visible, so a clicked bar can be clicked again
-        return breakdown_panel(req.analysis, by, mode, req.keep(ignore=(by,)), min_group())
+        fig, style, hidden, text = breakdown_panel(req.analysis, by, mode, req.keep(ignore=(by,)), min_group())
+        return fig, if_changed(style, shown_style), hidden, if_changed(text, shown_caption)

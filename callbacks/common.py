@@ -2,9 +2,12 @@
 callback needs from the store (Analysis, filters, risk model) comes from context.request."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
-from dash import ctx
+from dash import ctx, no_update
 from dash.exceptions import PreventUpdate
+from plotly.utils import PlotlyJSONEncoder
 
 from analytics import defaults
 from analytics.explore import filters as flt
@@ -39,3 +42,21 @@ def only_for(job: str, reply: dict | None) -> None:
     fired = {t["prop_id"].split(".")[0] for t in ctx.triggered} if ctx.triggered else set()
     if fired == {ids.JOBS_READY} and (reply or {}).get("job") != job:
         raise PreventUpdate
+
+
+def filters_only() -> bool:
+    """True when the callback fired only because the filters changed: outputs that do not depend on them are
+    left as they are (no_update), so the browser neither receives nor redraws them on a click."""
+    fired = {t["prop_id"].split(".")[0] for t in ctx.triggered} if ctx.triggered else set()
+    return fired == {ids.FILTERS}
+
+
+def as_shown(value) -> object:
+    """`value` as the browser holds it (JSON), to tell whether sending it again would change anything."""
+    return json.loads(json.dumps(value, cls=PlotlyJSONEncoder))
+
+
+def if_changed(new, current):
+    """`new`, or no_update when the browser shows it already (`current`, read as a State). The renderer updates
+    every component it is sent a value for, and each update costs the page a pass over all its components."""
+    return no_update if as_shown(new) == current else new

@@ -16,7 +16,7 @@ from analytics.explore import views
 from components import ids
 from components.filters import DROPDOWNS, chip
 
-from .common import only_for
+from .common import if_changed, only_for
 from .context import request
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,8 @@ CLICKS = {
     ids.GENDER_BREAKDOWN: (None, "gender"),
     ids.SCHOOL_BREAKDOWN: (None, "school"),
 }
+# what may bring a new dataset or persona count (the view); any other trigger only changes the filters
+VIEW_TRIGGERS = (None, ids.URL, ids.UPLOADED, ids.PERSONA_COUNT, ids.DATASET_ID)
 KEYS = [key for key, _ in DROPDOWNS] + ["score", "outlier"]  # the filters the bar's controls set
 CONTROLS = {ids.FILTER_CONTROLS[key][0]: key for key in KEYS}  # control id -> filter key
 # filters, URL, dataset id, persona count, control values, then dropdown options and the slider's bounds:
@@ -118,6 +120,7 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
     the dataset's default); the URL carries it, and a new upload starts from its own default."""
     filters = dict(current or {})
     k = personas
+    original = (dataset_id, personas)
     trigger = trigger if isinstance(trigger, (str, type(None))) else dict(trigger)
     named = trigger if isinstance(trigger, str) else None  # pattern-matching ids are dicts
     mark = flt.pass_mark_value(mark)
@@ -165,13 +168,15 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
         filters = flt.normalise(analysis, filters)
         if "selection" in filters and store.selection(filters["selection"]) is None:
             filters.pop("selection")  # a selection from a cleared cache cannot be restored
-    # A filter change leaves the dataset and persona count alone: writing them again would re-publish the view,
-    # redrawing every panel twice and rebuilding the what-if sliders (losing what the user had set).
-    filtering = named in CONTROLS or named in CLICKS or named in (ids.STUDENT_MAP, ids.FILTERS_CLEAR) or (
-        isinstance(trigger, dict) and trigger.get("type") == ids.CHIP_CLEAR)
-    out = {"filters": filters, "search": flt.to_query(dataset_id, k, filters, mark),
-           "dataset_id": no_update if filtering else dataset_id, "personas": no_update if filtering else k,
-           "mark": mark_out, "values": controls_for(filters, full)}
+    out = {"filters": filters, "search": flt.to_query(dataset_id, k, filters, mark), "dataset_id": dataset_id,
+           "personas": k, "mark": mark_out, "values": controls_for(filters, full)}
+    # Dash re-runs every dependant of an output it is sent, changed or not: re-sending the dataset id on a chart
+    # click or a filter change re-published `view` and redrew every panel in two more waves, so the dataset
+    # id, persona count, dropdown options and slider bounds go out only for a new dataset or persona count.
+    if trigger not in VIEW_TRIGGERS and (dataset_id, k) == original:
+        values = {key: no_update if value is no_update or value == control_values.get(key) else value
+                  for key, value in out["values"].items()}  # only the controls that change
+        return {**unchanged(), **out, "dataset_id": no_update, "personas": no_update, "values": values}
     if analysis is None:
         return {**unchanged(), **out}
     opts = options(analysis)
@@ -223,12 +228,13 @@ def register(app, store) -> None:
         State(ids.FILTER_PANEL, "className"), prevent_initial_call=True)
 
     @app.callback(Output(ids.FILTER_CHIPS, "children"), Output(ids.FILTER_COUNT, "children"),
-                  Output(ids.FILTERS_CLEAR, "style"), Input(ids.FILTERS, "data"))
-    def show_chips(filters):
+                  Output(ids.FILTERS_CLEAR, "style"), Input(ids.FILTERS, "data"),
+                  State(ids.FILTER_COUNT, "children"), State(ids.FILTERS_CLEAR, "style"))
+    def show_chips(filters, count, style):
         items = flt.chips(filters or {})
         if not items:
-            return [], "Showing every student", {"display": "none"}
-        return [chip(key, text) for key, text in items], None, {}
+            return [], if_changed("Showing every student", count), if_changed({"display": "none"}, style)
+        return [chip(key, text) for key, text in items], if_changed(None, count), if_changed({}, style)
 
 
 def options(analysis) -> dict:

@@ -1,7 +1,7 @@
 """The intervention list for the view, its count, and its formula-safe CSV."""
 from __future__ import annotations
 
-from dash import Input, Output, State, dcc
+from dash import Input, Output, State, dcc, no_update
 from dash.exceptions import PreventUpdate
 
 from analytics.explore import export
@@ -11,7 +11,7 @@ from components.figures import pretty
 from components.interventions import CSV_NAME, HEADERS, column_defs
 from components.table import rows
 
-from .common import only_for
+from .common import as_shown, only_for
 from .context import request
 
 
@@ -45,10 +45,13 @@ def csv_content(store, view, filters, mark_value, model_id) -> dict:
 def register(app, store) -> None:
     @app.callback(Output(ids.INTERVENTION_TABLE, "rowData"), Output(ids.INTERVENTION_TABLE, "columnDefs"),
                   Output(ids.INTERVENTION_COUNT, "children"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
-                  Input(ids.PASS_MARK, "value"), Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"))
-    def show_list(view, filters, mark, model_id, jobs):
+                  Input(ids.PASS_MARK, "value"), Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"),
+                  State(ids.INTERVENTION_TABLE, "columnDefs"))
+    def show_list(view, filters, mark, model_id, jobs, current):
         only_for("risk", jobs)
-        return list_content(store, view, filters, mark, model_id)
+        found, defs, count = list_content(store, view, filters, mark, model_id)
+        # new column definitions make the grid rebuild every column; a click changes only the rows
+        return found, no_update if as_shown(defs) == current else defs, count
 
     @app.callback(Output(ids.INTERVENTION_DOWNLOAD, "data"), Input(ids.DOWNLOAD_INTERVENTIONS, "n_clicks"),
                   State(ids.VIEW, "data"), State(ids.FILTERS, "data"), State(ids.PASS_MARK, "value"),

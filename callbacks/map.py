@@ -3,6 +3,7 @@ fast callback draws it for the current filters, colour choice and selected stude
 from __future__ import annotations
 
 import logging
+import os
 from collections import OrderedDict
 
 import numpy as np
@@ -15,13 +16,22 @@ from analytics.models.themes import MIN_THEMES
 from analytics.results import OUTLIER, PERSONA, TRAJECTORY
 from backend import jobs
 from components import ids
-from components.map import AGGREGATE_ABOVE, OUTLIER_COLOURS, colour_options, density_trace, map_figure, placeholder
+from components.map import (
+    AGGREGATE_ABOVE,
+    OUTLIER_COLOURS,
+    colour_options,
+    density_trace,
+    map_figure,
+    placeholder,
+    selection_patch,
+)
 
 from .common import HIDDEN, SHOWN, colours
 from .context import request
 
 log = logging.getLogger(__name__)
 NEIGHBOURS = 6  # as many as the profile card lists
+PATCH = os.environ.get("COHORT_ATLAS_MAP_PATCH", "1") != "0"  # 0 sends whole figures (bench/browser.py)
 COLUMNS = {"persona": PERSONA, "trajectory": TRAJECTORY, "score": "score", "outlier": "outlier", "risk": "risk"}
 STAGES = {"warm-up": "Preparing the map engine (once per server start)…",
           "queued": "Waiting for another map to finish…"}
@@ -182,6 +192,24 @@ def skip_redraw(triggered: frozenset[str], colour: str | None) -> bool:
             or (triggered == {ids.JOBS_READY} and colour not in ("risk", "outlier")))
 
 
+def drawn_key(fig, view: dict | None, student, colour, mark, model_id) -> list | None:
+    """Everything a drawn map depends on except the filters, and the traces it is made of (so a Patch's trace
+    indices point at the same traces in the browser); None for a placeholder."""
+    data = fig["data"]
+    if not view or not any(item.get("meta") == "students" for item in data):
+        return None
+    traces = [[item.get("meta"), item.get("name"), len(item.get("customdata", ()))] for item in data]
+    return [view["dataset_id"], view["personas"], student, colour, mark, model_id, traces]
+
+
+def figure_or_patch(fig, key: list | None, drawn: list | None, triggered: frozenset[str]):
+    """A filter change over the map the browser already shows only moves the grey: send that as a Patch (a few
+    KB) rather than every point, its coordinates and hover text again (~0.5 MB at 6.6k students)."""
+    if PATCH and key is not None and triggered == {ids.FILTERS} and drawn == key:
+        return selection_patch(fig)
+    return fig
+
+
 def register(app, store) -> None:
     # Started by a view whose layout is not cached yet (callbacks/overview.py), or by the Run button.
     @app.callback(Output(ids.MAP_READY, "data"), Input(ids.JOB_START["map"], "data"), Input(ids.MAP_RUN, "n_clicks"),
@@ -205,21 +233,28 @@ def register(app, store) -> None:
     # Dash holds draw_map back while the job runs (one of its inputs is the job's output), so without this a
     # new dataset would sit under the previous dataset's map, whose clicks point at the wrong students.
     @app.callback(Output(ids.STUDENT_MAP, "figure", allow_duplicate=True),
-                  Output(ids.MAP_NOTE, "children", allow_duplicate=True), Input(ids.VIEW, "data"),
+                  Output(ids.MAP_NOTE, "children", allow_duplicate=True),
+                  Output(ids.MAP_DRAWN, "data", allow_duplicate=True), Input(ids.VIEW, "data"),
                   prevent_initial_call=True)
     def clear_stale_map(view):
         if not view or store.has_projection(view["dataset_id"]):
             raise PreventUpdate
-        return placeholder("Laying out the student map…"), ""
+        return placeholder("Laying out the student map…"), "", None  # no map drawn: nothing to patch
 
     @app.callback(Output(ids.STUDENT_MAP, "figure"), Output(ids.MAP_NOTE, "children"), Output(ids.MAP_RUN, "style"),
+                  Output(ids.MAP_DRAWN, "data"),
                   Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"), Input(ids.STUDENT, "data"),
                   Input(ids.MAP_COLOUR, "value"), Input(ids.MAP_READY, "data"), Input(ids.MAP_CANCEL, "n_clicks"),
                   Input(ids.MAP_RUN, "n_clicks"), Input(ids.PASS_MARK, "value"), Input(ids.JOBS_READY, "data"),
-                  State(ids.RISK_MODEL, "value"))
-    def draw_map(view, filters, student, colour, ready, _cancel, _run, mark, _jobs, model_id):
+                  State(ids.RISK_MODEL, "value"), State(ids.MAP_DRAWN, "data"))
+    def draw_map(view, filters, student, colour, ready, _cancel, _run, mark, _jobs, model_id, drawn):
         triggered = frozenset(t["prop_id"].split(".")[0] for t in ctx.triggered)
         if skip_redraw(triggered, colour):
             raise PreventUpdate
         chance = risk_chance(store, view, model_id, mark) if colour == "risk" and view else None
-        return map_content(store, view, filters, student, colour, ready, triggered, chance)
+        fig, note, run_style = map_content(store, view, filters, student, colour, ready, triggered, chance)
+        key = drawn_key(fig, view, student, colour, mark, model_id)
+        out = figure_or_patch(fig, key, drawn, triggered)
+        if out is not fig:  # patched: the button stays hidden and the browser's map keeps its key
+            return out, note, no_update, no_update
+        return out, note, run_style, key

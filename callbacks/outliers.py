@@ -1,7 +1,7 @@
 """The outlier table for the current view, its count and method line, and its CSV download."""
 from __future__ import annotations
 
-from dash import Input, Output
+from dash import Input, Output, State
 
 from analytics.explore import views
 from analytics.results import ROW
@@ -9,7 +9,7 @@ from components import ids
 from components.outliers import outlier_column_defs
 from components.table import rows
 
-from .common import HIDDEN, SHOWN, only_for
+from .common import HIDDEN, SHOWN, if_changed, only_for
 from .context import request
 
 
@@ -29,20 +29,29 @@ def outlier_content(analysis, keep=None) -> tuple:
     return rows(frame), outlier_column_defs(list(frame.columns), ROW), count, method, SHOWN
 
 
+def outlier_panel(store, view, filters) -> tuple:
+    """(rows, column defs, count text, method text, section style) for the view, or why there are none."""
+    req = request(store, view, filters=filters, need=("outliers",))
+    if req.missing:
+        return [], [], req.missing.reason, "", SHOWN
+    failed = store.failure("outliers", req.dataset_id) if req.outliers is None else None
+    if failed:  # the job ran past its limit or broke: say so where the table would be
+        return [], [], failed[0].upper() + failed[1:] + ".", "", SHOWN
+    return outlier_content(req.analysis, req.mask)
+
+
 def register(app, store) -> None:
     @app.callback(Output(ids.OUTLIER_TABLE, "rowData"), Output(ids.OUTLIER_TABLE, "columnDefs"),
                   Output(ids.OUTLIER_COUNT, "children"), Output(ids.OUTLIER_METHOD, "children"),
                   Output(ids.OUTLIER_SECTION, "style"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
-                  Input(ids.JOBS_READY, "data"))
-    def show_outliers(view, filters, jobs):
+                  Input(ids.JOBS_READY, "data"), State(ids.OUTLIER_TABLE, "columnDefs"),
+                  State(ids.OUTLIER_METHOD, "children"), State(ids.OUTLIER_SECTION, "style"))
+    def show_outliers(view, filters, jobs, shown_defs, shown_method, shown_style):
         only_for("outliers", jobs)
-        req = request(store, view, filters=filters, need=("outliers",))
-        if req.missing:
-            return [], [], req.missing.reason, "", SHOWN
-        failed = store.failure("outliers", req.dataset_id) if req.outliers is None else None
-        if failed:  # the job ran past its limit or broke: say so where the table would be
-            return [], [], failed[0].upper() + failed[1:] + ".", "", SHOWN
-        return outlier_content(req.analysis, req.mask)
+        found, defs, count, method, style = outlier_panel(store, view, filters)
+        # a click changes the rows and the count; the columns, the method line and the section stay as they are
+        return (found, if_changed(defs, shown_defs), count, if_changed(method, shown_method),
+                if_changed(style, shown_style))
 
     app.clientside_callback("function (clicks) { return true; }", Output(ids.OUTLIER_TABLE, "exportDataAsCsv"),
                             Input(ids.DOWNLOAD_OUTLIERS, "n_clicks"), prevent_initial_call=True)

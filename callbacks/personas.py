@@ -1,13 +1,13 @@
 """Persona donut, descriptions, radar profiles and exam-score distribution."""
 from __future__ import annotations
 
-from dash import Input, Output
+from dash import Input, Output, no_update
 
 from analytics.explore import views
 from components import figures, ids
 from components.cards import model_list, note
 
-from .common import HIDDEN, SHOWN, colours
+from .common import HIDDEN, SHOWN, colours, filters_only
 from .context import request
 
 ALL = "all"
@@ -45,14 +45,23 @@ def radar(analysis, selected: str | None, filters: dict | None = None):
 
 
 def register(app, store) -> None:
+    # The radar's persona menu depends on the view alone: were it an output of the filter-driven callback below,
+    # Dash would hold the radar back on every click until that callback answered (a second round trip).
+    @app.callback(Output(ids.RADAR_PERSONA, "options"), Output(ids.RADAR_PERSONA, "value"), Input(ids.VIEW, "data"))
+    def radar_menu(view):
+        return persona_panels(request(store, view).analysis)[2:4]
+
     @app.callback(Output(ids.PERSONA_DONUT, "figure"), Output(ids.PERSONA_LIST, "children"),
-                  Output(ids.RADAR_PERSONA, "options"), Output(ids.RADAR_PERSONA, "value"),
                   Output(ids.SCORE_DISTRIBUTION, "figure"), Output(ids.SCORE_GRAPH, "style"),
                   Output(ids.SCORE_NOTE, "children"),
                   Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"))
     def show_personas(view, filters):
         req = request(store, view, filters=filters)
-        return persona_panels(req.analysis, req.filters, req.keep(ignore=("persona",)), req.mask)
+        donut, described, _, _, boxes, style, score_note = persona_panels(
+            req.analysis, req.filters, req.keep(ignore=("persona",)), req.mask)
+        if filters_only():  # the score box's style and note do not depend on the filters (the list's counts do)
+            return donut, described, boxes, no_update, no_update
+        return donut, described, boxes, style, score_note
 
     @app.callback(Output(ids.PERSONA_RADAR, "figure"), Input(ids.VIEW, "data"), Input(ids.RADAR_PERSONA, "value"),
                   Input(ids.FILTERS, "data"))

@@ -7,14 +7,13 @@ from collections import OrderedDict
 
 from dash import Input, Output, State, dcc
 from dash.exceptions import PreventUpdate
-from plotly.utils import PlotlyJSONEncoder
 
 from analytics.explore import export, table_query, views
 from analytics.results import PERSONA, ROW, TRAJECTORY
 from components import ids
 from components.table import CSV_NAME, column_defs, headers, rows
 
-from .common import colours
+from .common import as_shown, colours
 from .context import Request, request
 
 _ORDERS: OrderedDict = OrderedDict()  # the last few (view, filters, grid query) -> ordered rows
@@ -66,7 +65,7 @@ def csv_download(store, view: dict | None, filters: dict | None, grid: dict | No
 def fresh_columns(new: list[dict], current: list[dict] | None) -> list[dict]:
     """The column definitions to send, or PreventUpdate when the grid shows these already: a redraw would
     replace the cells under a teacher's click for nothing."""
-    if json.loads(json.dumps(new, cls=PlotlyJSONEncoder)) == current:  # as the browser holds them
+    if as_shown(new) == current:
         raise PreventUpdate
     return new
 

@@ -1,13 +1,13 @@
 """Trajectory donut and descriptions, and the persona mix inside each trajectory."""
 from __future__ import annotations
 
-from dash import Input, Output
+from dash import Input, Output, State, no_update
 
 from analytics.explore import views
 from components import figures, ids
 from components.cards import model_list, note, suppressed_note
 
-from .common import HIDDEN, SHOWN, colours, min_group
+from .common import HIDDEN, SHOWN, colours, filters_only, if_changed, min_group
 from .context import request
 
 MIX_CAPTION = ("Each bar is one trajectory's students and adds up to 100%; a segment is the share of that "
@@ -38,8 +38,11 @@ def register(app, store) -> None:
     @app.callback(Output(ids.TRAJECTORY_DONUT, "figure"), Output(ids.TRAJECTORY_LIST, "children"),
                   Output(ids.TRAJECTORY_MIX, "figure"), Output(ids.TRAJECTORY_MIX_CAPTION, "children"),
                   Output(ids.TRAJECTORY_MIX_GRAPH, "style"), Output(ids.TRAJECTORY_MIX_NOTE, "children"),
-                  Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"))
-    def show_trajectories(view, filters):
+                  Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"), State(ids.TRAJECTORY_MIX_GRAPH, "style"))
+    def show_trajectories(view, filters, shown_style):
         req = request(store, view, filters=filters)
-        return trajectory_panels(req.analysis, req.filters, req.keep(ignore=("trajectory",)), req.mask,
-                                 min_group())
+        donut, described, mix, caption, style, mix_note = trajectory_panels(
+            req.analysis, req.filters, req.keep(ignore=("trajectory",)), req.mask, min_group())
+        if filters_only():  # the caption does not depend on the filters (the list's counts do)
+            return donut, described, mix, no_update, if_changed(style, shown_style), mix_note
+        return donut, described, mix, caption, style, mix_note

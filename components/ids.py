@@ -123,6 +123,7 @@ MAP_CANCEL = "map-cancel"
 MAP_PROGRESS = "map-progress"
 MAP_PROGRESS_BOX = "map-progress-box"
 MAP_READY = "map-ready"  # set when the background job has the layout cached
+MAP_DRAWN = "map-drawn"  # what the browser's map shows apart from the filters (the Patch key); None: no map
 
 # profile card
 PROFILE = "profile"

@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
 from _plotly_utils.utils import to_typed_array_spec
-from dash import dcc, html
+from dash import Patch, dcc, html
 
 from . import ids
 from .figures import empty
@@ -74,6 +74,7 @@ def map_section() -> html.Div:
                                  className="ms-2", style=HIDDEN)], className="panel-caption"),
         ]), className="section-card mb-4"),
         dcc.Store(id=ids.MAP_READY),  # set when the background job has the layout cached; redraws the map
+        dcc.Store(id=ids.MAP_DRAWN),  # what the browser's map shows apart from the filters; None: no map yet
     ], id=ids.MAP_SECTION)
 
 
@@ -117,25 +118,26 @@ def map_figure(xy: np.ndarray, points: pd.DataFrame, colour_by: str, colours: di
 
     `points` has one row per student, in data-row order: `row` plus the hover columns (Persona, Trajectory,
     score) and the `colour_by` column. `colours` maps its categories to colours; None means a continuous
-    colour scale. `keep` is the filter mask (False = greyed out underneath). `density` is `density_trace(xy)`
+    colour scale. `keep` is the filter mask (False = drawn grey). `density` is `density_trace(xy)`
     when the caller keeps it between redraws (it does not depend on the filters)."""
     n = len(points)
     keep = np.ones(n, dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
-    rows_in, rows_out = np.flatnonzero(keep), np.flatnonzero(~keep)
+    rows = np.arange(n)
     traces: list = []
     note = ""
     if n > AGGREGATE_ABOVE:
         rng = np.random.default_rng(seed)  # seeded: the same dots on every redraw, so the map does not flicker
-        rows_in, rows_out = _sample(rng, rows_in, SAMPLE_POINTS / n), _sample(rng, rows_out, SAMPLE_POINTS / n)
+        rows = _sample(rng, rows, SAMPLE_POINTS / n)
         traces.append(density or density_trace(xy))
-        note = (f"{n:,} students: shading shows where all of them are; {len(rows_in) + len(rows_out):,} of them, "
+        note = (f"{n:,} students: shading shows where all of them are; {len(rows):,} of them, "
                 "picked at random, are drawn as dots.")
     size = 6 if n <= 2_000 else 4 if n <= 20_000 else 3
-    if len(rows_out):
-        traces.append(_points(xy, rows_out, None, "Outside the filters", "outside",
-                              {"color": OUTSIDE, "size": size, "opacity": 0.55}, hoverinfo="skip"))
-    if len(rows_in):
-        frame = points.iloc[rows_in]
+    # Every student trace holds its students whatever the filters; the filters only pick its selectedpoints
+    # (the rest are drawn grey), so a filter change can be sent as a small Patch (see `selection_patch`).
+    look = {"selected": {"marker": {"opacity": 0.85}},
+            "unselected": {"marker": {"color": OUTSIDE, "opacity": 0.55}}}
+    if len(rows):
+        frame = points.iloc[rows]
         text_all = hover_text(frame, score_label, skip=colour_by if colours is not None else None)
         values = frame[colour_by] if colour_by in frame else None
         if colours is None and values is not None:
@@ -145,22 +147,24 @@ def map_figure(xy: np.ndarray, points: pd.DataFrame, colour_by: str, colours: di
             if risk:
                 text_all = text_all + "<br>" + RISK_LABEL.lower() + ": " + \
                     np.char.mod("%.0f%%", colour * 100).astype(object)
-            traces.append(_points(xy, rows_in, text_all, label or "Value", "students", {
+            traces.append(_points(xy, rows, text_all, label or "Value", "students", {
                 "color": colour, "colorscale": RISK_SCALE if risk else SCORE_SCALE, "size": size, "opacity": 0.85,
                 **({"cmin": 0, "cmax": 1} if risk else {}),
                 "colorbar": {"title": {"text": label or "", "side": "right"}, "thickness": 12, "len": 0.7,
                              **({"tickformat": ".0%"} if risk else {})},
-            }, showlegend=False))
+            }, showlegend=False, selectedpoints=chosen(keep, rows), **look))
         elif values is not None:
             labels = values.astype(str).to_numpy()
             for category, colour in colours.items():
                 part = labels == category
                 if part.any():
-                    traces.append(_points(xy, rows_in[part], text_all[part], category, "students",
-                                          {"color": colour, "size": size, "opacity": 0.85}))
+                    traces.append(_points(xy, rows[part], text_all[part], category, "students",
+                                          {"color": colour, "size": size, "opacity": 0.85},
+                                          selectedpoints=chosen(keep, rows[part]), **look))
         else:
-            traces.append(_points(xy, rows_in, text_all, "Students", "students",
-                                  {"color": "#2563eb", "size": size, "opacity": 0.85}))
+            traces.append(_points(xy, rows, text_all, "Students", "students",
+                                  {"color": "#2563eb", "size": size, "opacity": 0.85},
+                                  selectedpoints=chosen(keep, rows), **look))
     if neighbours is not None and len(neighbours):
         near = np.asarray(neighbours, dtype=np.int64)
         near = near[(near >= 0) & (near < n)]
@@ -183,6 +187,23 @@ def map_figure(xy: np.ndarray, points: pd.DataFrame, colour_by: str, colours: di
     fig.update_xaxes(visible=False, showgrid=False, zeroline=False)
     fig.update_yaxes(visible=False, showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1)
     return fig, note
+
+
+def chosen(keep: np.ndarray, rows: np.ndarray) -> np.ndarray | None:
+    """A trace's selectedpoints: positions of its students inside the filters; None when all of them are."""
+    inside = keep[rows]
+    return None if inside.all() else np.flatnonzero(inside)
+
+
+def selection_patch(fig: dict) -> Patch:
+    """Only the filter-dependent part of a map figure (each student trace's selectedpoints), for a browser
+    that already shows the same figure under other filters: a few KB instead of every point again."""
+    patch = Patch()
+    for index, item in enumerate(fig["data"]):
+        if item.get("meta") == "students":
+            points = item.get("selectedpoints")
+            patch["data"][index]["selectedpoints"] = None if points is None else np.asarray(points).tolist()
+    return patch
 
 
 def _sample(rng: np.random.Generator, rows: np.ndarray, share: float) -> np.ndarray:

@@ -373,6 +373,33 @@ def test_click_a_map_point_opens_that_student(server, browser):
     wait_for(browser, lambda d: text(d, ids.PROFILE_ROW) == other, what="a similar student opens")
 
 
+GREY_POINTS = ("const p = document.querySelector('#student-map .js-plotly-plot'); if (!p || !p.data) return -1; "
+               "return p.data.filter(t => t.meta === 'students').reduce((n, t) => n + (t.selectedpoints ? "
+               "t.customdata.length - t.selectedpoints.length : 0), 0);")
+
+
+def test_the_map_draws_after_an_upload_and_follows_the_filters(server, browser, kaggle_path):
+    """The map of an uploaded file appears (the held-back draw callback redraws once its job is done), and a
+    persona click greys the other students by a Patch: the same points, only their selection changes."""
+    browser.get(server)
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
+    upload(browser, kaggle_path)
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "6,607 students", what="Kaggle file loaded")
+    wait_for(browser, lambda d: d.execute_script(MAP_POINTS) == 6607, timeout=300, what="6,607 points on the map")
+    assert browser.execute_script(GREY_POINTS) == 0
+    browser.execute_script("document.querySelector('#student-map .js-plotly-plot').data.forEach(t => t.__kept = 1);")
+    size = browser.execute_script(PLOT.format(ids.PERSONA_DONUT) + "return p.data[0].values[1];")
+    click_slice(browser, ids.PERSONA_DONUT, 1)
+    wait_for(browser, lambda d: d.execute_script(GREY_POINTS) == 6607 - size, what="the other personas grey")
+    assert browser.execute_script(MAP_POINTS) == 6607 and f"{size:,} of 6,607 students" in text(browser, ids.MAP_NOTE)
+    # patched in place: the traces the browser drew before the click are still there
+    kept = "return document.querySelector('#student-map .js-plotly-plot').data.filter(t => t.__kept).length;"
+    assert browser.execute_script(kept) > 0
+    click(browser, "//*[@id='filters-clear']")
+    wait_for(browser, lambda d: d.execute_script(GREY_POINTS) == 0, what="no student grey once cleared")
+    assert browser.execute_script(MAP_POINTS) == 6607
+
+
 def test_outlier_filter_and_table_open_an_unusual_student(server, browser):
     browser.get(server)
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")

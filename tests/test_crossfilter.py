@@ -27,8 +27,10 @@ def test_donut_click_filters_then_clears(store, kaggle_id, analysis):
     out = run(store, "persona-donut", kaggle_id, clicks={"persona-donut": click(customdata=name, label=name)})
     f, query = out["filters"], out["search"]
     assert f == {"persona": [name]}
-    # the dataset is not re-published, which would redraw every panel and reset the what-if sliders
+    # the dataset, persona count and dropdown options stay as they are: sending them again would re-publish
+    # the view and redraw every panel twice more
     assert out["dataset_id"] is no_update and out["personas"] is no_update
+    assert all(v is no_update for v in out["options"].values()) and out["score_min"] is no_update
     assert out["values"]["persona"] == [name]  # the persona dropdown follows the click
     assert "persona=" in query and f"dataset={kaggle_id}" in query
     again = run(store, "persona-donut", kaggle_id, current=f, clicks={"persona-donut": click(customdata=name)})

@@ -73,17 +73,47 @@ def test_one_point_per_student_with_its_row_as_customdata():
         assert trace["customdata"] == [int(c) for c in trace["customdata"]]
 
 
-def test_students_outside_the_filters_are_grey_underneath():
+def grey_rows(fig) -> np.ndarray:
+    """Rows drawn grey: the students of each trace that are not among its selectedpoints."""
+    out = []
+    for t in student_points(fig.data):
+        rows = np.asarray(t.customdata, dtype=int)
+        if t.selectedpoints is not None:
+            out.append(np.delete(rows, np.asarray(t.selectedpoints, dtype=int)))
+    return np.sort(np.concatenate(out)) if out else np.array([], dtype=int)
+
+
+def test_students_outside_the_filters_are_grey():
     xy, points = synthetic(400)
     keep = points["Persona"].to_numpy() == "B"
     fig, _ = map_component.map_figure(xy, points, "Persona", PALETTE, keep=keep)
-    outside = [t for t in fig.data if t.meta == "outside"]
-    assert len(outside) == 1 and fig.data[0].meta == "outside"  # drawn first, so underneath
-    assert outside[0].marker.color == map_component.OUTSIDE
-    assert np.array_equal(np.sort(outside[0].customdata), np.flatnonzero(~keep))
-    coloured = [t for t in fig.data if t.meta == "students"]
-    assert [t.name for t in coloured] == ["B"] and np.array_equal(np.sort(coloured[0].customdata), np.flatnonzero(keep))
+    assert np.array_equal(grey_rows(fig), np.flatnonzero(~keep))
+    for trace in student_points(fig.data):
+        assert trace.unselected.marker.color == map_component.OUTSIDE
     assert np.array_equal(drawn_rows(fig), np.arange(400))
+    everyone, _ = map_component.map_figure(xy, points, "Persona", PALETTE)
+    assert len(grey_rows(everyone)) == 0
+
+
+def test_a_filter_change_is_patched_with_the_grey_alone(map_store):
+    """The browser already has the points; the Patch carries only which of them stay coloured."""
+    store, view, analysis = map_store
+    name = analysis.personas[0].name
+    fig, _, _ = map_callbacks.map_content(store, view, {"persona": [name]}, None, "persona", None)
+    key = map_callbacks.drawn_key(fig, view, None, "persona", None, None)
+    patch = map_callbacks.figure_or_patch(fig, key, key, frozenset({"filters"}))
+    operations = json.loads(to_json_plotly(patch))["operations"]
+    assert {tuple(op["location"][2:]) for op in operations} == {("selectedpoints",)}
+    kept = {tuple(op["location"][:2]): op["params"]["value"] for op in operations}
+    for index, trace in enumerate(fig.data):
+        if trace.meta == "students":
+            assert kept[("data", index)] == (None if trace.selectedpoints is None else list(trace.selectedpoints))
+    assert len(to_json_plotly(patch)) * 5 < len(to_json_plotly(fig))
+    # a new colour, another student, or a browser showing something else gets the whole figure
+    other = map_callbacks.drawn_key(fig, view, 5, "persona", None, None)
+    assert map_callbacks.figure_or_patch(fig, key, other, frozenset({"filters"})) is fig
+    assert map_callbacks.figure_or_patch(fig, key, key, frozenset({"filters", "map-colour"})) is fig
+    assert map_callbacks.figure_or_patch(fig, key, None, frozenset({"filters"})) is fig
 
 
 def test_selected_student_and_neighbours_are_ringed():
@@ -161,9 +191,8 @@ def test_map_content_greys_out_the_filtered_students(map_store):
     store, view, analysis = map_store
     name = analysis.personas[0].name
     fig, note, _ = map_callbacks.map_content(store, view, {"persona": [name]}, 5, "trajectory", None)
-    outside = next(t for t in fig.data if t.meta == "outside")
     expected = np.flatnonzero(analysis.students["Persona"].astype(str).to_numpy() != name)
-    assert np.array_equal(np.sort(outside.customdata), expected)
+    assert np.array_equal(grey_rows(fig), expected)
     assert f"{analysis.personas[0].size:,} of 6,607 students match the filters" in note
     assert next(t for t in fig.data if t.meta == "selected").customdata[0] == 5
     assert {t.name for t in fig.data if t.meta == "students"} <= {t.name for t in analysis.trajectories}
@@ -233,3 +262,50 @@ def test_the_map_is_drawn_when_the_job_ends_after_the_pass_mark_changed():
     assert not skip_redraw(frozenset({ids.PASS_MARK}), "risk")
     assert skip_redraw(frozenset({ids.JOBS_READY}), "trajectory")
     assert not skip_redraw(frozenset({ids.JOBS_READY}), "outlier")
+
+
+def test_a_filter_change_on_the_drawn_map_goes_out_as_a_patch_through_the_app(map_store):
+    """Through Dash itself: the first draw sends the figure and its key to the map-drawn store; a filter change
+    with that key in the store sends a Patch whose only operations set each student trace's selectedpoints."""
+    import dash
+
+    from callbacks import register_all
+    from components import ids
+
+    store, view, analysis = map_store
+    app = dash.Dash(__name__)
+    app.layout = layout(view["dataset_id"], "/api/upload", store.max_bytes)
+    register_all(app, store)
+    key = next(k for k in app.callback_map if f"{ids.STUDENT_MAP}.figure" in k and f"{ids.MAP_DRAWN}.data" in k
+               and "@" not in k)
+    spec = app.callback_map[key]
+    client = app.server.test_client()
+
+    def fire(changed: str, filters: dict | None, drawn):
+        values = {ids.VIEW: view, ids.FILTERS: filters, ids.MAP_COLOUR: "persona", ids.MAP_DRAWN: drawn}
+        body = {"output": key, "changedPropIds": [f"{changed}.data"],
+                "outputs": [dict(zip(("id", "property"), out.split("."))) for out in key.strip(".").split("...")],
+                "inputs": [{**s, "value": values.get(s["id"])} for s in spec["inputs"]],
+                "state": [{**s, "value": values.get(s["id"])} for s in spec["state"]]}
+        return client.post("/_dash-update-component", json=body).json["response"]
+
+    first = fire(ids.VIEW, None, None)
+    figure, drawn = first[ids.STUDENT_MAP]["figure"], first[ids.MAP_DRAWN]["data"]
+    assert "data" in figure and drawn is not None  # the whole map, and what it shows apart from the filters
+    name = analysis.personas[0].name
+    patched = fire(ids.FILTERS, {"persona": [name]}, drawn)
+    patch = patched[ids.STUDENT_MAP]["figure"]
+    assert patch.get("__dash_patch_update") and "data" not in patch
+    operations = patch["operations"]
+    students = [i for i, t in enumerate(figure["data"]) if t.get("meta") == "students"]
+    assert sorted(op["location"][1] for op in operations) == students
+    assert all(op["operation"] == "Assign" and op["location"][0] == "data" and op["location"][2:] == ["selectedpoints"]
+               for op in operations)
+    inside = {i: op["params"]["value"] for i, op in ((op["location"][1], op) for op in operations)}
+    rows = {i: np.asarray(figure["data"][i]["customdata"]) for i in students}  # None: every student of the trace
+    coloured = np.sort(np.concatenate([rows[i] if inside[i] is None else rows[i][inside[i]] for i in students]))
+    assert np.array_equal(coloured, np.flatnonzero(analysis.students["Persona"].astype(str).to_numpy() == name))
+    assert ids.MAP_DRAWN not in patched  # the browser's map keeps its key
+    assert len(json.dumps(patch)) * 5 < len(json.dumps(figure))
+    # a browser that shows another map (or none) gets the whole figure
+    assert "data" in fire(ids.FILTERS, {"persona": [name]}, None)[ids.STUDENT_MAP]["figure"]

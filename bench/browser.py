@@ -1,0 +1,227 @@
+"""Click latency in Chromium: a persona-donut click on the Kaggle file, until the KPIs and every panel settle.
+
+Starts the app (and optionally a baseline: another commit of this repository, exported with `git archive`),
+uploads tests/data/student_performance_factors.csv in headless Debian Chromium, waits for every panel and the
+student map, then clicks persona slices: slice 1, the same slice (clears), slice 2, clear, slice 3. With a
+baseline both servers run side by side and the clicks alternate between them, so both see the same load.
+
+Measured in the page: the click is a capturing mousedown; "KPI" is the first change of #kpi-row after it;
+"last response" is when the last `_dash-update-component` response of the click was read (a wrapped fetch);
+requests and KB count those responses. Medians over the clicks.
+
+    python bench/browser.py [--baseline REF] [--patch-off] [--clicks 5]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.test_browser import CHROMEDRIVER, CHROMIUM, free_port  # noqa: E402
+
+KAGGLE = ROOT / "tests" / "data" / "student_performance_factors.csv"
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+         "--window-size=1400,1000"]
+QUIET_MS = 1500  # no callback in flight for this long: the click has settled
+
+# Installed before the page's scripts run, so the Dash renderer's fetch is the wrapped one.
+PROBE = """
+window.__bench = {pending: 0, responses: [], kpi: [], down: null};
+const origFetch = window.fetch;
+window.fetch = function (url, opts) {
+  const mine = String(url).includes('_dash-update-component');
+  if (!mine) return origFetch.apply(this, arguments);
+  window.__bench.pending++;
+  return origFetch.apply(this, arguments).then(r => {
+    r.clone().text().then(t => {
+      window.__bench.responses.push({end: performance.now(), bytes: t.length});
+      window.__bench.pending--;
+    }, () => { window.__bench.pending--; });
+    return r;
+  }, e => { window.__bench.pending--; throw e; });
+};
+document.addEventListener('mousedown', () => { window.__bench.down = performance.now(); }, true);
+new MutationObserver(() => {
+  const k = document.getElementById('kpi-row');
+  if (k && !window.__bench.kpiWatched) {
+    window.__bench.kpiWatched = true;
+    new MutationObserver(() => window.__bench.kpi.push(performance.now()))
+      .observe(k, {childList: true, subtree: true, characterData: true});
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+STATE = "const b = window.__bench; return [b.pending, performance.now(), b.responses.length ? " \
+        "b.responses[b.responses.length - 1].end : 0];"
+RESULT = """
+const b = window.__bench, t0 = b.down;
+const after = b.responses.filter(r => r.end >= t0);
+const kpi = b.kpi.filter(t => t >= t0);
+return {kpi: kpi.length ? kpi[0] - t0 : null, last: after.length ? after[after.length - 1].end - t0 : null,
+        requests: after.length, kb: after.reduce((s, r) => s + r.bytes, 0) / 1024};
+"""
+MAP_POINTS = ("const p = document.querySelector('#student-map .js-plotly-plot'); if (!p || !p.data) return 0; "
+              "return p.data.filter(t => t.meta === 'students' || t.meta === 'outside')"
+              ".reduce((s, t) => s + (t.customdata ? t.customdata.length : 0), 0);")
+
+
+class Variant:
+    """One app server (this checkout or an exported commit) and the Chromium that drives it."""
+
+    def __init__(self, name: str, source: Path, scratch: Path, **extra_env: str):
+        self.name, self.port = name, free_port()
+        cache = scratch / f"cache-{len(name)}-{self.port}"
+        env = {**os.environ, "COHORT_ATLAS_CACHE": str(cache), **extra_env}
+        env.pop("COHORT_ATLAS_DATA", None)
+        self.log = open(scratch / f"app-{self.port}.log", "w+")
+        self.proc = subprocess.Popen([sys.executable, "app.py", "--port", str(self.port)], cwd=source, env=env,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.driver = browser(scratch / f"profile-{self.port}")
+        self.times: list[dict] = []
+
+    def wait_up(self) -> None:
+        deadline = time.time() + 90
+        while True:
+            try:
+                urllib.request.urlopen(self.url, timeout=2)
+                return
+            except OSError:
+                if self.proc.poll() is not None or time.time() > deadline:
+                    self.log.seek(0)
+                    raise SystemExit(f"{self.name}: app.py did not start:\n{self.log.read()}")
+                time.sleep(0.3)
+
+    def load(self) -> None:
+        self.wait_up()
+        self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PROBE})
+        self.driver.get(self.url)
+        until(self.driver, lambda d: text(d, "table-count") == "2,000 students", "demo loaded")
+        # a warm server: the map worker compiles UMAP once per start, then lays out the demo
+        until(self.driver, lambda d: d.execute_script(MAP_POINTS) == 2000, "the demo map", 900)
+        self.driver.find_element("id", "upload-input").send_keys(str(KAGGLE))
+        until(self.driver, lambda d: text(d, "table-count") == "6,607 students", "Kaggle file loaded")
+        until(self.driver, lambda d: d.execute_script(MAP_POINTS) == 6607, "6,607 students on the map", 300)
+        settle(self.driver)
+
+    def click(self, index: int) -> None:
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        target = self.driver.find_elements("css selector", "#persona-donut g.slice path.surface")[index]
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", target)
+        time.sleep(0.3)
+        ActionChains(self.driver).move_to_element(target).click().perform()
+        settle(self.driver)
+        self.times.append(self.driver.execute_script(RESULT))
+
+    def stop(self) -> None:
+        self.driver.quit()
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+        self.log.close()
+
+
+def browser(profile: Path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for arg in FLAGS + [f"--user-data-dir={profile}"]:
+        options.add_argument(arg)
+    return webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+
+
+def text(driver, element_id: str) -> str:
+    found = driver.find_elements("id", element_id)
+    try:
+        return found[0].text if found else ""
+    except Exception:  # re-rendered between finding and reading
+        return ""
+
+
+def until(driver, condition, what: str, timeout: float = 90) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition, message=what)
+
+
+def settle(driver, timeout: float = 60) -> None:
+    """Until no callback has been in flight for QUIET_MS."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        pending, now, last = driver.execute_script(STATE)
+        if pending == 0 and now - last > QUIET_MS:
+            return
+        time.sleep(0.1)
+    raise SystemExit("the page did not settle")
+
+
+def export(ref: str, scratch: Path) -> Path:
+    """The repository at `ref` as plain files (its own data and bench included)."""
+    out = scratch / "baseline"
+    out.mkdir()
+    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return out
+
+
+def median(values) -> float:
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", help="a git ref to compare against, e.g. main")
+    parser.add_argument("--clicks", type=int, default=5)
+    parser.add_argument("--patch-off", action="store_true",
+                        help="also run this checkout with COHORT_ATLAS_MAP_PATCH=0 (whole map figures)")
+    args = parser.parse_args()
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        raise SystemExit(f"needs {CHROMIUM} and {CHROMEDRIVER} (make browser)")
+    scratch = Path(tempfile.mkdtemp(prefix="bench-browser-"))
+    variants = []
+    try:
+        if args.baseline:
+            variants.append(Variant(f"baseline ({args.baseline})", export(args.baseline, scratch), scratch))
+        if args.patch_off:
+            variants.append(Variant("this, no map Patch", ROOT, scratch, COHORT_ATLAS_MAP_PATCH="0"))
+        variants.append(Variant("this checkout", ROOT, scratch))
+        for variant in variants:
+            variant.load()
+            variant.driver.execute_script("window.__bench.responses = [];")
+        load = os.getloadavg()[0]
+        slices = [1, 1, 2, 2, 3][:args.clicks] + [1] * max(0, args.clicks - 5)  # filter, clear, ...
+        for index in slices:
+            for variant in variants:
+                variant.click(index)
+        print(f"Persona-donut click on the Kaggle file (6,607 students), headless Chromium; medians of "
+              f"{args.clicks} clicks,\nalternating between servers; load {load:.2f} -> {os.getloadavg()[0]:.2f} "
+              "(2 cores, shared)")
+        print(f"{'server':<22} | {'click->KPI ms':>13} | {'click->last response ms':>23} | {'requests':>8} | "
+              f"{'KB':>6}")
+        print("-" * 84)
+        for v in variants:
+            t = v.times
+            print(f"{v.name:<22} | {median([x['kpi'] for x in t]):>13.0f} | {median([x['last'] for x in t]):>23.0f}"
+                  f" | {median([x['requests'] for x in t]):>8.0f} | {median([x['kb'] for x in t]):>6.0f}")
+    finally:
+        for variant in variants:
+            variant.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
