@@ -18,6 +18,7 @@ from backend import jobs
 from components import ids
 from components.map import (
     AGGREGATE_ABOVE,
+    MAP_HEIGHT,
     OUTLIER_COLOURS,
     colour_options,
     density_trace,
@@ -184,6 +185,11 @@ def map_content(store, view: dict | None, filters: dict | None, student, colour:
     return fig, " ".join(notes), HIDDEN
 
 
+def map_style(analysis) -> dict:
+    """The chart box: hidden when the file has fewer than two themes, so no empty map takes the page."""
+    return HIDDEN if len(analysis.themes) < MIN_THEMES else {"height": f"{MAP_HEIGHT}px"}
+
+
 def skip_redraw(triggered: frozenset[str], colour: str | None) -> bool:
     """Whether a change leaves the drawn map as it is: the pass mark or a finished job alone changes only the
     risk (and outlier) colours. Dash holds the drawing callback back while the map job runs and then fires it
@@ -222,6 +228,11 @@ def register(app, store) -> None:
                   cancel=[Input(ids.MAP_CANCEL, "n_clicks")])
     def compute_map(set_progress, _start, _run, view):
         return map_job(store, view, set_progress)
+
+    # A file with too few themes has no map: its 560 px chart box is hidden and the caption says what it lacks.
+    @app.callback(Output(ids.STUDENT_MAP, "style"), Input(ids.VIEW, "data"))
+    def map_box(view):
+        return map_style(request(store, view).analysis)
 
     @app.callback(Output(ids.MAP_COLOUR, "options"), Output(ids.MAP_COLOUR, "value"), Input(ids.VIEW, "data"),
                   Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"), State(ids.MAP_COLOUR, "value"))

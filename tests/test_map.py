@@ -309,3 +309,19 @@ def test_a_filter_change_on_the_drawn_map_goes_out_as_a_patch_through_the_app(ma
     assert len(json.dumps(patch)) * 5 < len(json.dumps(figure))
     # a browser that shows another map (or none) gets the whole figure
     assert "data" in fire(ids.FILTERS, {"persona": [name]}, None)[ids.STUDENT_MAP]["figure"]
+
+
+def test_a_file_without_a_map_hides_the_chart_box_and_says_what_it_lacks(store, kaggle_path):
+    """A file with fewer than two themes (like the OULAD tables) gets one line, not an empty 560 px map box."""
+    from callbacks.map import map_content, map_style
+    from components.map import MAP_HEIGHT
+
+    frame = pd.read_csv(kaggle_path).head(300)[["Exam_Score", "Gender", "School_Type"]]
+    dataset = store.add(frame.to_csv(index=False).encode(), "no-themes.csv")
+    analysis = store.analysis(dataset, 5)
+    assert len(analysis.themes) < 2
+    assert map_style(analysis) == {"display": "none"}
+    _, note, _ = map_content(store, {"dataset_id": dataset, "personas": 5}, None, None, "persona", None)
+    assert note == "No student map: this file has fewer than two theme columns (such as Hours_Studied, Attendance)."
+    assert map_style(store.analysis(store.add(pd.read_csv(kaggle_path).head(300).to_csv(index=False).encode(),
+                                              "themes.csv"), 5)) == {"height": f"{MAP_HEIGHT}px"}
