@@ -26,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # test_browser imports its helpers as pytest does, from tests/
 
 from tests.test_browser import CHROMEDRIVER, CHROMIUM, free_port  # noqa: E402
 
