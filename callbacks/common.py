@@ -36,19 +36,22 @@ def colours(analysis) -> tuple[dict[str, str], dict[str, str]]:
             trajectory_colours(views.model_names(analysis, "trajectories")))
 
 
+def fired() -> frozenset[str]:
+    """The ids of the inputs that set the current callback off (Dash may batch several into one call)."""
+    return frozenset(t["prop_id"].split(".")[0] for t in ctx.triggered or ())
+
+
 def only_for(job: str, reply: dict | None) -> None:
     """Raise PreventUpdate when the callback fired only because another background job than `job` finished
     (the jobs-ready store): the panel's content did not change, so it keeps what a teacher may be clicking."""
-    fired = {t["prop_id"].split(".")[0] for t in ctx.triggered} if ctx.triggered else set()
-    if fired == {ids.JOBS_READY} and (reply or {}).get("job") != job:
+    if fired() == {ids.JOBS_READY} and (reply or {}).get("job") != job:
         raise PreventUpdate
 
 
 def filters_only() -> bool:
     """True when the callback fired only because the filters changed: outputs that do not depend on them are
     left as they are (no_update), so the browser neither receives nor redraws them on a click."""
-    fired = {t["prop_id"].split(".")[0] for t in ctx.triggered} if ctx.triggered else set()
-    return fired == {ids.FILTERS}
+    return fired() == {ids.FILTERS}
 
 
 def as_shown(value) -> object:

@@ -8,7 +8,7 @@ from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
-from dash import Input, Output, State, ctx, no_update
+from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from analytics.explore.neighbours import similar
@@ -27,7 +27,7 @@ from components.map import (
     selection_patch,
 )
 
-from .common import HIDDEN, SHOWN, colours
+from .common import HIDDEN, SHOWN, colours, fired, keep
 from .context import request
 
 log = logging.getLogger(__name__)
@@ -93,17 +93,8 @@ def map_job(store, view: dict | None, report=None) -> dict:
 
 
 def _in_view(store, analysis, filters: dict | None) -> np.ndarray | None:
-    if not filters:
-        return None
-    try:
-        from .common import keep  # resolves a saved map selection too
-    except ImportError:
-        try:
-            from analytics.explore.filters import mask
-        except ImportError:
-            return None
-        return mask(analysis, filters)
-    return keep(store, analysis, filters)
+    """The students in view (a saved map selection resolved too), or None when nothing is filtered."""
+    return keep(store, analysis, filters) if filters else None
 
 
 def _neighbours(analysis, row: int | None) -> np.ndarray | None:
@@ -168,18 +159,18 @@ def map_content(store, view: dict | None, filters: dict | None, student, colour:
     colour = colour if colour in have else (have[0] if have else None)
     persona_palette, trajectory_palette = colours(analysis)
     palette = {"persona": persona_palette, "trajectory": trajectory_palette, "outlier": OUTLIER_COLOURS}.get(colour)
-    keep = _in_view(store, analysis, filters)
+    in_view = _in_view(store, analysis, filters)
     row = int(student) if isinstance(student, (int, float)) and 0 <= int(student) < analysis.rows else None
     score_label = analysis.exam_column.replace("_", " ") if analysis.exam_column else None
     density = _density(dataset_id, projection.xy)
     points = points_frame(analysis)
     if chance is not None:
         points["risk"] = chance
-    fig, drawn = map_figure(projection.xy, points, COLUMNS.get(colour, ""), palette, keep, row,
+    fig, drawn = map_figure(projection.xy, points, COLUMNS.get(colour, ""), palette, in_view, row,
                             _neighbours(analysis, row), score_label, revision=dataset_id, density=density)
     notes = [projection.note]
-    if keep is not None and not keep.all():
-        notes.append(f"{int(keep.sum()):,} of {analysis.rows:,} students match the filters; the rest are grey.")
+    if in_view is not None and not in_view.all():
+        notes.append(f"{int(in_view.sum()):,} of {analysis.rows:,} students match the filters; the rest are grey.")
     if drawn:
         notes.append(drawn)
     return fig, " ".join(notes), HIDDEN
@@ -259,7 +250,7 @@ def register(app, store) -> None:
                   Input(ids.MAP_RUN, "n_clicks"), Input(ids.PASS_MARK, "value"), Input(ids.JOBS_READY, "data"),
                   State(ids.RISK_MODEL, "value"), State(ids.MAP_DRAWN, "data"))
     def draw_map(view, filters, student, colour, ready, _cancel, _run, mark, _jobs, model_id, drawn):
-        triggered = frozenset(t["prop_id"].split(".")[0] for t in ctx.triggered)
+        triggered = fired()
         if skip_redraw(triggered, colour):
             raise PreventUpdate
         chance = risk_chance(store, view, model_id, mark) if colour == "risk" and view else None
