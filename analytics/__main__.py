@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from analytics.analysis import analyse_file
@@ -45,7 +46,28 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--personas", type=int, default=PERSONAS)
+    for command in (summ, ins, ask):
+        command.add_argument("--mapping", metavar="FILE.json", help="column choices: roles, subjects (with scale, "
+                             "pass_mark, target), identifiers, ignore, outcome; see the README")
     return parser
+
+
+def _choices(path: str | None) -> dict | None:
+    """The --mapping file as a dict, or a DataError naming the file and what is wrong with it."""
+    if not path:
+        return None
+    name = os.path.basename(path)
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            choices = json.load(fh)
+    except OSError as err:
+        raise DataError(f"cannot open the mapping file ({err.strerror})", file=name) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        where = f" (line {err.lineno}, column {err.colno})" if isinstance(err, json.JSONDecodeError) else ""
+        raise DataError(f"the mapping file is not valid JSON{where}", file=name) from None
+    if not isinstance(choices, dict):
+        raise DataError("the mapping file must hold one JSON object such as {\"roles\": {...}}", file=name)
+    return choices
 
 
 def _where(result: Analysis, pairs: list[str]):
@@ -119,6 +141,19 @@ def _print_text(result: Analysis) -> None:
         print(f"  {role:<22} {column}")
     for column, reason in result.unmapped.items():
         print(f"  {'(not mapped)':<22} {column}: {reason}")
+    columns = result.column_map
+    if columns is not None and columns.subjects:
+        print("\nSubjects (name, column, scale):")
+        for subject in columns.subjects:
+            used = "" if subject.name in result.subject_columns else " (not used: see warnings)"
+            print(f"  {subject.name:<22} {subject.column}, {subject.scale.label}{used}")
+        print(f"  outcome: {result.exam_column}")
+    if columns is not None and columns.identifiers:
+        print("\nIdentifiers (shown to staff, never modelled): " + ", ".join(result.identifier_columns))
+    if columns is not None and columns.ignored:
+        print("\nIgnored columns:")
+        for column, reason in columns.ignored.items():
+            print(f"  {column}: {reason}")
     print("\nImputed cells: " + (", ".join(f"{c} {n}" for c, n in result.imputed.items()) or "none"))
     if result.personas:
         print(f"\nPersonas (silhouette {result.silhouette.get('personas', float('nan')):.3f}):")
@@ -186,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"wrote {args.rows:,} students to {args.out}", file=sys.stderr)
             return 0
         result = analyse_file(args.file, args.personas, int(getattr(args, "max_mb", DEFAULT_MAX_BYTES / 2**20)
-                                                            * 2**20))
+                                                            * 2**20), _choices(args.mapping))
         if args.command == "insights":
             return _insights(result, args)
         if args.command == "ask":

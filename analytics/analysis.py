@@ -8,16 +8,19 @@ from __future__ import annotations
 import dataclasses
 import time
 
+import numpy as np
 import pandas as pd
 
 from analytics.defaults import MAX_PERSONAS, MIN_PERSONAS, PERSONAS
 from analytics.errors import DataError
 from analytics.ingest.clean import clean
 from analytics.ingest.read import DEFAULT_MAX_BYTES, Table, read_path
-from analytics.ingest.schema import ROLE_BY_NAME, map_columns
+from analytics.ingest.mapping import apply_choices, detect
+from analytics.ingest.schema import ROLE_BY_NAME
+from analytics.ingest.subjects import COMBINED, combined_score, outcome_column, subject_marks
 from analytics.models.outliers import find_outliers
 from analytics.models.personas import fit_personas
-from analytics.models.themes import MIN_THEMES, build_themes, columns_for, zscore
+from analytics.models.themes import MIN_THEMES, THEME_LABELS, build_themes, columns_for, zscore
 from analytics.models.trajectories import fit_trajectories
 from analytics.results import (
     OUTLIER,
@@ -33,8 +36,10 @@ from analytics.results import (
 )
 
 
-def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outliers: bool = True) -> Analysis:
-    """The analysis of a table; with outliers=False, the core only (no DBSCAN: `analysis.outliers` is None)."""
+def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outliers: bool = True,
+            choices: dict | None = None) -> Analysis:
+    """The analysis of a table; with outliers=False, the core only (no DBSCAN: `analysis.outliers` is None).
+    `choices` are a person's column choices (see `apply_choices`), laid over the detected mapping."""
     if not MIN_PERSONAS <= personas <= MAX_PERSONAS:
         raise DataError(f"the number of personas must be between {MIN_PERSONAS} and {MAX_PERSONAS}, "
                         f"not {personas}")
@@ -48,14 +53,31 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outlie
         clock = now
 
     frame = table.frame
-    mapping = map_columns(list(frame.columns))
-    if not mapping:
-        raise DataError("none of the columns is a known student attribute (such as Hours_Studied, "
-                        "Attendance, Previous_Scores, Exam_Score, Gender); check the header row",
-                        file=table.filename)
-    cleaned = clean(frame, mapping, table.spellings)
-    mapping = {r: c for r, c in mapping.items() if r in cleaned.values or ROLE_BY_NAME[r].kind == "group"}
-    warnings = table.warnings + cleaned.warnings
+    column_map = apply_choices(detect(frame), choices, [str(c) for c in frame.columns],
+                               source=f"the mapping for {table.filename}")
+    mapping = dict(column_map.roles)
+    if not any(ROLE_BY_NAME[r].kind != "id" for r in mapping) and not column_map.subjects:
+        raise DataError("none of the columns is a known student attribute (such as Attendance, KS2 Scaled Score, "
+                        "Maths Mock, FSM, Hours_Studied, Exam_Score, Gender); check the header row or map the "
+                        "columns by hand", file=table.filename)
+    cleaned = clean(frame, mapping, table.spellings, column_map.scales)
+    mapping = {r: c for r, c in mapping.items() if r in cleaned.values or ROLE_BY_NAME[r].kind in ("group", "id")}
+    marks = subject_marks(frame, column_map.subjects)
+    warnings = table.warnings + cleaned.warnings + marks.warnings + list(marks.unfit.values())
+    unmapped = {**cleaned.unfit, **marks.unfit}
+    for column, points in marks.added.items():
+        cleaned.frame[column] = points
+    if "exam_score" not in mapping:
+        outcome = outcome_column(column_map, marks)
+        if outcome == COMBINED:
+            cleaned.frame[COMBINED] = combined_score(cleaned.frame, marks)
+        if outcome is not None:
+            values = _outcome_values(cleaned.frame[outcome], outcome, warnings)
+            if outcome != COMBINED and cleaned.frame[outcome].isna().any():
+                outcome = f"{outcome} (outcome)"  # the subject's own column keeps its blanks
+            cleaned.frame[outcome] = values.to_numpy()
+            mapping["exam_score"] = outcome
+            cleaned.values["exam_score"] = values
     lap("clean")
 
     students = cleaned.frame
@@ -70,12 +92,14 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outlie
     persona_list, trajectory_list = [], []
     missing_themes = [t for t in THEMES if t not in themes]
     if len(themes.columns) < MIN_THEMES:
-        skipped["personas"] = ("needs at least two of the 8 themes; add columns such as Hours_Studied, "
-                               "Attendance, Previous_Scores, Motivation_Level")
+        skipped["personas"] = (f"needs at least two of the {len(THEMES)} themes; add columns such as Attendance, "
+                               "Previous_Scores (or KS2 Scaled Score), Homework, Behaviour Points, Hours_Studied")
     else:
-        if missing_themes:
-            warnings.append("Personas use " + str(len(themes.columns)) + " of 8 themes; not in this file: "
-                            + "; ".join(f"{t} ({columns_for(t)})" for t in missing_themes) + ".")
+        if missing_themes and len(themes.columns) < 8:  # the Kaggle eight need no note about the rest
+            warnings.append(f"Personas use {len(themes.columns)} of {len(THEMES)} themes ("
+                            + ", ".join(THEME_LABELS[t] for t in themes.columns) + "); the others need columns "
+                            "this file lacks: " + "; ".join(f"{THEME_LABELS[t]} ({columns_for(t)})"
+                                                            for t in missing_themes) + ".")
         clusters, persona_list = fit_personas(z_themes, personas, exam)
         if clusters.k < 2:
             skipped["personas"] = ("needs at least two students; this file has one" if len(students) < 2 else
@@ -115,12 +139,27 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outlie
         students[THEME_PREFIX + theme] = z_themes[theme].round(4)
     core = Analysis(dataset_id, table.filename, len(students), mapping, cleaned.imputed, list(themes.columns),
                     persona_list, trajectory_list, silhouette, skipped, warnings, timings, students,
-                    unmapped=cleaned.unfit)
+                    unmapped=unmapped, column_map=column_map, subject_columns=dict(marks.points))
     if not outliers:
         return core
     start = time.perf_counter()
     found = outliers_for(core)
     return with_outliers(core, found, round(time.perf_counter() - start, 4))
+
+
+def _outcome_values(values: pd.Series, column: str, warnings: list[str]):
+    """The outcome the models and charts read, with no blanks: a student with no mark counts at the median,
+    and the warning says how many. A subject's own column keeps its blanks."""
+    numbers = values.to_numpy(dtype=float)
+    blank = np.isnan(numbers)
+    if blank.all():
+        return pd.Series(np.zeros(len(numbers)), index=values.index)
+    if blank.any():
+        fill = float(np.median(numbers[~blank]))
+        warnings.append(f"{column}: {int(blank.sum()):,} student(s) have no mark to count; the outcome counts "
+                        f"them at the median ({fill:g}).")
+        numbers = np.where(blank, fill, numbers)
+    return pd.Series(numbers, index=values.index)
 
 
 def outliers_for(analysis: Analysis) -> Outliers | str | None:
@@ -149,10 +188,11 @@ def with_outliers(analysis: Analysis, found: Outliers | str | None, seconds: flo
                                outliers=found if isinstance(found, Outliers) else None)
 
 
-def analyse_file(path: str, personas: int = PERSONAS, max_bytes: int = DEFAULT_MAX_BYTES) -> Analysis:
+def analyse_file(path: str, personas: int = PERSONAS, max_bytes: int = DEFAULT_MAX_BYTES,
+                 choices: dict | None = None) -> Analysis:
     start = time.perf_counter()
     table = read_path(path, max_bytes)
     read_seconds = round(time.perf_counter() - start, 4)
-    result = analyse(table, personas)
+    result = analyse(table, personas, choices=choices)
     result.timings = {"read": read_seconds, **result.timings}
     return result

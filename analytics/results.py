@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from analytics.ingest.mapping import ColumnMap
 
 THEMES = [
     "Hours_Studied",
@@ -15,6 +19,8 @@ THEMES = [
     "Family_Capital",
     "Personal_Wellbeing",
     "Environmental_Stability",
+    "Homework",
+    "Behaviour",
 ]
 
 # Columns the analysis adds to `Analysis.students`; everything else is the uploaded data, cleaned.
@@ -89,6 +95,16 @@ class Analysis:
     students: pd.DataFrame = field(repr=False)
     outliers: Outliers | None = None
     unmapped: dict[str, str] = field(default_factory=dict)  # column -> why it plays no role
+    column_map: ColumnMap | None = field(default=None, repr=False)  # roles, subjects, identifiers, ignored
+    subject_columns: dict[str, str] = field(default_factory=dict)  # subject -> students column with its points
+
+    @property
+    def identifier_columns(self) -> list[str]:
+        """Columns naming a student (UPN, name...): shown to staff, never modelled or sent to an AI provider."""
+        if self.column_map is None:
+            return []
+        roles = [self.mapping[r] for r in ("student_id", "name") if r in self.mapping]
+        return list(dict.fromkeys(roles + self.column_map.identifiers))
 
     @property
     def gender_column(self) -> str | None:
@@ -122,6 +138,7 @@ class Analysis:
             "rows": self.rows,
             "mapping": self.mapping,
             "unmapped": self.unmapped,
+            **(self.column_map.to_dict() | {"mapping": self.mapping} if self.column_map else {}),
             "imputed": self.imputed,
             "themes": self.themes,
             "personas": [asdict(p) for p in self.personas],

@@ -144,7 +144,7 @@ def map_content(store, view: dict | None, filters: dict | None, student, colour:
     analysis = request(store, view).analysis
     dataset_id = view["dataset_id"]
     if len(analysis.themes) < MIN_THEMES:
-        return (placeholder("The map needs at least two of the 8 themes"),
+        return (placeholder("The map needs at least two themes"),
                 "No student map: this file has fewer than two theme columns (such as Hours_Studied, Attendance).",
                 HIDDEN)
     projection = store.projection(dataset_id)

@@ -101,10 +101,10 @@ def target_content(store, view, filters, target, model_id, mark_value):
         subjects = targets.subject_columns(analysis)
         values = (analysis.students[analysis.exam_column].to_numpy(dtype=float) if analysis.exam_column else
                   scores.predicted if scores is not None else
-                  analysis.students[subjects[0]].to_numpy(dtype=float) if subjects else None)
+                  analysis.students[next(iter(subjects.values()))].to_numpy(dtype=float) if subjects else None)
         if values is None:
             return target_result({"subjects": []}), no_update
-        target = float(np.ceil(np.quantile(values, 0.5)))  # start at the median: half the cohort to lift
+        target = float(np.ceil(np.nanquantile(values, 0.5)))  # start at the median: half the cohort to lift
         return target_result(targets.target_simulation(analysis, target, req.mask, scores)), target
     return target_result(targets.target_simulation(analysis, float(target), req.mask, scores)), no_update
 

@@ -59,8 +59,9 @@ def settings_card() -> dbc.Card:
                                 for k in range(defaults.MIN_PERSONAS, defaults.MAX_PERSONAS + 1)],
                        className="btn-group persona-count", inputClassName="btn-check",
                        labelClassName="btn btn-outline-primary", labelCheckedClassName="active"),
-        html.Div("K-Means groups students on 8 themes (study, attendance, prior scores, motivation, resources, "
-                 "family, wellbeing, environment). Trajectories group previous vs exam score.",
+        html.Div("K-Means groups students on the themes the file supports (study, attendance, prior attainment, "
+                 "motivation, resources, family, wellbeing, environment, homework, behaviour). Trajectories group "
+                 "previous vs current score.",
                  className="settings-help"),
         html.Hr(className="my-3"),
         html.Div("Showing", className="settings-label"),

@@ -49,7 +49,7 @@ def outlier_body() -> list:
         dbc.Button([html.I(className="bi bi-download me-2"), "Download CSV"], id=ids.DOWNLOAD_OUTLIERS,
                    color="primary", outline=True, size="sm"),
     ], className="table-toolbar")
-    return [html.P("Students who sit in no dense group of similar students (DBSCAN on the 8 themes). Unusual is "
+    return [html.P("Students who sit in no dense group of similar students (DBSCAN on the themes). Unusual is "
                    "not bad: it says where a student's mix of circumstances differs from everyone like them. "
                    "Click a row to open the student.", className="panel-subtitle"),
             toolbar, html.Div(outlier_grid(), id=ids.OUTLIER_GRID_BOX), html.Div(id=ids.OUTLIER_NOTE)]

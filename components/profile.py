@@ -70,7 +70,7 @@ def profile_body(profile, persona_colour: str | None, exam_column: str | None) -
                                      id={"type": ids.SIMILAR_STUDENT, "row": int(rec["row"])}, n_clicks=0,
                                      className="similar-item", title="Open this student"))
         body += [html.H4("Students like this", className="profile-h"),
-                 html.Div("Nearest in the 8 themes; highlighted on the map.", className="profile-note"),
+                 html.Div("Nearest on the themes; highlighted on the map.", className="profile-note"),
                  html.Div(items, className="similar-list", id=ids.SIMILAR_LIST)]
     body += [html.H4("Every attribute", className="profile-h"),
              html.Table(html.Tbody([html.Tr([html.Th(pretty(col)), html.Td(_value(val))])

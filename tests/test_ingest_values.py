@@ -32,19 +32,26 @@ def first_row(frame: pd.DataFrame, column: str, value) -> int:
     return int(np.flatnonzero(frame[column].astype(str).to_numpy() == str(value))[0]) + 2
 
 
-def test_sen_codes_are_kept_not_turned_into_no(sen_frame):
+def test_sen_codes_are_kept_as_the_sen_group_not_turned_into_no(sen_frame):
     result = run(sen_frame)
     assert result.students["SEN"].astype(str).tolist() == sen_frame["SEN"].tolist()
     assert (result.students["SEN"] == "K").sum() == (sen_frame["SEN"] == "K").sum()
-    assert "learning_disabilities" not in result.mapping
-    assert "SEN" not in result.imputed
-    reason = result.unmapped["SEN"]
+    assert result.mapping["sen"] == "SEN" and "learning_disabilities" not in result.mapping
+    assert "SEN" not in result.imputed and result.unmapped == {}
+
+
+def test_census_codes_in_a_learning_disabilities_column_are_kept_and_named(sen_frame):
+    frame = sen_frame.rename(columns={"SEN": "Learning_Disabilities"})
+    result = run(frame)
+    assert result.students["Learning_Disabilities"].astype(str).tolist() == sen_frame["SEN"].tolist()
+    assert "learning_disabilities" not in result.mapping and "Learning_Disabilities" not in result.imputed
+    reason = result.unmapped["Learning_Disabilities"]
     assert "not used as Learning disabilities" in reason and "197 of its 6,607 values" in reason
     assert f"first at row {first_row(sen_frame, 'SEN', 'K')}" in reason
     assert f"first at row {first_row(sen_frame, 'SEN', 'E')}" in reason
     assert "keeps its own values as a group" in reason
     assert reason in result.warnings
-    assert result.to_dict()["unmapped"] == {"SEN": reason}
+    assert result.to_dict()["unmapped"] == {"Learning_Disabilities": reason}
 
 
 def test_a_few_stray_levels_are_imputed_and_each_named(kaggle_frame):

@@ -88,7 +88,7 @@ def test_sampled_outliers_equal_dbscan_on_the_sample_plus_the_border_rule(monkey
     monkeypatch.setattr(outlier_module, "SAMPLE_SIZE", 2000)
     rng = np.random.default_rng(9)
     x = np.vstack([rng.normal(size=(9000, 8)), rng.normal(scale=4, size=(300, 8))])
-    found = find_outliers(x, THEMES)
+    found = find_outliers(x, THEMES[:8])
     fitted = np.sort(np.random.default_rng(outlier_module.SEED).choice(len(x), 2000, replace=False))
     eps = outlier_module.knee_eps(x[fitted], 16)
     model = DBSCAN(eps=eps, min_samples=16, algorithm="brute").fit(x[fitted])
@@ -110,7 +110,7 @@ def test_kaggle_outliers_are_few_flagged_and_explained(kaggle):
     gaps = [i.gap for i in out.items]
     assert gaps == sorted(gaps, reverse=True)
     for item in out.items:
-        assert 1 <= len(item.reasons) <= 3 and set(item.reasons) <= set(THEMES)
+        assert 1 <= len(item.reasons) <= 3 and set(item.reasons) <= set(THEMES[:8])
         assert len(item.details) == len(item.reasons)
 
 
@@ -128,7 +128,7 @@ def test_a_tiny_file_says_why_it_has_no_outliers():
 
 def test_find_outliers_handles_a_cohort_of_identical_students():
     x = np.zeros((200, 8))
-    result = find_outliers(x, THEMES)
+    result = find_outliers(x, THEMES[:8])
     assert result.count == 0
 
 

@@ -172,15 +172,23 @@ def test_a_file_nothing_can_score_says_what_to_do(tmp_path, kaggle_path):
 
 def test_a_model_is_offered_only_to_files_that_share_its_columns(store, kaggle_id, data_dir):
     store.fit_risk(kaggle_id)  # what the risk job does
-    exams = store.add((data_dir / "exams_students_performance.csv").read_bytes(), "exams.csv")
+    frame = pd.read_csv(data_dir / "exams_students_performance.csv")
+    no_scores = frame.drop(columns=["math score", "reading score", "writing score"])
+    exams = store.add(no_scores.to_csv(index=False).encode(), "exams.csv")
     store.run_jobs(exams)
     view = {"dataset_id": exams, "personas": 5}
     menu, state = risk.setup(store, view, None), risk.model_state(store, view, kaggle_id)
     assert menu["options"] == [] and menu["value"] is None  # 3 of the Kaggle model's 19 columns: not offered
     assert state["sliders"] == [] and "shares at least half of its columns" in text_of(state["status"])
+
+
+def test_the_target_grade_of_a_file_with_subjects_starts_at_the_combined_median(store, data_dir):
+    exams = store.add((data_dir / "exams_students_performance.csv").read_bytes(), "exams.csv")
+    store.run_jobs(exams)
+    view = {"dataset_id": exams, "personas": 5}
     result, target = risk.target_content(store, view, None, None, None, None)
-    maths = pd.read_csv(data_dir / "exams_students_performance.csv")["math score"]
-    assert target == float(np.ceil(maths.median())) and "Math score" in text_of(result)
+    combined = store.core(exams).students["Combined score"]
+    assert target == float(np.ceil(combined.median())) and "Math" in text_of(result)
 
 
 def test_picking_a_model_redraws_the_status_through_the_app(store, kaggle_ready, kaggle_path):

@@ -189,9 +189,9 @@ def test_target_simulation_counts_gaps_and_subjects(kaggle, data_dir):
     exams = analyse_file(str(data_dir / "exams_students_performance.csv"))
     sim = targets.target_simulation(exams, 60)
     raw = pd.read_csv(data_dir / "exams_students_performance.csv")
-    assert {s["subject"] for s in sim["subjects"]} == {"math score", "reading score", "writing score"}
-    maths = next(s for s in sim["subjects"] if s["subject"] == "math score")
-    assert maths["below"] == int((raw["math score"] < 60).sum()) and sim["subjects"][0]["subject"] == "math score"
+    assert {s["subject"] for s in sim["subjects"]} == {"Math", "Reading", "Writing"}
+    maths = next(s for s in sim["subjects"] if s["subject"] == "Math")
+    assert maths["below"] == int((raw["math score"] < 60).sum()) and sim["subjects"][0]["subject"] == "Math"
 
 
 def test_fairness_by_group_with_intervals_and_small_group_warning(kaggle, kaggle_whatif, kaggle_risk):

@@ -126,7 +126,8 @@ class Cells:
 
 
 def clean(frame: pd.DataFrame, mapping: dict[str, str],
-          spellings: dict[str, dict[float, str]] | None = None) -> Cleaned:
+          spellings: dict[str, dict[float, str]] | None = None, scales: dict | None = None) -> Cleaned:
+    """`scales` (role -> Scale) fixes the range of a score role, such as prior attainment on KS2 80-120."""
     out = frame.copy(deep=False)
     values = pd.DataFrame(index=frame.index)
     result = Cleaned(out, values)
@@ -135,6 +136,8 @@ def clean(frame: pd.DataFrame, mapping: dict[str, str],
         raw = frame[column]
         if role.kind == "group":
             _keep_as_group(result, column, raw)
+            continue
+        if role.kind == "id":  # identifiers are shown as entered and never become numbers
             continue
         text, label_values = None, []
         if pd.api.types.is_numeric_dtype(raw):
@@ -147,8 +150,14 @@ def clean(frame: pd.DataFrame, mapping: dict[str, str],
             unknown = np.isnan(numbers) & (text.codes >= 0)
         cells = Cells(text, numbers, (spellings or {}).get(column, {}))
         series = pd.Series(numbers, index=frame.index)
-        top, high = _score_scale(series) if role_name in ("exam_score", "previous_score") else (None, None)
-        low, high = (0.0, high) if high is not None else (role.valid or (-np.inf, np.inf))
+        scale = (scales or {}).get(role_name)
+        if scale is not None:
+            top, high = scale.high, scale.high + (0.05 * (scale.high - scale.low)
+                                         if scale.kind in ("percentage", "points20") else 0)
+        else:
+            top, high = _score_scale(series) if role_name in ("exam_score", "previous_score") else (None, None)
+        low = scale.low if scale is not None else 0.0
+        low, high = (low, high) if high is not None else (role.valid or (-np.inf, np.inf))
         with np.errstate(invalid="ignore"):
             impossible = (numbers < low) | (numbers > high)
         what = f"not one of {_describe_levels(role)}" if role.kind == "ordinal" else "not a number"

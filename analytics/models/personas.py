@@ -19,6 +19,8 @@ TRAIT_NAMES = {
     "Family_Capital": ("Family-backed", "Little family support"),
     "Personal_Wellbeing": ("Balanced lifestyle", "Stretched"),
     "Environmental_Stability": ("Settled", "Unsettled"),
+    "Homework": ("Homework done", "Homework missed"),
+    "Behaviour": ("Well-behaved", "Behaviour concerns"),
 }
 NOTABLE = NOTABLE_SD  # |z| below this is "about average" and never names or describes a persona
 

@@ -21,6 +21,8 @@ THEME_LABELS = {
     "Family_Capital": "family support",
     "Personal_Wellbeing": "wellbeing",
     "Environmental_Stability": "environmental stability",
+    "Homework": "homework completion",
+    "Behaviour": "behaviour record",
 }
 
 

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 
 from analytics.ingest.clean import parse_value
-from analytics.ingest.schema import ROLE_BY_NAME
+from analytics.ingest.schema import IDENTIFIER_NAME, ROLE_BY_NAME
 from analytics.results import OUTLIER, PERSONA, PERSONA_ID, ROW, THEME_PREFIX, TRAJECTORY, TRAJECTORY_ID, Analysis
 
 MAX_LEVELS = 50  # a text column with more distinct values is free text or an identifier, not a category
-ID_NAME = re.compile(r"(^|[_\s.-])(id|ids|name|names|surname|email|upn|uln|candidate)($|[_\s.-])", re.I)
+ID_NAME = IDENTIFIER_NAME
 CAMEL_ID = re.compile(r"[a-z](ID|Id)$")  # StudentID, pupilId
 _ADDED = {ROW, PERSONA, PERSONA_ID, TRAJECTORY, TRAJECTORY_ID, OUTLIER}
 
@@ -66,18 +66,26 @@ def category_codes(values: pd.Series, levels: list[str]) -> np.ndarray:
     return pd.Categorical(values.astype(str), categories=levels).codes
 
 
+def subject_inputs(analysis: Analysis) -> set[str]:
+    """Every column holding a subject's marks, as entered and as points."""
+    columns = analysis.column_map
+    return {s.column for s in columns.subjects} | set(analysis.subject_columns.values()) if columns else set()
+
+
 def fit_spec(analysis: Analysis, exclude: tuple[str, ...] = ()) -> FeatureSpec:
     """Which columns feed the model and how. `exclude` drops more columns by name (e.g. G2 for a protocol)."""
     students = analysis.students
     role_of = {column: role for role, column in analysis.mapping.items()}
-    skip = set(_ADDED) | {analysis.exam_column} | set(exclude)
+    # subject marks are outcomes, not inputs: the combined score is made of them, and a mock predicting
+    # itself would hide the students the model should find
+    skip = set(_ADDED) | {analysis.exam_column} | set(exclude) | subject_inputs(analysis)
     columns, kinds, roles, levels, reference = [], {}, {}, {}, {}
     for column in students.columns:
         if column in skip or column.startswith(THEME_PREFIX):
             continue
         values = students[column]
         role = role_of.get(column)
-        if role is None and _identifier(column, values):
+        if (role is None or ROLE_BY_NAME[role].kind == "id") and (role is not None or _identifier(column, values)):
             continue
         if role is not None and ROLE_BY_NAME[role].kind != "group":
             numbers = _role_numbers(values, role)

@@ -15,7 +15,7 @@ from analytics.results import PERSONA, THEME_PREFIX, Analysis, sheet_row
 CANDIDATE_CHANCE = 0.3  # the list holds students with at least this chance of ending below the pass mark
 LIST_LIMIT = 1_000  # the most in need; nobody acts on more in one sitting, and explaining each costs time
 ACTIONABLE_THEMES = ["Attendance", "Hours_Studied", "Motivation_Level", "Resource_Access", "Family_Capital",
-                     "Personal_Wellbeing", "Previous_Scores", "Environmental_Stability"]
+                     "Personal_Wellbeing", "Previous_Scores", "Environmental_Stability", "Homework", "Behaviour"]
 
 
 def persona_support(analysis: Analysis) -> dict[str, tuple[str, str]]:

@@ -10,4 +10,6 @@ SUPPORT = {
     "Personal_Wellbeing": "Wellbeing check-in: sleep, activity and pastoral support",
     "Environmental_Stability": "Pastoral review: peer groups, travel to school, learning needs",
     "Previous_Scores": "Catch-up tuition on gaps from earlier assessments",
+    "Homework": "Homework support: homework club, planner checks, a weekly catch-up slot",
+    "Behaviour": "Behaviour support: pastoral mentor, report card, restorative conversations",
 }

@@ -13,13 +13,15 @@ from analytics.results import THEME_PREFIX, Analysis
 SUBJECT = re.compile(r"(score|mark|grade|result|points)s?$|^(maths?|english|science|reading|writing)", re.I)
 
 
-def subject_columns(analysis: Analysis) -> list[str]:
-    """Score columns for separate subjects (maths score, reading score...), when the file has several."""
+def subject_columns(analysis: Analysis) -> dict[str, str]:
+    """Subject -> the column with its marks (maths score, reading score...), when the file has several."""
+    if analysis.column_map is not None:
+        return analysis.subject_columns if len(analysis.subject_columns) >= 2 else {}
     previous = analysis.previous_column
     found = [c for c in analysis.students.columns
              if c != previous and not c.startswith(THEME_PREFIX) and SUBJECT.search(str(c).strip())
              and pd.api.types.is_numeric_dtype(analysis.students[c])]
-    return found if len(found) >= 2 else []
+    return {c: c for c in found} if len(found) >= 2 else {}
 
 
 def target_simulation(analysis: Analysis, target: float, keep: np.ndarray | None = None,
@@ -40,11 +42,14 @@ def target_simulation(analysis: Analysis, target: float, keep: np.ndarray | None
         below = gap > 0
         out.update(below=int(below.sum()), mean_gap=float(gap[below].mean()) if below.any() else 0.0,
                    total_points=float(gap[below].sum()))
-    for column in subject_columns(analysis):
+    chosen = analysis.column_map
+    for name, column in subject_columns(analysis).items():
+        subject = chosen.subject(name) if chosen is not None else None
+        mark = subject.target if subject is not None and subject.target is not None else target
         marks = analysis.students[column].to_numpy(dtype=float)[rows]
-        gap = target - marks
-        below = gap > 0
-        out["subjects"].append({"subject": column, "below": int(below.sum()),
+        gap = mark - marks
+        below = gap > 0  # a blank mark (NaN) is neither below nor counted
+        out["subjects"].append({"subject": name, "below": int(below.sum()),
                                 "mean_gap": float(gap[below].mean()) if below.any() else 0.0})
     out["subjects"].sort(key=lambda s: -s["below"])
     return out

@@ -27,6 +27,8 @@ ACTIONABLE = [
     ("motivation", "Motivation", "levels", 1),
     ("parental_involvement", "Parental involvement", "levels", 1),
     ("access_to_resources", "Access to resources", "levels", 1),
+    ("homework", "Homework completion", "points", 1),
+    ("behaviour", "Behaviour points", "points", -1),
 ]
 
 
