@@ -77,9 +77,11 @@ def imputed_note(analysis: Analysis, where: Where) -> str:
 def measures(analysis: Analysis) -> dict[str, str]:
     """Normalised name -> numeric column (the uploaded ones; theme z-scores and row numbers left out)."""
     out = {}
+    hidden = set(analysis.identifier_columns)
     for column in analysis.students.columns:
         values = analysis.students[column]
-        if column == ROW or column.startswith(THEME_PREFIX) or isinstance(values.dtype, pd.CategoricalDtype):
+        if column == ROW or column.startswith(THEME_PREFIX) or isinstance(values.dtype, pd.CategoricalDtype) \
+                or column in hidden:
             continue
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values) and \
                 not column.lower().endswith("_id"):
@@ -93,9 +95,10 @@ def measures(analysis: Analysis) -> dict[str, str]:
 def groupings(analysis: Analysis) -> dict[str, str]:
     """Normalised name -> grouping column (persona, trajectory, gender, school type, other categories)."""
     out = {}
+    hidden = set(analysis.identifier_columns)  # a class of 20 has 20 names: never a grouping, never sent anywhere
     for column in analysis.students.columns:
         values = analysis.students[column]
-        if column.startswith(THEME_PREFIX) or column == ROW:
+        if column.startswith(THEME_PREFIX) or column == ROW or column in hidden:
             continue
         if (isinstance(values.dtype, pd.CategoricalDtype) or values.dtype == object) and \
                 values.nunique() <= MAX_LEVELS:

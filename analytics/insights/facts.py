@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from analytics.defaults import MIN_GROUP
+from analytics.ingest.schema import YES_NO
 from analytics.models.themes import NOTABLE_SD, THEME_LABELS
 from analytics.results import PERSONA_ID, THEME_PREFIX, TRAJECTORY_ID, Analysis
 
@@ -31,7 +32,7 @@ def safe_label(value) -> str:
 @dataclass
 class Gap:
     """Mean exam score of group a minus group b, with Welch's 95 % interval, p-value and Cohen's d."""
-    by: str  # "gender" or "school type"
+    by: str  # a GROUP_FACTS key: "gender", "school type", "FSM", "SEN", "EAL"
     a: str
     b: str
     n_a: int
@@ -59,7 +60,7 @@ class Facts:
     personas: list[dict] = field(default_factory=list)
     trajectories: list[dict] = field(default_factory=list)
     trajectory_mix: list[dict] = field(default_factory=list)
-    groups: dict[str, list[dict]] = field(default_factory=dict)  # "gender"/"school type" -> group sizes, means
+    groups: dict[str, list[dict]] = field(default_factory=dict)  # GROUP_FACTS key -> group sizes, means
     gaps: list[Gap] = field(default_factory=list)  # largest effect first
     suppressed: int = 0  # groups left out for being smaller than min_group
     notable_sd: float = NOTABLE_SD  # a persona's strongest/weakest themes are at least this far from the cohort
@@ -96,6 +97,29 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
         return values.cat.codes.to_numpy(), [str(c) for c in values.cat.categories]
     codes, uniques = pd.factorize(values.astype(str))
     return codes, [str(u) for u in uniques]
+
+
+# (facts key, role) for the groups insights describe; the school is judged on the last three
+GROUP_FACTS = (("gender", "gender"), ("school type", "school_type"), ("year group", "year_group"), ("FSM", "fsm"),
+               ("SEN", "sen"), ("EAL", "eal"))
+NO_GAPS = {"year group"}  # five year groups make ten pairwise gaps: sizes and means say enough
+SEN_CODES = {"n": "no SEN", "k": "SEN support (K)", "e": "EHC plan (E)"}
+
+
+def group_columns(analysis: Analysis) -> list[tuple[str, str | None]]:
+    return [(by, analysis.mapping.get(role)) for by, role in GROUP_FACTS]
+
+
+def group_label(by: str, value: str) -> str:
+    """A group value in words a reader follows: FSM 'Y' -> 'FSM', 'N' -> 'not FSM'; SEN 'K' -> 'SEN support (K)'."""
+    key = str(value).strip().lower()
+    if by in ("FSM", "EAL") and key in YES_NO:
+        return by if YES_NO[key] else f"not {by}"
+    if by == "SEN":
+        return SEN_CODES.get(key, str(value))
+    if by == "year group" and key.replace(".0", "").isdigit():
+        return f"Year {key.replace('.0', '')}"
+    return str(value)
 
 
 def view_facts(analysis: Analysis, keep: np.ndarray | None = None, min_group: int = MIN_GROUP) -> Facts:
@@ -157,10 +181,11 @@ def view_facts(analysis: Analysis, keep: np.ndarray | None = None, min_group: in
                                                  "share_of_trajectory": round(count / n, 4)})
                 elif count > 0:
                     facts.suppressed += 1
-    for by, column in (("gender", analysis.gender_column), ("school type", analysis.school_column)):
+    for by, column in group_columns(analysis):
         if not column or column not in students:
             continue
         codes, labels = _codes(students[column])
+        labels = [group_label(by, label) for label in labels]
         codes = codes[idx]
         counts = np.bincount(codes[codes >= 0], minlength=len(labels))
         kept = []
@@ -170,7 +195,7 @@ def view_facts(analysis: Analysis, keep: np.ndarray | None = None, min_group: in
         facts.groups[by] = [{"group": safe_label(label), "students": int(here.sum()),
                              "mean_exam": round(float(scores[here].mean()), 2) if exam else None}
                             for label, here in sorted(kept, key=lambda item: -item[1].sum())]
-        if exam and len(kept) >= 2:
+        if exam and len(kept) >= 2 and by not in NO_GAPS:
             kept.sort(key=lambda item: -item[1].sum())
             for i in range(len(kept)):
                 for j in range(i + 1, len(kept)):

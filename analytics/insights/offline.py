@@ -13,7 +13,7 @@ SECTIONS = ["mega_pie_insights", "trajectory_wise_persona", "spider_chart_infere
             "school_insights", "actionable_recommendations"]
 TITLES = {"mega_pie_insights": "Personas and outcomes", "trajectory_wise_persona": "Trajectories by persona",
           "spider_chart_inferences": "How each persona behaves", "gender_insights": "Gender",
-          "school_insights": "School type", "actionable_recommendations": "What to do"}
+          "school_insights": "School type and groups", "actionable_recommendations": "What to do"}
 THEME_BY_LABEL = {label: theme for theme, label in THEME_LABELS.items()}
 
 
@@ -93,7 +93,11 @@ def write(facts: Facts) -> dict:
                     + (f"lowest on {weak}" if weak else f"nothing stands {sd} below it"))
         out["spider_chart_inferences"].append(f"**{persona['name']}**: {text}.")
     out["gender_insights"] = _groups(facts, "gender", exam)
-    out["school_insights"] = _groups(facts, "school type", exam)
+    judged = [by for by in ("year group", "FSM", "SEN", "EAL") if by in facts.groups]
+    out["school_insights"] = (_groups(facts, "school type", exam) if "school type" in facts.groups or not judged
+                              else [])
+    for by in judged:  # the groups a school is judged on: the disadvantage, SEN and EAL gaps
+        out["school_insights"] += _groups(facts, by, exam)
     for persona in personas:
         if not persona["weakest"]:
             continue
