@@ -158,7 +158,7 @@ def _print_text(result: Analysis) -> None:
     if result.personas:
         print(f"\nPersonas (silhouette {result.silhouette.get('personas', float('nan')):.3f}):")
         for p in result.personas:
-            score = "" if p.mean_exam_score is None else f", mean exam score {p.mean_exam_score:.1f}"
+            score = "" if p.mean_exam_score is None else f", mean {result.outcome_label} {p.mean_exam_score:.1f}"
             print(f"  {p.id + 1}. {p.name}: {p.size:,} students ({p.share:.1%}){score}\n     {p.description}")
     if result.trajectories:
         print(f"\nTrajectories (silhouette {result.silhouette.get('trajectories', float('nan')):.3f}):")

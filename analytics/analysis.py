@@ -16,6 +16,7 @@ from analytics.errors import DataError
 from analytics.ingest.clean import clean
 from analytics.ingest.read import DEFAULT_MAX_BYTES, Table, read_path
 from analytics.ingest.mapping import apply_choices, detect
+from analytics.ingest.students import duplicate_ids
 from analytics.ingest.schema import ROLE_BY_NAME
 from analytics.ingest.subjects import COMBINED, combined_score, outcome_column, subject_marks
 from analytics.models.outliers import find_outliers
@@ -33,6 +34,7 @@ from analytics.results import (
     TRAJECTORY_ID,
     Analysis,
     Outliers,
+    outcome_label,
 )
 
 
@@ -63,7 +65,8 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outlie
     cleaned = clean(frame, mapping, table.spellings, column_map.scales)
     mapping = {r: c for r, c in mapping.items() if r in cleaned.values or ROLE_BY_NAME[r].kind in ("group", "id")}
     marks = subject_marks(frame, column_map.subjects)
-    warnings = table.warnings + cleaned.warnings + marks.warnings + list(marks.unfit.values())
+    warnings = (table.warnings + duplicate_ids(frame, mapping.get("student_id")) + cleaned.warnings + marks.warnings
+                + list(marks.unfit.values()))
     unmapped = {**cleaned.unfit, **marks.unfit}
     for column, points in marks.added.items():
         cleaned.frame[column] = points
@@ -100,7 +103,7 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outlie
                             + ", ".join(THEME_LABELS[t] for t in themes.columns) + "); the others need columns "
                             "this file lacks: " + "; ".join(f"{THEME_LABELS[t]} ({columns_for(t)})"
                                                             for t in missing_themes) + ".")
-        clusters, persona_list = fit_personas(z_themes, personas, exam)
+        clusters, persona_list = fit_personas(z_themes, personas, exam, outcome_label(column_map, mapping.get("exam_score")))
         if clusters.k < 2:
             skipped["personas"] = ("needs at least two students; this file has one" if len(students) < 2 else
                                    f"all {len(students):,} students have the same profile; personas need "
@@ -123,7 +126,8 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outlie
                 for r in ("previous_score", "exam_score") if r not in cleaned.values]
         skipped["trajectories"] = "needs " + " and ".join(need) + " column" + ("s" if len(need) > 1 else "")
     else:
-        clusters, trajectory_list = fit_trajectories(previous, exam)
+        prior = "KS2 scaled score" if "previous_score" in column_map.scales else "previous score"
+        clusters, trajectory_list = fit_trajectories(previous, exam, (prior, outcome_label(column_map, mapping["exam_score"])))
         if clusters.k < 3:
             skipped["trajectories"] = ("needs at least three students with different previous/exam scores")
             trajectory_list = []

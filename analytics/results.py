@@ -123,6 +123,11 @@ class Analysis:
         return self.mapping.get("previous_score")
 
     @property
+    def outcome_label(self) -> str:
+        """How text names the outcome: "exam score" for the file's own, else the column standing in for it."""
+        return outcome_label(self.column_map, self.exam_column)
+
+    @property
     def imputed_cells(self) -> int:
         return int(sum(self.imputed.values()))
 
@@ -149,6 +154,12 @@ class Analysis:
             "timings": self.timings,
             **({"outliers": self.outliers.to_dict()} if self.outliers else {}),
         }
+
+
+def outcome_label(columns: ColumnMap | None, outcome: str | None) -> str:
+    if outcome is None or columns is None or "exam_score" in columns.roles:
+        return "exam score"
+    return outcome.replace(" (outcome)", "").replace("_", " ").lower()
 
 
 def sheet_row(data_row: int) -> int:

@@ -179,3 +179,21 @@ def test_summarize_json_prints_the_mapping_and_takes_a_mapping_file(cli, tmp_pat
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "'Behavior Pts'" in bad.stderr
     mapping.write_text("{not json")
     assert "not valid JSON" in cli("summarize", path, "--mapping", mapping).stderr
+
+
+def test_duplicate_student_ids_are_named_with_their_rows_and_every_row_kept():
+    frame = mis_frame(40)
+    frame.loc[7, "UPN"] = frame.loc[2, "UPN"]
+    frame.loc[9, "UPN"] = None
+    result = analyse(table(frame), outliers=False)
+    warning = next(w for w in result.warnings if "more than one row" in w)
+    assert f"'{frame.loc[2, 'UPN']}' (rows 4, 9)" in warning and warning.startswith("Column 'UPN': 1 student id(s)")
+    assert any("1 row(s) have no student id, first at row 11" in w for w in result.warnings)
+    assert result.rows == 40 and result.students["UPN"].tolist()[:8] == frame["UPN"].tolist()[:8]
+
+
+def test_descriptions_name_the_outcome_and_prior_attainment_they_use():
+    result = analyse(table(mis_frame()), outliers=False)
+    assert result.outcome_label == "combined score"
+    assert all("mean combined score" in p.description for p in result.personas)
+    assert all(t.description.startswith("KS2 scaled score") for t in result.trajectories)

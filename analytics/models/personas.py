@@ -58,7 +58,7 @@ def name_personas(centroids: list[dict[str, float]]) -> list[str]:
     return names  # type: ignore[return-value]
 
 
-def describe(centroid: dict[str, float], mean_score: float | None) -> str:
+def describe(centroid: dict[str, float], mean_score: float | None, outcome: str = "exam score") -> str:
     ranked = sorted(centroid, key=lambda t: -abs(centroid[t]))
     parts = [f"{'higher' if centroid[t] > 0 else 'lower'} {THEME_LABELS[t]} ({centroid[t]:+.1f} SD)"
              for t in ranked[:3] if abs(centroid[t]) >= NOTABLE]
@@ -67,11 +67,12 @@ def describe(centroid: dict[str, float], mean_score: float | None) -> str:
                 (", " if i < len(parts) - 1 else " and ") + p for i, p in enumerate(parts[1:], 1))
             + " than the cohort")
     if mean_score is not None:
-        text += f"; mean exam score {mean_score:.1f}"
+        text += f"; mean {outcome} {mean_score:.1f}"
     return text + "."
 
 
-def fit_personas(z_themes: pd.DataFrame, k: int, exam: pd.Series | None) -> tuple[Clusters, list[Persona]]:
+def fit_personas(z_themes: pd.DataFrame, k: int, exam: pd.Series | None,
+                 outcome: str = "exam score") -> tuple[Clusters, list[Persona]]:
     x = z_themes.to_numpy(dtype=float)
     clusters = fit_kmeans(x, k)
     labels = pd.Series(clusters.labels, index=z_themes.index)
@@ -90,6 +91,6 @@ def fit_personas(z_themes: pd.DataFrame, k: int, exam: pd.Series | None) -> tupl
     personas = []
     for i in range(clusters.k):
         score = None if scores is None else round(float(scores.loc[i]), 2)
-        personas.append(Persona(i, names[i], describe(centroids[i], score), int(sizes[i]),
+        personas.append(Persona(i, names[i], describe(centroids[i], score, outcome), int(sizes[i]),
                                 round(float(sizes[i] / len(labels)), 4), score, centroids[i]))
     return clusters, personas

@@ -29,7 +29,10 @@ def name_trajectories(centroids: np.ndarray) -> list[str]:
     return [names[assigned[i]] for i in range(len(centroids))]
 
 
-def fit_trajectories(previous: pd.Series, exam: pd.Series) -> tuple[Clusters, list[Trajectory]]:
+def fit_trajectories(previous: pd.Series, exam: pd.Series,
+                     labels: tuple[str, str] = ("previous score", "exam score")) -> tuple[Clusters, list[Trajectory]]:
+    """`labels` name the two scores in the descriptions ("KS2 scaled score", "combined score"...)."""
+    names_of = labels
     both = pd.concat([previous, exam], axis=1).astype(float)
     z = zscore(both).to_numpy()
     clusters = fit_kmeans(z, K)
@@ -44,7 +47,7 @@ def fit_trajectories(previous: pd.Series, exam: pd.Series) -> tuple[Clusters, li
     out = []
     for i in range(clusters.k):
         p, e = float(prev_mean[i]), float(exam_mean[i])
-        text = (f"Previous score {p:.1f} \u2192 exam score {e:.1f} on average "
+        text = (f"{names_of[0][0].upper() + names_of[0][1:]} {p:.1f} \u2192 {names_of[1]} {e:.1f} on average "
                 f"({zc[i, 0]:+.1f} / {zc[i, 1]:+.1f} SD from the cohort).")
         out.append(Trajectory(i, names[i], text, int(sizes[i]), round(float(sizes[i] / len(labels)), 4),
                               round(p, 2), round(e, 2),
