@@ -11,15 +11,20 @@ from analytics.defaults import MAX_PERSONAS, MIN_PERSONAS, PERSONAS
 from analytics.errors import DataError
 from analytics.ingest.generate import generate_students
 from analytics.ingest.read import DEFAULT_MAX_BYTES
+from analytics.ingest.school import MAX_ROWS as MAX_SCHOOL_ROWS
+from analytics.ingest.school import generate_school
 from analytics.results import Analysis
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analytics", description="Cohort Atlas batch tools.")
     sub = parser.add_subparsers(dest="command", required=True)
-    gen = sub.add_parser("generate", help="write a seeded demo cohort in the 20-column layout")
-    gen.add_argument("--rows", type=int, default=2000)
-    gen.add_argument("--seed", type=int, default=7)
+    gen = sub.add_parser("generate", help="write a seeded demo cohort in the 20-column layout, or with --school an "
+                         "English secondary school's MIS export")
+    gen.add_argument("--school", action="store_true", help="the demo school: UPN, year group, form, tutor, FSM, SEN, "
+                     "EAL, attendance, KS2, mocks ... (17 columns)")
+    gen.add_argument("--rows", type=int, help="students (default 2,000; 1,000 with --school)")
+    gen.add_argument("--seed", type=int, help="random seed (default 7; 11 with --school)")
     gen.add_argument("--out", required=True, help="CSV file to write ('-' for standard output)")
     summ = sub.add_parser("summarize", help="personas, trajectories and data quality for a CSV file")
     summ.add_argument("file")
@@ -209,17 +214,27 @@ def _print_risk(risk: dict | None) -> None:
             print(f"    {label:<20} {m['mae']:>7.2f} {m['rmse']:>7.2f} {auc:>7} {m['accuracy']:>9.1%}")
 
 
+def _generate(args) -> int:
+    rows = args.rows if args.rows is not None else (1000 if args.school else 2000)
+    if rows < 1:
+        raise DataError("--rows must be at least 1")
+    if args.school:
+        if rows > MAX_SCHOOL_ROWS:
+            raise DataError(f"--rows must be at most {MAX_SCHOOL_ROWS:,} with --school")
+        frame = generate_school(rows, 11 if args.seed is None else args.seed)
+    else:
+        frame = generate_students(rows, 7 if args.seed is None else args.seed)
+    frame.to_csv(sys.stdout if args.out == "-" else args.out, index=False)
+    if args.out != "-":
+        print(f"wrote {rows:,} students to {args.out}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "generate":
-            if args.rows < 1:
-                raise DataError("--rows must be at least 1")
-            frame = generate_students(args.rows, args.seed)
-            frame.to_csv(sys.stdout if args.out == "-" else args.out, index=False)
-            if args.out != "-":
-                print(f"wrote {args.rows:,} students to {args.out}", file=sys.stderr)
-            return 0
+            return _generate(args)
         result = analyse_file(args.file, args.personas, int(getattr(args, "max_mb", DEFAULT_MAX_BYTES / 2**20)
                                                             * 2**20), _choices(args.mapping))
         if args.command == "insights":
