@@ -143,7 +143,7 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outlie
         students[THEME_PREFIX + theme] = z_themes[theme].round(4)
     core = Analysis(dataset_id, table.filename, len(students), mapping, cleaned.imputed, list(themes.columns),
                     persona_list, trajectory_list, silhouette, skipped, warnings, timings, students,
-                    unmapped=unmapped, column_map=column_map, subject_columns=dict(marks.points))
+                    unmapped=unmapped, column_map=column_map, subject_columns=dict(marks.points), filled=cleaned.filled)
     if not outliers:
         return core
     start = time.perf_counter()

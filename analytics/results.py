@@ -97,6 +97,13 @@ class Analysis:
     unmapped: dict[str, str] = field(default_factory=dict)  # column -> why it plays no role
     column_map: ColumnMap | None = field(default=None, repr=False)  # roles, subjects, identifiers, ignored
     subject_columns: dict[str, str] = field(default_factory=dict)  # subject -> students column with its points
+    filled: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # column -> cells filled in on upload
+
+    def entered(self, column: str) -> np.ndarray:
+        """The column's numbers as the school entered them: NaN where a blank or stray cell was filled in."""
+        values = pd.to_numeric(self.students[column], errors="coerce").to_numpy(dtype=float)
+        filled = self.filled.get(column)
+        return values if filled is None else np.where(filled, np.nan, values)
 
     @property
     def identifier_columns(self) -> list[str]:

@@ -197,3 +197,13 @@ def test_descriptions_name_the_outcome_and_prior_attainment_they_use():
     assert result.outcome_label == "combined score"
     assert all("mean combined score" in p.description for p in result.personas)
     assert all(t.description.startswith("KS2 scaled score") for t in result.trajectories)
+
+
+def test_a_filled_in_prior_attainment_is_known_as_blank_to_what_needs_the_real_value():
+    frame = mis_frame(100)
+    frame["KS2 Scaled Score"] = frame["KS2 Scaled Score"].astype(object)
+    frame.loc[[3, 8], "KS2 Scaled Score"] = None
+    result = analyse(table(frame), outliers=False)
+    entered = result.entered("KS2 Scaled Score")
+    assert np.isnan(entered[[3, 8]]).all() and np.isfinite(np.delete(entered, [3, 8])).all()
+    assert result.students["KS2 Scaled Score"].notna().all()  # the themes still need a value

@@ -26,6 +26,7 @@ class Cleaned:
     frame: pd.DataFrame  # the uploaded columns, repaired and imputed, for display and export
     values: pd.DataFrame  # role -> numeric encoding (ordinal levels as numbers), no blanks
     imputed: dict[str, int] = field(default_factory=dict)
+    filled: dict[str, np.ndarray] = field(default_factory=dict)  # column -> True where a number was filled in
     warnings: list[str] = field(default_factory=list)
     unfit: dict[str, str] = field(default_factory=dict)  # column -> why it does not play its role
 
@@ -193,6 +194,7 @@ def clean(frame: pd.DataFrame, mapping: dict[str, str],
                 result.warnings.append(f"Column '{column}': {int(blanks.sum()):,} blank cell(s), first at row "
                                        f"{sheet_row(_first(blanks))}; filled in with {how}.")
             result.imputed[column] = int(missing.sum())
+            result.filled[column] = missing
             numbers = np.where(missing, fill, numbers)
         numeric_text = text is not None and all(
             _number(label) is not None for label, v in zip(text.labels, label_values) if not np.isnan(v))
