@@ -19,6 +19,7 @@ from dash import html  # noqa: E402
 from analytics import DataError  # noqa: E402
 from analytics.defaults import PERSONAS  # noqa: E402
 from analytics.ingest.generate import generate_students  # noqa: E402
+from analytics.ingest.school import generate_school  # noqa: E402
 from backend import jobs, map_worker  # noqa: E402
 from backend.map_worker.paths import default_cache_dir  # noqa: E402
 from backend.store import DatasetStore  # noqa: E402
@@ -30,6 +31,10 @@ from components.layout import layout  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEMO_ROWS, DEMO_SEED = 2000, 7
 DEMO_NAME = "demo-cohort-synthetic.csv"
+# The demo school: an MIS-style export (UPN, forms, FSM/SEN/EAL, KS2, four subjects) that shows every feature.
+SCHOOL_ROWS, SCHOOL_SEED = 1000, 11
+SCHOOL_NAME = "demo-school-synthetic.csv"
+DEMOS = ("school", "cohort")  # cohort: the 20-column "Student Performance Factors" layout
 VENDOR_CSS = ["bootstrap-flatly.min.css", "bootstrap-icons.min.css", "inter.css"]
 
 log = logging.getLogger("cohort_atlas")
@@ -39,8 +44,14 @@ def cache_dir() -> str:
     return default_cache_dir()  # COHORT_ATLAS_CACHE, or .cache in the project
 
 
+def demo() -> str:
+    """Which demo opens when no file is named: COHORT_ATLAS_DEMO (school or cohort), the school by default."""
+    wanted = os.environ.get("COHORT_ATLAS_DEMO", "school").strip().lower()
+    return wanted if wanted in DEMOS else "school"
+
+
 def add_default(store: DatasetStore, path: str | None) -> str:
-    """Store the starting dataset: the given file, or the seeded demo cohort so the page is never empty."""
+    """Store the starting dataset: the given file, or a seeded demo so the page is never empty."""
     if path:
         try:
             with open(path, "rb") as fh:
@@ -48,8 +59,9 @@ def add_default(store: DatasetStore, path: str | None) -> str:
         except OSError as err:
             raise DataError(f"cannot open it ({err.strerror})", file=path) from None
         return store.add(data, os.path.basename(path))
-    demo = generate_students(DEMO_ROWS, seed=DEMO_SEED).to_csv(index=False).encode()
-    return store.add(demo, DEMO_NAME)
+    if demo() == "school":
+        return store.add(generate_school(SCHOOL_ROWS, seed=SCHOOL_SEED).to_csv(index=False).encode(), SCHOOL_NAME)
+    return store.add(generate_students(DEMO_ROWS, seed=DEMO_SEED).to_csv(index=False).encode(), DEMO_NAME)
 
 
 def create_app(store: DatasetStore | None = None, default_data: str | None = None, start: bool = True) -> dash.Dash:
@@ -89,7 +101,9 @@ def _warm(store: DatasetStore, dataset_id: str) -> None:
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Run the Cohort Atlas dashboard.")
-    parser.add_argument("--data", help="CSV file shown first (default: a seeded demo cohort)")
+    parser.add_argument("--data", help="CSV file shown first (default: a seeded demo)")
+    parser.add_argument("--demo", choices=DEMOS, help="the demo shown without --data: the MIS-style school "
+                        "(default) or the 20-column cohort (also COHORT_ATLAS_DEMO)")
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--debug", action="store_true", help="Dash dev tools and reloading")
@@ -98,6 +112,8 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = _args(argv)
+    if args.demo:
+        os.environ["COHORT_ATLAS_DEMO"] = args.demo
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     store = DatasetStore(cache_dir())
     try:

@@ -82,7 +82,7 @@ class Variant:
     def __init__(self, name: str, source: Path, scratch: Path, **extra_env: str):
         self.name, self.port = name, free_port()
         cache = scratch / f"cache-{len(name)}-{self.port}"
-        env = {**os.environ, "COHORT_ATLAS_CACHE": str(cache), **extra_env}
+        env = {**os.environ, "COHORT_ATLAS_CACHE": str(cache), "COHORT_ATLAS_DEMO": "cohort", **extra_env}
         env.pop("COHORT_ATLAS_DATA", None)
         self.log = open(scratch / f"app-{self.port}.log", "w+")
         self.proc = subprocess.Popen([sys.executable, "app.py", "--port", str(self.port)], cwd=source, env=env,

@@ -35,7 +35,8 @@ def server(tmp_path_factory, map_worker_dir):
     port = free_port()
     # The session's map worker serves this cache directory already (UMAP warmed up while other tests ran), so
     # the server finds it and starts no second one.
-    env = {**os.environ, "COHORT_ATLAS_CACHE": map_worker_dir}
+    # the 20-column demo cohort: these tests read its personas, breakdowns and map (the school has its own tests)
+    env = {**os.environ, "COHORT_ATLAS_CACHE": map_worker_dir, "COHORT_ATLAS_DEMO": "cohort"}
     env.pop("COHORT_ATLAS_DATA", None)
     log = open(tmp_path_factory.mktemp("log") / "app.log", "w+")
     proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
