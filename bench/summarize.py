@@ -8,9 +8,11 @@ floor); the table shows medians over --runs runs, the three steps interleaved so
 hits them alike.
 
 Data: seeded generated cohorts (`python -m analytics generate --seed 7`), whose students are all different as
-in a real school; `--data kaggle` repeats the Kaggle file instead (thousands of exact duplicates).
+in a real school; `--data kaggle` repeats the Kaggle file instead (thousands of exact duplicates); `--data school`
+is the MIS-style demo school (`generate --school`: subjects, KS2, FSM/SEN/EAL; its floor is KMeans on its four
+theme columns).
 
-    python bench/summarize.py [--runs 3] [--rows 6600,66000,660000] [--data generated|kaggle]
+    python bench/summarize.py [--runs 3] [--rows 6600,66000,660000] [--data generated|kaggle|school]
 """
 from __future__ import annotations
 
@@ -36,9 +38,13 @@ from analytics.__main__ import main
 start = time.perf_counter()
 if kind == "floor":
     frame = pd.read_csv(path)
-    numeric = frame.select_dtypes("number").iloc[:, :7].to_numpy(float)
-    codes = frame["Motivation_Level"].astype("category").cat.codes.to_numpy(float)[:, None]
-    x = np.hstack([numeric, codes])
+    if "Motivation_Level" in frame:
+        numeric = frame.select_dtypes("number").iloc[:, :7].to_numpy(float)
+        codes = frame["Motivation_Level"].astype("category").cat.codes.to_numpy(float)[:, None]
+        x = np.hstack([numeric, codes])
+    else:  # the school: its four theme columns, blanks at the median
+        x = frame[["Attendance %", "KS2 Scaled Score", "Homework Completion %", "Behaviour Points"]]
+        x = x.fillna(x.median()).to_numpy(float)
     x = (x - x.mean(0)) / x.std(0)
     KMeans(n_clusters=5, random_state=0).fit(x)
 else:
@@ -74,6 +80,16 @@ def generated_rows(rows: int) -> Path:
     return target
 
 
+def school_rows(rows: int) -> Path:
+    """The seeded demo school (`generate --school`) with `rows` students; written once under bench/out."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    target = OUT / f"school_seed11_rows{rows}.csv"
+    if not target.exists():
+        subprocess.run([sys.executable, "-m", "analytics", "generate", "--school", "--rows", str(rows), "--out",
+                        str(target)], cwd=ROOT, check=True, capture_output=True)
+    return target
+
+
 def measure(kind: str, path: Path) -> dict:
     out = subprocess.run([sys.executable, "-c", CHILD, str(ROOT), kind, str(path)], capture_output=True,
                          text=True, check=True)
@@ -84,9 +100,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rows", default="6600,66000,660000")
-    parser.add_argument("--data", choices=("generated", "kaggle"), default="generated")
+    parser.add_argument("--data", choices=("generated", "kaggle", "school"), default="generated")
     args = parser.parse_args()
-    make = generated_rows if args.data == "generated" else kaggle_rows
+    make = {"generated": generated_rows, "kaggle": kaggle_rows, "school": school_rows}[args.data]
     print(f"{'rows':>9} | {'floor s':>7} | {'no-risk s':>9} | {'x floor':>7} | {'risk s':>7} | {'x floor':>7} | "
           f"{'floor MB':>8} | {'no-risk MB':>10} | {'risk MB':>7} | runs")
     print("-" * 103)

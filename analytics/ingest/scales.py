@@ -76,12 +76,30 @@ def _texts(values: pd.Series) -> set[str]:
     return {str(v).strip().lower() for v in values.dropna().unique() if str(v).strip()}
 
 
+def _plain(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values) and not isinstance(values.dtype, pd.CategoricalDtype)
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.rstrip("%").replace(",", "."))
+    except ValueError:
+        return np.nan
+
+
+def _distinct(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """(code per cell, -1 = blank; each distinct cell's stripped text): text work per spelling, not per student."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, [str(u).strip() for u in uniques]
+
+
 def as_numbers(values: pd.Series) -> pd.Series:
     """Numbers where the cell is a number (text like '72' or '72%' too), NaN elsewhere."""
-    if pd.api.types.is_numeric_dtype(values) and not isinstance(values.dtype, pd.CategoricalDtype):
+    if _plain(values):
         return values.astype(float)
-    text = values.astype("string").str.strip().str.rstrip("%").str.replace(",", ".", regex=False)
-    return pd.to_numeric(text, errors="coerce").astype(float)
+    codes, texts = _distinct(values)
+    table = np.array([_number(t) for t in texts] + [np.nan], dtype=float)
+    return pd.Series(table[codes], index=values.index)
 
 
 def detect_scale(values: pd.Series, name: str = "") -> Scale | None:
@@ -117,15 +135,18 @@ def detect_scale(values: pd.Series, name: str = "") -> Scale | None:
 def to_points(values: pd.Series, scale: Scale) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(points, unknown, outside): points with NaN for blanks and for cells that do not fit the scale;
     `unknown` marks text that is not a grade of the scale, `outside` numbers beyond its range."""
-    numbers = as_numbers(values).to_numpy(dtype=float)
-    text = values.astype("string").str.strip().str.lower()
-    blank = values.isna().to_numpy() | (text.fillna("") == "").to_numpy()
-    if scale.levels:
-        mapped = text.map(lambda t: scale.levels.get(t, np.nan) if t is not pd.NA else np.nan)
-        numbers = np.where(np.isnan(numbers), mapped.to_numpy(dtype=float, na_value=np.nan), numbers)
-    unknown = np.isnan(numbers) & ~blank
-    if scale.kind in ("gcse", "letters", "af"):
-        unknown &= text.fillna("").ne("x").to_numpy()  # X = absent in a mark sheet: a blank, not a stray
+    if _plain(values):
+        numbers = values.to_numpy(dtype=float)
+        unknown = np.zeros(len(numbers), dtype=bool)
+    else:
+        codes, texts = _distinct(values)
+        levels = scale.levels
+        table = [_number(t) for t in texts]
+        table = [levels.get(t.lower(), np.nan) if np.isnan(v) else v for t, v in zip(texts, table)]
+        # a blank cell, or X (absent in a mark sheet) on a grade scale, is no mark rather than a stray one
+        stray = [np.isnan(v) and t != "" and not (levels and t.lower() == "x") for t, v in zip(texts, table)]
+        numbers = np.array(table + [np.nan], dtype=float)[codes]
+        unknown = np.array(stray + [False], dtype=bool)[codes]
     slack = 0.05 * (scale.high - scale.low) if scale.kind in ("percentage", "points20") else 0
     with np.errstate(invalid="ignore"):
         outside = (numbers < scale.low) | (numbers > scale.high + slack)
