@@ -9,6 +9,7 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from analytics.ingest.mapping import ColumnMap
+    from analytics.predict.progress import Progress
 
 THEMES = [
     "Hours_Studied",
@@ -97,6 +98,7 @@ class Analysis:
     unmapped: dict[str, str] = field(default_factory=dict)  # column -> why it plays no role
     column_map: ColumnMap | None = field(default=None, repr=False)  # roles, subjects, identifiers, ignored
     subject_columns: dict[str, str] = field(default_factory=dict)  # subject -> students column with its points
+    progress: Progress | None = field(default=None, repr=False)  # per student, against prior attainment
 
     @property
     def identifier_columns(self) -> list[str]:

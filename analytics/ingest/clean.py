@@ -28,6 +28,7 @@ class Cleaned:
     imputed: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     unfit: dict[str, str] = field(default_factory=dict)  # column -> why it does not play its role
+    blank: dict[str, np.ndarray] = field(default_factory=dict)  # role -> True where a cell was filled in
 
 
 @dataclass
@@ -193,6 +194,7 @@ def clean(frame: pd.DataFrame, mapping: dict[str, str],
                 result.warnings.append(f"Column '{column}': {int(blanks.sum()):,} blank cell(s), first at row "
                                        f"{sheet_row(_first(blanks))}; filled in with {how}.")
             result.imputed[column] = int(missing.sum())
+            result.blank[role_name] = missing  # progress leaves these students out rather than score a guess
             numbers = np.where(missing, fill, numbers)
         numeric_text = text is not None and all(
             _number(label) is not None for label, v in zip(text.labels, label_values) if not np.isnan(v))
