@@ -23,6 +23,7 @@ from analytics.models.outliers import find_outliers
 from analytics.models.personas import fit_personas
 from analytics.models.themes import MIN_THEMES, THEME_LABELS, build_themes, columns_for, zscore
 from analytics.models.trajectories import fit_trajectories
+from analytics.predict.progress import measure_progress
 from analytics.results import (
     OUTLIER,
     PERSONA,
@@ -70,11 +71,13 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outlie
     unmapped = {**cleaned.unfit, **marks.unfit}
     for column, points in marks.added.items():
         cleaned.frame[column] = points
+    outcome_blank = cleaned.filled.get(mapping.get("exam_score"))
     if "exam_score" not in mapping:
         outcome = outcome_column(column_map, marks)
         if outcome == COMBINED:
             cleaned.frame[COMBINED] = combined_score(cleaned.frame, marks)
         if outcome is not None:
+            outcome_blank = cleaned.frame[outcome].isna().to_numpy()
             values = _outcome_values(cleaned.frame[outcome], outcome, warnings)
             if outcome != COMBINED and cleaned.frame[outcome].isna().any():
                 outcome = f"{outcome} (outcome)"  # the subject's own column keeps its blanks
@@ -144,11 +147,19 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outlie
     core = Analysis(dataset_id, table.filename, len(students), mapping, cleaned.imputed, list(themes.columns),
                     persona_list, trajectory_list, silhouette, skipped, warnings, timings, students,
                     unmapped=unmapped, column_map=column_map, subject_columns=dict(marks.points), filled=cleaned.filled)
+    core.progress = measure_progress(students, core.subject_columns, core.previous_column,
+                                     cleaned.filled.get(mapping.get("previous_score")), core.exam_column, outcome_blank,
+                                     {s.name: s.target for s in marks.kept}, _outcome_name(core.exam_column))
+    lap("progress")
     if not outliers:
         return core
     start = time.perf_counter()
     found = outliers_for(core)
     return with_outliers(core, found, round(time.perf_counter() - start, 4))
+
+
+def _outcome_name(column: str | None) -> str | None:
+    return column.replace("_", " ").strip() if column else None
 
 
 def _outcome_values(values: pd.Series, column: str, warnings: list[str]):

@@ -9,6 +9,7 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from analytics.ingest.mapping import ColumnMap
+    from analytics.predict.progress import Progress
 
 THEMES = [
     "Hours_Studied",
@@ -104,6 +105,7 @@ class Analysis:
         values = pd.to_numeric(self.students[column], errors="coerce").to_numpy(dtype=float)
         filled = self.filled.get(column)
         return values if filled is None else np.where(filled, np.nan, values)
+    progress: Progress | None = field(default=None, repr=False)  # per student, against prior attainment
 
     @property
     def identifier_columns(self) -> list[str]:

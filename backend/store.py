@@ -32,7 +32,7 @@ from .locks import dataset_lock, is_locked
 from .memo import Memo
 
 RISK_VERSION = 3  # bump when the risk model or its defaults change (pass mark by scale, out-of-fold scores)
-ANALYSIS_VERSION = 6  # bump when the analysis output changes, so stale cache entries are not reused
+ANALYSIS_VERSION = 7  # bump when the analysis output changes, so stale cache entries are not reused
 MEMO_SIZE = 4
 FAILURE_SECONDS = 3600  # a failed job is not retried on every page load, but is again after this
 

@@ -12,6 +12,7 @@ from . import (
     overview,
     personas,
     profile,
+    progress,
     risk,
     scenario,
     table,
@@ -19,7 +20,7 @@ from . import (
     upload,
 )
 
-FEATURES = (upload, filters, overview, personas, trajectories, breakdowns, outliers, table, profile, map, risk,
+FEATURES = (upload, filters, overview, personas, trajectories, breakdowns, progress, outliers, table, profile, map, risk,
             scenario, interventions, insights, jobs_panel)
 
 

@@ -30,6 +30,7 @@ CLICKS = {
     ids.TRAJECTORY_MIX: ("persona", "trajectory"),
     ids.GENDER_BREAKDOWN: (None, "gender"),
     ids.SCHOOL_BREAKDOWN: (None, "school"),
+    ids.PROGRESS_CHART: (None, None),  # the filter key rides in each bar's customdata: it follows the grouping
 }
 # what may bring a new dataset or persona count (the view); any other trigger only changes the filters
 VIEW_TRIGGERS = (None, ids.URL, ids.UPLOADED, ids.PERSONA_COUNT, ids.DATASET_ID)
@@ -69,6 +70,8 @@ def clicked(filters: dict, chart: str, click: dict | None, analysis) -> dict:
         group, segment = data[0], data[1]
         segment_key = "persona" if segment in {p.name for p in analysis.personas} else "trajectory"
         return _pair(filters, group_key, group, segment_key, segment)
+    if chart == ids.PROGRESS_CHART:  # customdata = [filter key or None, group]
+        return flt.toggle(filters, data[0], str(data[1])) if data and data[0] in flt.LIST_KEYS else filters
     if chart == ids.TRAJECTORY_MIX:
         return _pair(filters, group_key, data[0], key, data[1])
     value = data[0] if isinstance(data, list) else data

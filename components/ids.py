@@ -95,6 +95,17 @@ SCHOOL_CAPTION = "school-caption"
 BREAKDOWNS = {"gender": (GENDER_BREAKDOWN, GENDER_GRAPH, GENDER_NOTE, GENDER_CAPTION),
               "school": (SCHOOL_BREAKDOWN, SCHOOL_GRAPH, SCHOOL_NOTE, SCHOOL_CAPTION)}
 
+# progress (value added)
+PROGRESS_SECTION = "progress-section"
+PROGRESS_SUBJECT = "progress-subject"
+PROGRESS_BY = "progress-by"
+PROGRESS_CONTROLS = "progress-controls"
+PROGRESS_CHART = "progress-chart"
+PROGRESS_GRAPH = "progress-graph"
+PROGRESS_SUMMARY = "progress-summary"
+PROGRESS_MEANING = "progress-meaning"
+PROGRESS_NOTE = "progress-note"
+
 # outliers
 OUTLIER_SECTION = "outlier-section"
 OUTLIER_TABLE = "outlier-table"

@@ -14,6 +14,7 @@ from .jobs import job_progress
 from .map import map_section
 from .outliers import outlier_body
 from .profile import profile_panel
+from .progress import progress_body
 from .risk import risk_section
 from .table import grid, toolbar
 from .theme import GRAPH_CONFIG
@@ -126,6 +127,13 @@ def breakdown_section() -> html.Div:
     ], id=ids.BREAKDOWN_SECTION)
 
 
+def progress_section() -> html.Div:
+    return html.Div([
+        section_title("Progress", "speedometer2"),
+        dbc.Card(dbc.CardBody(progress_body(graph(ids.PROGRESS_CHART))), className="section-card mb-5"),
+    ], id=ids.PROGRESS_SECTION)
+
+
 def outlier_section() -> html.Div:
     return html.Div([
         section_title("Unusual profiles", "exclamation-diamond"),
@@ -164,6 +172,7 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
             persona_section(),
             trajectory_section(),
             breakdown_section(),
+            progress_section(),
             outlier_section(),
             table_section(),
             html.Footer("Cohort Atlas · open source · clusters are descriptive groupings, not labels for students",
