@@ -30,6 +30,7 @@ from .cache import ForkSafeCache
 from .limits import job_seconds
 from .locks import dataset_lock, is_locked
 from .memo import Memo
+from .subject_store import SubjectModels
 
 RISK_VERSION = 3  # bump when the risk model or its defaults change (pass mark by scale, out-of-fold scores)
 ANALYSIS_VERSION = 7  # bump when the analysis output changes, so stale cache entries are not reused
@@ -47,13 +48,15 @@ class JobFailed(NoModel):
     line. A NoModel, so the risk panels show it where they say why there is no model."""
 
 
-class DatasetStore:
+class DatasetStore(SubjectModels):
+    versions = (RISK_VERSION, ANALYSIS_VERSION)  # of the per-subject models' keys (backend/subject_store.py)
+
     def __init__(self, directory: str, max_bytes: int | None = None, size_limit: int = 4 * 2**30):
         self.directory = directory
         self.max_bytes = max_bytes if max_bytes is not None else max_bytes_from_env()
         self.cache = ForkSafeCache(directory, size_limit=size_limit)  # job processes are forked
         self._memo = Memo(MEMO_SIZE)  # (analysis, done): done once the outliers (or why none) are merged in
-        self._models = Memo(MEMO_SIZE * 2)  # risk models and what-if contexts
+        self._models = Memo(MEMO_SIZE * 4)  # risk models (the outcome's, each subject's) and what-if contexts
 
     def add(self, data: bytes, filename: str) -> str:
         """Keep the file; return its dataset id. Raises DataError for an empty or oversized file."""
@@ -178,11 +181,15 @@ class DatasetStore:
         self.cache.delete(("failed", job, dataset_id))
 
     def has_result(self, job: str, dataset_id: str) -> bool:
-        """True once the job ("outliers" or "risk") has cached its result for this dataset."""
+        """True once the job ("outliers", "risk" or "subjects") has cached its result for this dataset."""
+        if job == "subjects":
+            return self.subjects_done(dataset_id)
         return (self._outliers_key(dataset_id) if job == "outliers" else self._risk_key(dataset_id)) in self.cache
 
     def busy(self, job: str, dataset_id: str) -> bool:
-        """True while some process is running `job` ("outliers" or "risk") on this dataset."""
+        """True while some process is running `job` ("outliers", "risk" or "subjects") on this dataset."""
+        if job == "subjects":
+            return self.subjects_busy(dataset_id)
         key = self._outliers_key(dataset_id) if job == "outliers" else self._risk_key(dataset_id)
         return is_locked(self.directory, *key)
 
@@ -265,14 +272,16 @@ class DatasetStore:
         found = (self.cache.get(self._summary_key(d)) for d in sorted(ids["risk"]))
         return [summary for summary in found if summary is not None]
 
-    def whatif(self, dataset_id: str, model_id: str | None = None, personas: int = PERSONAS) -> Context:
-        """A cohort scored by a risk model (its own, or `model_id`'s for a file without exam scores), ready
-        for what-ifs. Kept in memory: preparing costs ~0.4 s at 6.6k students. Raises NotReady like `risk`."""
+    def whatif(self, dataset_id: str, model_id: str | None = None, personas: int = PERSONAS,
+               subject: str | None = None) -> Context:
+        """A cohort scored by a risk model (its own, one `subject`'s, or `model_id`'s for a file without exam
+        scores), ready for what-ifs. Kept in memory: preparing costs ~0.4 s at 6.6k students. Raises NotReady
+        like `risk`."""
         source = model_id or dataset_id
-        key = ("whatif", RISK_VERSION, dataset_id, source, int(personas))
+        key = ("whatif", RISK_VERSION, dataset_id, source, int(personas)) + ((subject,) if subject else ())
         found = self._models.get(key)
         if found is None:
-            risk = self.risk(source)
+            risk = self.subject_risk(dataset_id, subject) if subject else self.risk(source)
             with self._models.key_lock(key):  # the memo is this process's: its threads prepare it once
                 found = self._models.get(key)
                 if found is None:
@@ -281,9 +290,7 @@ class DatasetStore:
         return self._models.put(key, found)
 
     def run_jobs(self, dataset_id: str, personas: int = PERSONAS) -> None:
-        """Run the outlier and risk jobs here and now (tests, benches, warming a server's default dataset)."""
+        """Run the outlier, risk and subject jobs here and now (tests, benches, warming a server's default
+        dataset)."""
         self.find_outliers(dataset_id, personas)
-        try:
-            self.fit_risk(dataset_id)
-        except NoModel:
-            pass  # the reason is cached; the risk panels show it
+        self.fit_subjects(dataset_id)  # the outcome's model first; a reason for no model is cached

@@ -15,8 +15,9 @@ from analytics.predict.risk import NoModel
 from .limits import TimeLimit, job_seconds, limit_text, time_limit
 
 log = logging.getLogger(__name__)
-JOBS = ("outliers", "risk")
-TITLES = {"outliers": "Finding unusual profiles", "risk": "Learning the risk model"}
+JOBS = ("outliers", "risk", "subjects")
+TITLES = {"outliers": "Finding unusual profiles", "risk": "Learning the risk model",
+          "subjects": "Learning the subject models"}
 
 
 def reply(dataset_id: str, job: str, error: str | None = None) -> dict:
@@ -29,7 +30,8 @@ def already_done(store, job: str, dataset_id: str) -> bool:
 
 
 def run(store, job: str, dataset_id: str, personas: int = 5, progress=None) -> dict:
-    """Run `job` ("outliers" or "risk") for a dataset unless its result, or a recent failure, is cached."""
+    """Run `job` ("outliers", "risk" or "subjects") for a dataset unless its result, or a recent failure, is
+    cached. The subjects job learns (or waits for) the outcome's model first."""
     failed = store.failure(job, dataset_id)
     if failed:
         return reply(dataset_id, job, failed)
@@ -42,6 +44,8 @@ def run(store, job: str, dataset_id: str, personas: int = 5, progress=None) -> d
             if job == "outliers":
                 say(f"{TITLES[job]} (DBSCAN on the themes)…")
                 store.find_outliers(dataset_id, personas)
+            elif job == "subjects":
+                store.fit_subjects(dataset_id, say)
             else:
                 store.fit_risk(dataset_id, say)
     except NoModel:

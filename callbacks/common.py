@@ -41,10 +41,12 @@ def fired() -> frozenset[str]:
     return frozenset(t["prop_id"].split(".")[0] for t in ctx.triggered or ())
 
 
-def only_for(job: str, reply: dict | None) -> None:
-    """Raise PreventUpdate when the callback fired only because another background job than `job` finished
-    (the jobs-ready store): the panel's content did not change, so it keeps what a teacher may be clicking."""
-    if fired() == {ids.JOBS_READY} and (reply or {}).get("job") != job:
+def only_for(job: str | tuple[str, ...], reply: dict | None) -> None:
+    """Raise PreventUpdate when the callback fired only because another background job than `job` (or one of
+    several) finished (the jobs-ready store): the panel's content did not change, so it keeps what a teacher
+    may be clicking."""
+    jobs = (job,) if isinstance(job, str) else job
+    if fired() == {ids.JOBS_READY} and (reply or {}).get("job") not in jobs:
         raise PreventUpdate
 
 

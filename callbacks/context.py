@@ -1,7 +1,7 @@
 """One request context per callback, built in one place.
 
-A callback says what it needs (`request(store, view, filters=..., model_id=..., mark=..., need=("scores",))`)
-and reads fields. A risk model that cannot exist (NoModel) or is still being fitted by a background job
+A callback says what it needs (`request(store, view, filters=..., model_id=..., mark=..., subject=...,
+need=("scores",))`) and reads fields; with a subject of the file, the model is that subject's. A risk model that cannot exist (NoModel) or is still being fitted by a background job
 (NotReady) is a state with its reason, `missing`, not an exception every callback catches: the panel shows
 `waiting(req)` or its empty state instead of its content, and redraws when the `jobs-ready` store changes.
 """
@@ -58,6 +58,7 @@ class Request:
     scores: Scores | None = field(default=None, repr=False)  # the cohort scored at `mark`
     mark: float | None = None  # the pass mark in use, once a model is there
     mark_reason: str | None = None  # where the pass mark came from: the model's reasoning or SET_BY_YOU
+    subject: str | None = None  # the subject the model predicts (None: the file's outcome)
     outliers: object | None = field(default=None, repr=False)
     missing: Missing | None = None
 
@@ -72,13 +73,16 @@ class Request:
 
     @property
     def exam_label(self) -> str:
+        if self.model.risk.subject:
+            return f"{self.model.risk.subject} mark"
         return self.model.risk.exam_column.replace("_", " ")
 
 
 def request(store, view: dict | None, *, filters: dict | None = None, model_id: str | None = None, mark=None,
-            need: tuple[str, ...] = ()) -> Request:
+            subject: str | None = None, need: tuple[str, ...] = ()) -> Request:
     """The context for one callback. Raises PreventUpdate before the first view exists; needs are "risk" (the
-    what-if context), "scores" (that and the cohort scored at the pass mark) and "outliers"."""
+    what-if context), "scores" (that and the cohort scored at the pass mark) and "outliers". A `subject` the
+    file does not have (one left in an address) counts as the outcome."""
     if not view:
         raise PreventUpdate
     unknown = set(need) - NEEDS
@@ -89,6 +93,8 @@ def request(store, view: dict | None, *, filters: dict | None = None, model_id: 
     normal = flt.normalise(analysis, filters)
     selection = store.selection(normal["selection"]) if "selection" in normal else None
     req = Request(dataset_id, personas, analysis, normal, selection)
+    if subject and subject in analysis.subject_columns and analysis.exam_column:
+        req.subject = subject
     if "outliers" in need:
         try:
             req.outliers = store.outliers(dataset_id, personas)
@@ -109,12 +115,14 @@ def add_model(store, req: Request, model_id: str | None, mark, scored: bool) -> 
             req.missing = Missing(CHOOSE, choose=True) if usable else Missing(NOTHING_SCORES)
             return
     try:
-        req.model = store.whatif(req.dataset_id, None if own else model_id, req.personas)
+        req.model = store.whatif(req.dataset_id, None if own else model_id, req.personas, req.subject)
     except NoModel as err:
         req.missing = Missing(str(err))
         return
     except NotReady:
-        req.missing = Missing(PENDING["risk"], pending=True)
+        req.missing = Missing(PENDING["risk"] if not req.subject else
+                              f"The {req.subject} model is being fitted… this panel fills in when it is ready.",
+                              pending=True)
         return
     risk = req.model.risk
     chosen = mark not in (None, "")

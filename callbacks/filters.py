@@ -15,6 +15,7 @@ from analytics.explore import filters as flt
 from analytics.explore import views
 from components import ids
 from components.filters import DROPDOWNS, chip
+from components.risk import OUTCOME, subject_options
 
 from .common import if_changed, only_for
 from .context import request
@@ -40,13 +41,14 @@ CONTROLS = {ids.FILTER_CONTROLS[key][0]: key for key in KEYS}  # control id -> f
 # a Dropdown drops a value its options do not hold yet, so values and options must arrive together
 OUTPUT = dict(filters=Output(ids.FILTERS, "data"), search=Output(ids.URL, "search"),
               dataset_id=Output(ids.DATASET_ID, "data"), personas=Output(ids.PERSONA_COUNT, "value"),
-              mark=Output(ids.PASS_MARK, "value"),
+              mark=Output(ids.PASS_MARK, "value"), subject=Output(ids.SUBJECT, "value"),
+              subject_options=Output(ids.SUBJECT, "options"), subject_box=Output(ids.SUBJECT_BOX, "style"),
               values={key: Output(ids.FILTER_CONTROLS[key][0], "value") for key in KEYS},
               options={key: Output(ids.FILTER_CONTROLS[key][0], "options") for key, _ in DROPDOWNS},
               score_min=Output(ids.F_SCORE, "min"), score_max=Output(ids.F_SCORE, "max"))
 INPUTS = dict(search=Input(ids.URL, "search"), dataset_id=Input(ids.DATASET_ID, "data"),
               personas=Input(ids.PERSONA_COUNT, "value"), mark=Input(ids.PASS_MARK, "value"),
-              uploaded=Input(ids.UPLOADED, "data"),
+              subject=Input(ids.SUBJECT, "value"), uploaded=Input(ids.UPLOADED, "data"),
               controls={key: Input(ids.FILTER_CONTROLS[key][0], "value") for key in KEYS},
               selected=Input(ids.STUDENT_MAP, "selectedData"),
               clicks={chart: Input(chart, "clickData") for chart in CLICKS},
@@ -118,9 +120,11 @@ def score_bounds(analysis) -> list[float] | None:
 
 
 def sync(store, trigger, search, dataset_id, personas, uploaded, current, control_values: dict, selected,
-         click_data: dict, mark=None) -> dict:
+         click_data: dict, mark=None, subject=None) -> dict:
     """Everything the view-state callback returns, shaped as OUTPUT. `mark` is the pass mark typed (blank:
-    the dataset's default); the URL carries it, and a new upload starts from its own default."""
+    the dataset's default) and `subject` the subject picked (blank: the outcome); the URL carries both, and a
+    new upload starts from its own defaults. Picking a subject clears a typed pass mark: it was on another
+    scale (a combined score's 95 is no GCSE grade)."""
     filters = dict(current or {})
     k = personas
     original = (dataset_id, personas)
@@ -128,8 +132,12 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
     named = trigger if isinstance(trigger, str) else None  # pattern-matching ids are dicts
     mark = flt.pass_mark_value(mark)
     mark_out = no_update
+    subject = typed_subject = None if subject in (None, "", OUTCOME) else subject
     if trigger == ids.PASS_MARK:  # not a filter: only the address changes
-        return {**unchanged(), "search": flt.to_query(dataset_id, personas, filters, mark)}
+        return {**unchanged(), "search": flt.to_query(dataset_id, personas, filters, mark, subject)}
+    if trigger == ids.SUBJECT:
+        return {**unchanged(), "search": flt.to_query(dataset_id, personas, filters, None, subject),
+                "mark": no_update if mark is None else None}
     if trigger in (None, ids.URL):
         wanted, wanted_k, filters = flt.from_query(search)
         if wanted and wanted != dataset_id and store.has(wanted):
@@ -138,10 +146,11 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
             k = wanted_k
         mark = flt.pass_mark_from_query(search)
         mark_out = mark
+        subject = flt.subject_from_query(search)
     elif trigger == ids.UPLOADED:
         if not uploaded or uploaded.get("dataset_id") == dataset_id:
             return unchanged()
-        dataset_id, filters, mark = uploaded["dataset_id"], {}, None
+        dataset_id, filters, mark, subject = uploaded["dataset_id"], {}, None, None
         mark_out = None
     elif trigger == ids.PERSONA_COUNT:
         filters.pop("persona", None)  # persona names change with the number of personas
@@ -171,8 +180,10 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
         filters = flt.normalise(analysis, filters)
         if "selection" in filters and store.selection(filters["selection"]) is None:
             filters.pop("selection")  # a selection from a cleared cache cannot be restored
-    out = {"filters": filters, "search": flt.to_query(dataset_id, k, filters, mark), "dataset_id": dataset_id,
-           "personas": k, "mark": mark_out, "values": controls_for(filters, full)}
+        if subject not in analysis.subject_columns:
+            subject = None  # a subject from another file's address
+    out = {"filters": filters, "search": flt.to_query(dataset_id, k, filters, mark, subject),
+           "dataset_id": dataset_id, "personas": k, "mark": mark_out, "values": controls_for(filters, full)}
     # Dash re-runs every dependant of an output it is sent, changed or not: re-sending the dataset id on a chart
     # click or a filter change re-published `view` and redrew every panel in two more waves, so the dataset
     # id, persona count, dropdown options and slider bounds go out only for a new dataset or persona count.
@@ -183,7 +194,12 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
     if analysis is None:
         return {**unchanged(), **out}
     opts = options(analysis)
-    return {**out, "options": opts["options"], "score_min": opts["bounds"][0], "score_max": opts["bounds"][1]}
+    names = list(analysis.subject_columns)
+    return {**out, "options": opts["options"], "score_min": opts["bounds"][0], "score_max": opts["bounds"][1],
+            # sent only when it changes: every risk panel listens to it
+            "subject": no_update if subject == typed_subject else subject or OUTCOME,
+            "subject_options": subject_options(analysis.exam_column, names),
+            "subject_box": {} if names else {"display": "none"}}
 
 
 def _selected_rows(selected: dict | None) -> list[int]:
@@ -198,13 +214,13 @@ def _selected_rows(selected: dict | None) -> list[int]:
 
 def register(app, store) -> None:
     @app.callback(output=OUTPUT, inputs=INPUTS, state=dict(current=State(ids.FILTERS, "data")))
-    def update_view_state(search, dataset_id, personas, mark, uploaded, controls, selected, clicks, clear, chips,
-                          current):
+    def update_view_state(search, dataset_id, personas, mark, subject, uploaded, controls, selected, clicks, clear,
+                          chips, current):
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and not (ctx.triggered and ctx.triggered[0].get("value")):
             return unchanged()  # chips were re-drawn (n_clicks 0); nothing was pressed
         return sync(store, trigger, search, dataset_id, personas, uploaded, current, controls, selected, clicks,
-                    mark)
+                    mark, subject)
 
     @app.callback(output={key: Output(ids.FILTER_CONTROLS[key][1], "style") for key in KEYS},
                   inputs=dict(view=Input(ids.VIEW, "data"),

@@ -54,8 +54,8 @@ def overview(store, dataset_id: str, personas: int) -> tuple:
 
 
 def register(app, store) -> None:
-    outputs = [Output(i, p) for i, p in zip(OUTPUTS, ["data", "children", "children", "children",
-                                                      "children", "style", "style", "data", "data", "data"])]
+    props = ["data", "children", "children", "children", "children", "style", "style"] + ["data"] * len(ids.JOB_START)
+    outputs = [Output(i, p) for i, p in zip(OUTPUTS, props)]
 
     @app.callback(*outputs, Input(ids.DATASET_ID, "data"), Input(ids.PERSONA_COUNT, "value"))
     def show_overview(dataset_id, personas):

@@ -34,12 +34,13 @@ def setup(store, view: dict | None, current: str | None) -> dict:
     return out
 
 
-def model_state(store, view: dict | None, model_id: str | None, levers_set: dict | None = None) -> dict:
+def model_state(store, view: dict | None, model_id: str | None, levers_set: dict | None = None,
+                subject: str | None = None) -> dict:
     """The status line, the what-if sliders and the pass-mark placeholder for the model in use. It takes the
     menu's value as an input, so the status names the chosen model as soon as it is picked. `levers_set`
     (role -> value) keeps what the user had set on the what-if sliders when they are redrawn for the same
     factors (a finished background job, say)."""
-    req = request(store, view, model_id=model_id, need=("risk",))
+    req = request(store, view, model_id=model_id, subject=subject, need=("risk",))
     own = bool(req.analysis.exam_column)
     if req.missing:
         status = waiting(req) or note(f"No risk model: {req.missing.reason}." if own else req.missing.reason)
@@ -58,9 +59,10 @@ def panels_style(store, view, model_id) -> tuple[dict, dict]:
     return (SHOWN, SHOWN) if shown else (HIDDEN, HIDDEN)
 
 
-def summary_content(store, view, filters, mark_value, model_id):
-    """The at-risk summary for the students in view."""
-    req = request(store, view, filters=filters, model_id=model_id, mark=mark_value, need=("scores",))
+def summary_content(store, view, filters, mark_value, model_id, subject=None):
+    """The at-risk summary for the students in view (of one subject's model, when a subject is picked)."""
+    req = request(store, view, filters=filters, model_id=model_id, mark=mark_value, subject=subject,
+                  need=("scores",))
     if req.missing:
         return waiting(req)
     scores, mask = req.scores, req.mask
@@ -70,16 +72,19 @@ def summary_content(store, view, filters, mark_value, model_id):
                    req.exam_label, int(flags["early_warning"].to_numpy()[mask].sum()))
 
 
-def quality_content(store, view, mark_value, model_id):
+def quality_content(store, view, mark_value, model_id, subject=None):
     """The model's cross-validated quality beside the baselines (the whole cohort it learnt from: filters do
     not change it, so it is not redrawn on a cross-filter). While the model is fitted the summary above says so."""
-    req = request(store, view, model_id=model_id, mark=mark_value, need=("risk",))
+    req = request(store, view, model_id=model_id, mark=mark_value, subject=subject, need=("risk",))
     if req.missing:
         return None
     risk = req.model.risk
     y = store.analysis(risk.dataset_id).students[risk.exam_column].to_numpy(dtype=float)[risk.cv.rows_used]
     fitted = (f"learnt from {risk.filename}" if risk.dataset_id != req.dataset_id else
               f"{len(risk.spec.columns)} pre-exam columns, fitted in {risk.fit_seconds:.1f} s")
+    if risk.subject:
+        fitted = (f"{risk.subject} marks; " + fitted + (f"; {risk.left_out:,} students with no {risk.subject} mark "
+                  "were left out of fitting and are scored by the final model" if risk.left_out else ""))
     return quality_table(risk.cv.metrics(y, risk.threshold(req.mark)), risk.cv.rows, risk.cv.folds, fitted)
 
 
@@ -131,25 +136,26 @@ def register(app, store) -> None:
                           "sliders": Output(ids.SCENARIO_SLIDERS, "children"),
                           "placeholder": Output(ids.PASS_MARK, "placeholder")},
                   inputs={"view": Input(ids.VIEW, "data"), "model_id": Input(ids.RISK_MODEL, "value"),
-                          "_jobs": Input(ids.JOBS_READY, "data")},
+                          "subject": Input(ids.SUBJECT, "value"), "_jobs": Input(ids.JOBS_READY, "data")},
                   state={"lever_ids": State({"type": ids.LEVER, "role": ALL}, "id"),
                          "lever_values": State({"type": ids.LEVER, "role": ALL}, "value")})
-    def show_model_state(view, model_id, _jobs, lever_ids, lever_values):
-        same_view = ctx.triggered_id == ids.JOBS_READY
+    def show_model_state(view, model_id, subject, _jobs, lever_ids, lever_values):
+        same_view = ctx.triggered_id in (ids.JOBS_READY, ids.SUBJECT)  # a subject's model has the same levers
         kept = {i["role"]: v for i, v in zip(lever_ids or [], lever_values or [])} if same_view else None
-        return model_state(store, view, model_id, kept)
+        return model_state(store, view, model_id, kept, subject)
 
     # the pass mark's value belongs to the view state (callbacks/filters.py): the URL carries it, and a new
     # upload starts from its own default
     @app.callback(Output(ids.RISK_SUMMARY, "children"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
-                  Input(ids.PASS_MARK, "value"), Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"))
-    def show_summary(view, filters, mark, model_id, _jobs):
-        return summary_content(store, view, filters, mark, model_id)
+                  Input(ids.PASS_MARK, "value"), Input(ids.RISK_MODEL, "value"), Input(ids.SUBJECT, "value"),
+                  Input(ids.JOBS_READY, "data"))
+    def show_summary(view, filters, mark, model_id, subject, _jobs):
+        return summary_content(store, view, filters, mark, model_id, subject)
 
     @app.callback(Output(ids.RISK_QUALITY_BOX, "children"), Input(ids.VIEW, "data"), Input(ids.PASS_MARK, "value"),
-                  Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"))
-    def show_quality(view, mark, model_id, _jobs):
-        return quality_content(store, view, mark, model_id)
+                  Input(ids.RISK_MODEL, "value"), Input(ids.SUBJECT, "value"), Input(ids.JOBS_READY, "data"))
+    def show_quality(view, mark, model_id, subject, _jobs):
+        return quality_content(store, view, mark, model_id, subject)
 
     @app.callback(Output(ids.FAIRNESS_TABLE, "children"), Input(ids.VIEW, "data"), Input(ids.FAIRNESS_BY, "value"),
                   Input(ids.PASS_MARK, "value"), Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"))

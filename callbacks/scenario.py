@@ -2,6 +2,7 @@
 it, flags, their own sliders and the smallest change that lifts them above the pass mark)."""
 from __future__ import annotations
 
+import numpy as np
 from dash import ALL, Input, Output, State
 from dash import ctx as dash_ctx
 from dash.exceptions import PreventUpdate
@@ -22,9 +23,11 @@ def changes_from(lever_ids: list[dict], values: list) -> dict[str, float]:
     return {i["role"]: float(v) for i, v in zip(lever_ids, values) if v not in (None, "") and float(v) != 0}
 
 
-def cohort_content(store, view, filters, mark_value, model_id, changes: dict[str, float]) -> tuple:
-    """(result, per-persona chart, clipped note)."""
-    req = request(store, view, filters=filters, model_id=model_id, mark=mark_value, need=("risk",))
+def cohort_content(store, view, filters, mark_value, model_id, changes: dict[str, float],
+                   subject: str | None = None) -> tuple:
+    """(result, per-persona chart, clipped note), on one subject's model when a subject is picked."""
+    req = request(store, view, filters=filters, model_id=model_id, mark=mark_value, subject=subject,
+                  need=("risk",))
     if req.missing:
         return waiting(req), empty(), ""
     result = whatif.scenario(req.model, req.mark, changes, req.mask)
@@ -32,10 +35,10 @@ def cohort_content(store, view, filters, mark_value, model_id, changes: dict[str
     return scenario_result(result, req.mark, req.exam_label), chart, clipped_note(result.clipped)
 
 
-def student_content(store, view, row, mark_value, model_id):
+def student_content(store, view, row, mark_value, model_id, subject: str | None = None):
     if row is None:
         return None
-    req = request(store, view, model_id=model_id, mark=mark_value, need=("scores",))
+    req = request(store, view, model_id=model_id, mark=mark_value, subject=subject, need=("scores",))
     if req.missing:
         return waiting(req)
     row = int(row)
@@ -55,15 +58,17 @@ def student_content(store, view, row, mark_value, model_id):
                     f"{mark:g}: support beyond these factors is needed." if best is None else
                     f"Smallest change that lifts the prediction to {best['predicted']:.1f}: "
                     + "; ".join(best["words"]) + ".")
+    actual = None if scores.actual is None or np.isnan(scores.actual[row]) else float(scores.actual[row])
     prediction = {"predicted": predicted, "chance": float(scores.chance[row]), "pass_mark": mark,
-                  "label": req.exam_label, "actual": None if scores.actual is None else float(scores.actual[row])}
+                  "label": req.exam_label, "actual": actual}  # None: no exam score, or no mark in this subject
     return student_block(prediction, explanation, words, flags, ctx.levers, smallest)
 
 
-def student_whatif_content(store, view, row, mark_value, model_id, changes: dict[str, float]) -> str:
+def student_whatif_content(store, view, row, mark_value, model_id, changes: dict[str, float],
+                           subject: str | None = None) -> str:
     if row is None or not changes:
         return ""
-    req = request(store, view, model_id=model_id, mark=mark_value, need=("risk",))
+    req = request(store, view, model_id=model_id, mark=mark_value, subject=subject, need=("risk",))
     if req.missing:
         return ""
     ctx, mark = req.model, req.mark
@@ -81,26 +86,28 @@ def register(app, store) -> None:
     @app.callback(Output(ids.SCENARIO_RESULT, "children"), Output(ids.SCENARIO_PERSONA, "figure"),
                   Output(ids.SCENARIO_NOTE, "children"), Output(ids.SCENARIO_PERSONA, "style"),
                   Input({"type": ids.LEVER, "role": ALL}, "value"),
-                  Input(ids.FILTERS, "data"), Input(ids.PASS_MARK, "value"), Input(ids.JOBS_READY, "data"),
-                  State(ids.VIEW, "data"), State(ids.RISK_MODEL, "value"),
+                  Input(ids.FILTERS, "data"), Input(ids.PASS_MARK, "value"), Input(ids.SUBJECT, "value"),
+                  Input(ids.JOBS_READY, "data"), State(ids.VIEW, "data"), State(ids.RISK_MODEL, "value"),
                   State({"type": ids.LEVER, "role": ALL}, "id"))
-    def show_scenario(values, filters, mark, _jobs, view, model_id, lever_ids):
+    def show_scenario(values, filters, mark, subject, _jobs, view, model_id, lever_ids):
         changes = changes_from(lever_ids, values)
         # the per-persona chart stays folded until a slider moves, rather than an empty 220 px box
-        return (*cohort_content(store, view, filters, mark, model_id, changes), CHART if changes else HIDDEN)
+        return (*cohort_content(store, view, filters, mark, model_id, changes, subject),
+                CHART if changes else HIDDEN)
 
     @app.callback(Output(ids.PROFILE_RISK, "children"), Input(ids.STUDENT, "data"), Input(ids.PASS_MARK, "value"),
-                  Input(ids.JOBS_READY, "data"), State(ids.VIEW, "data"), State(ids.RISK_MODEL, "value"))
-    def show_student_risk(row, mark, _jobs, view, model_id):
+                  Input(ids.SUBJECT, "value"), Input(ids.JOBS_READY, "data"), State(ids.VIEW, "data"),
+                  State(ids.RISK_MODEL, "value"))
+    def show_student_risk(row, mark, subject, _jobs, view, model_id):
         if not view:
             raise PreventUpdate
-        return student_content(store, view, row, mark, model_id)
+        return student_content(store, view, row, mark, model_id, subject)
 
     @app.callback(Output(ids.STUDENT_WHATIF, "children"), Input({"type": ids.STUDENT_LEVER, "role": ALL}, "value"),
                   Input(ids.JOBS_READY, "data"), State(ids.STUDENT, "data"), State(ids.PASS_MARK, "value"),
-                  State(ids.VIEW, "data"),
-                  State(ids.RISK_MODEL, "value"), State({"type": ids.STUDENT_LEVER, "role": ALL}, "id"))
-    def show_student_whatif(values, _jobs, row, mark, view, model_id, lever_ids):
+                  State(ids.VIEW, "data"), State(ids.RISK_MODEL, "value"), State(ids.SUBJECT, "value"),
+                  State({"type": ids.STUDENT_LEVER, "role": ALL}, "id"))
+    def show_student_whatif(values, _jobs, row, mark, view, model_id, subject, lever_ids):
         if not view or not dash_ctx.triggered_id:
             raise PreventUpdate
-        return student_whatif_content(store, view, row, mark, model_id, changes_from(lever_ids, values))
+        return student_whatif_content(store, view, row, mark, model_id, changes_from(lever_ids, values), subject)

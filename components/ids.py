@@ -12,9 +12,9 @@ FILTERS = "filters"
 STUDENT = "student"  # 0-based data row of the student whose profile is open
 JOBS_READY = "jobs-ready"  # written when a background job (risk model, outliers) finishes: its panels redraw
 # each background job's progress bar, its label and the box that shows them while the job computes
-JOB_PROGRESS = {job: (f"{job}-job-progress", f"{job}-job-box") for job in ("outliers", "risk")}
+JOB_PROGRESS = {job: (f"{job}-job-progress", f"{job}-job-box") for job in ("outliers", "risk", "subjects")}
 # what starts each background job: set with the view only while the job's result is not stored yet
-JOB_START = {job: f"{job}-job-start" for job in ("map", "outliers", "risk")}
+JOB_START = {job: f"{job}-job-start" for job in ("map", "outliers", "risk", "subjects")}
 
 # navbar, upload and settings
 NAVBAR_DATASET = "navbar-dataset"
@@ -164,6 +164,8 @@ EARLY_WARNING = "early-warning"
 RISK_QUALITY_BOX = "risk-quality-box"
 RISK_QUALITY = "risk-quality"
 PASS_MARK = "pass-mark"
+SUBJECT = "subject"  # the subject the risk panels, what-if and intervention list are about ("": the outcome)
+SUBJECT_BOX = "subject-box"  # hidden for a file without subjects
 TARGET_SCORE = "target-score"
 TARGET_RESULT = "target-result"
 TARGET_SUMMARY = "target-summary"

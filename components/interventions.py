@@ -2,6 +2,8 @@
 support; a click opens the student's card, and the CSV is formula-safe."""
 from __future__ import annotations
 
+import re
+
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -32,14 +34,29 @@ def intervention_grid() -> dag.AgGrid:
     )
 
 
-def column_defs(columns: list[str]) -> list[dict]:
+def csv_name(subject: str | None = None) -> str:
+    """The download's file name: the subject's in it, so lists of several subjects do not overwrite each other."""
+    if not subject:
+        return CSV_NAME
+    slug = re.sub(r"[^a-z0-9]+", "-", subject.lower()).strip("-") or "subject"
+    return f"cohort-atlas-interventions-{slug}.csv"
+
+
+def headers(columns: list[str], subject: str | None = None) -> list[str]:
+    """Each column's heading; a subject's list names the subject in its mark, prediction and target."""
+    named = {"mark": f"{subject} mark", "predicted": f"Predicted {subject} mark", "target": f"{subject} target",
+             "below_target": "Below target"} if subject else {}
+    return [named.get(c, HEADERS.get(c, c)) for c in columns]
+
+
+def column_defs(columns: list[str], subject: str | None = None) -> list[dict]:
     defs = []
-    for col in columns:
-        spec = {"field": col, "headerName": HEADERS.get(col, col), "minWidth": 110,
+    for col, heading in zip(columns, headers(columns, subject)):
+        spec = {"field": col, "headerName": heading, "minWidth": 110,
                 **({"headerTooltip": TIPS[col]} if col in TIPS else {})}
         if col == "row":
             spec.update(pinned="left", width=90, minWidth=80, filter="agNumberColumnFilter")
-        elif col in ("priority", "predicted", "chance_below", "gain_with_support"):
+        elif col in ("priority", "predicted", "chance_below", "gain_with_support", "target"):
             spec.update(filter="agNumberColumnFilter", minWidth=120, width=130)
             if col == "chance_below":
                 spec["valueFormatter"] = {"function": "d3.format('.0%')(params.value)"}

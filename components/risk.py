@@ -12,12 +12,16 @@ from .jobs import job_progress
 from .scenario import scenario_body
 
 HIDDEN = {"display": "none"}
+OUTCOME = "(outcome)"  # the Subject menu's value for the file's outcome (dbc.Select keeps "" for its placeholder)
 METHODS = [("model", "Risk model"), ("baseline_mean", "Predict the mean"),
            ("baseline_previous", "Previous score only")]
 
 
 def risk_section() -> html.Div:
     tools = html.Div([
+        html.Div([html.Label("Subject", htmlFor=ids.SUBJECT, className="settings-label me-2 mb-0"),
+                  dbc.Select(id=ids.SUBJECT, options=[], value=OUTCOME, size="sm", style={"width": "auto"})],
+                 id=ids.SUBJECT_BOX, className="risk-model-box me-3", style=HIDDEN),  # no subjects: hidden
         html.Label("Pass mark", htmlFor=ids.PASS_MARK, className="settings-label me-2 mb-0"),
         dbc.Input(id=ids.PASS_MARK, type="number", debounce=True, size="sm", style={"width": "6rem"},
                   placeholder="auto"),
@@ -30,6 +34,7 @@ def risk_section() -> html.Div:
         html.Div([html.H2([html.I(className="bi bi-activity me-2"), "Risk before exams"], className="section-title"),
                   tools], className="section-head"),
         job_progress("risk"),
+        job_progress("subjects"),
         html.Div(id=ids.RISK_STATUS),
         html.Div([
             dbc.Row([
@@ -48,6 +53,14 @@ def risk_section() -> html.Div:
                     className="mb-4", id=ids.FAIRNESS_BOX),
         ]),
     ], id=ids.RISK_SECTION)
+
+
+def subject_options(outcome: str | None, subjects: list[str]) -> list[dict]:
+    """The Subject menu: the file's outcome first (value OUTCOME), then each subject; empty without subjects."""
+    if not subjects:
+        return []
+    first = "All subjects (combined score)" if outcome == "Combined score" else f"{pretty(outcome or 'Outcome')}"
+    return [{"label": first, "value": OUTCOME}] + [{"label": name, "value": name} for name in subjects]
 
 
 def target_body() -> list:

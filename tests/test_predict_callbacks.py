@@ -200,7 +200,7 @@ def test_picking_a_model_redraws_the_status_through_the_app(store, kaggle_ready,
     new_view = {"dataset_id": store.add(frame.to_csv(index=False).encode(), "spring.csv"), "personas": 5}
     key = next(key for key in app.callback_map if f"{ids.RISK_STATUS}.children" in key)
     assert {"id": ids.RISK_MODEL, "property": "value"} in app.callback_map[key]["inputs"]
-    values = {ids.VIEW: new_view, ids.RISK_MODEL: kaggle_ready, ids.JOBS_READY: None}
+    values = {ids.VIEW: new_view, ids.RISK_MODEL: kaggle_ready, ids.SUBJECT: "(outcome)", ids.JOBS_READY: None}
     # the what-if sliders' values are pattern-matching state: none drawn yet
     body = {"output": key, "changedPropIds": [f"{ids.RISK_MODEL}.value"],
             "state": [[] for _ in app.callback_map[key]["state"]],

@@ -136,9 +136,17 @@ def pass_mark_from_query(search: str | None) -> float | None:
     return pass_mark_value(values[0][:MAX_LABEL]) if values else None
 
 
-def to_query(dataset_id: str | None, personas: int | None, filters: dict, pass_mark: float | None = None) -> str:
-    """The view as a query string: dataset, persona count, filters (lists as repeated keys) and the pass mark
-    when one was set (it is not a filter: it changes who counts as at risk, not who is in view)."""
+def subject_from_query(search: str | None) -> str | None:
+    """The subject a URL carries (None: the file's outcome); whether the file has it is checked against the file."""
+    values = parse_qs((search or "").lstrip("?")).get("subject")
+    return values[0][:MAX_LABEL] if values and values[0].strip() else None
+
+
+def to_query(dataset_id: str | None, personas: int | None, filters: dict, pass_mark: float | None = None,
+             subject: str | None = None) -> str:
+    """The view as a query string: dataset, persona count, filters (lists as repeated keys), the pass mark
+    when one was set (it is not a filter: it changes who counts as at risk, not who is in view) and the
+    subject the risk panels are about, when one is picked."""
     pairs: list[tuple[str, str]] = []
     if dataset_id:
         pairs.append(("dataset", dataset_id))
@@ -157,6 +165,8 @@ def to_query(dataset_id: str | None, personas: int | None, filters: dict, pass_m
     mark = pass_mark_value(pass_mark)
     if mark is not None:
         pairs.append(("pass_mark", f"{mark:.10g}"))
+    if subject:
+        pairs.append(("subject", subject))
     return "?" + urlencode(pairs) if pairs else ""
 
 

@@ -3,8 +3,9 @@ cohort's trajectories (the user can always type their own)."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-from analytics.results import Analysis
+from analytics.results import TRAJECTORY, Analysis
 
 
 def grading_scale(y: np.ndarray) -> str | None:
@@ -21,18 +22,32 @@ def grading_scale(y: np.ndarray) -> str | None:
 SCALE_PASS = {"0-20": 10.0}
 
 
-def default_pass_mark(analysis: Analysis, y: np.ndarray) -> tuple[float, str]:
+def default_pass_mark(analysis: Analysis, y: np.ndarray, subject: str | None = None,
+                      marks: np.ndarray | None = None) -> tuple[float, str]:
     """The pass of the scale the exam scores are on, where it is known; else halfway between the weakest
-    trajectory's mean exam score and the next one's; else the lowest quarter."""
+    trajectory's mean exam score and the next one's; else the lowest quarter. For a `subject`, `marks` are its
+    marks per student of the file (NaN: none) and the trajectories' means are of those marks."""
+    what = "exam scores" if subject is None else f"{subject} marks"
     scale = grading_scale(y)
     if scale in SCALE_PASS:
-        return SCALE_PASS[scale], (f"the pass of the {scale} grading scale these exam scores are on "
+        return SCALE_PASS[scale], (f"the pass of the {scale} grading scale these {what} are on "
                                    f"(they run from {np.nanmin(y):g} to {np.nanmax(y):g})")
-    trajectories = sorted(analysis.trajectories, key=lambda t: t.mean_exam_score)
-    if len(trajectories) >= 2:
-        low, next_up = trajectories[0], trajectories[1]
-        mark = round((low.mean_exam_score + next_up.mean_exam_score) / 2, 1)
-        return mark, (f"halfway between the mean exam scores of the '{low.name}' ({low.mean_exam_score:.1f}) "
-                      f"and '{next_up.name}' ({next_up.mean_exam_score:.1f}) trajectories")
-    mark = round(float(np.quantile(y, 0.25)), 1)
-    return mark, "the exam score of the lowest quarter of this cohort"
+    means = [(t.name, t.mean_exam_score) for t in analysis.trajectories]
+    if subject is not None:
+        means = _trajectory_means(analysis, marks)
+    means = sorted(means, key=lambda item: item[1])
+    if len(means) >= 2:
+        (low, low_mean), (next_up, next_mean) = means[0], means[1]
+        mark = round((low_mean + next_mean) / 2, 1)
+        return mark, (f"halfway between the mean {what} of the '{low}' ({low_mean:.1f}) "
+                      f"and '{next_up}' ({next_mean:.1f}) trajectories")
+    mark = round(float(np.nanquantile(y, 0.25)), 1)
+    return mark, f"the {what[:-1]} of the lowest quarter of this cohort"
+
+
+def _trajectory_means(analysis: Analysis, marks: np.ndarray) -> list[tuple[str, float]]:
+    """(trajectory, mean mark of its students who have one), for trajectories with any marks."""
+    if TRAJECTORY not in analysis.students or marks is None:
+        return []
+    groups = pd.Series(marks).groupby(analysis.students[TRAJECTORY].to_numpy(), observed=True).mean().dropna()
+    return [(str(name), float(mean)) for name, mean in groups.items()]

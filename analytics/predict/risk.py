@@ -87,6 +87,8 @@ class RiskModel:
     filename: str = ""
     whole_scores: bool = False  # exam scores are whole numbers
     out_of_fold: np.ndarray | None = field(default=None, repr=False)  # per student of the training file
+    subject: str = ""  # the subject whose marks this model predicts ("" for the file's outcome)
+    left_out: int = 0  # students with no mark, left out of fitting (scored by the final model)
 
     @property
     def sampled(self) -> dict:
@@ -171,45 +173,65 @@ class NoModel(ValueError):
     """The file cannot train a risk model; the message says why and what to do."""
 
 
-def fit_risk(analysis: Analysis) -> RiskModel:
-    """Fit and cross-validate the risk model on a file with exam scores. One thread: measured here, at 6.6k
-    rows a fit took 0.28 s on one thread and 1.1 s with OpenMP on two busy cores."""
+@dataclass(frozen=True)
+class Target:
+    """What a subject's model predicts: the column with its points, and its pass mark with the reason."""
+    subject: str
+    column: str
+    pass_mark: float
+    reason: str
+
+
+def fit_risk(analysis: Analysis, target: Target | None = None) -> RiskModel:
+    """Fit and cross-validate the risk model on a file with exam scores (or, with `target`, on one subject's
+    marks: students without one are left out of fitting). One thread: measured here, at 6.6k rows a fit took
+    0.28 s on one thread and 1.1 s with OpenMP on two busy cores."""
     with threadpool_limits(1):
-        return _fit_risk(analysis)
+        return _fit_risk(analysis, target)
 
 
-def _fit_risk(analysis: Analysis) -> RiskModel:
+def _fit_risk(analysis: Analysis, target: Target | None = None) -> RiskModel:
     start = time.perf_counter()
-    exam = analysis.exam_column
+    exam = analysis.exam_column if target is None else target.column
     if not exam or exam not in analysis.students:
         raise NoModel("this file has no exam score column, so a risk model cannot be trained on it; score it "
                       "with a model from an earlier file that had exam scores")
-    y_all = analysis.students[exam].to_numpy(dtype=float)
-    if analysis.rows < 30 or np.unique(y_all).size < 3:
+    y_file = analysis.students[exam].to_numpy(dtype=float)
+    marked = np.flatnonzero(~np.isnan(y_file))  # every student for the outcome; those with a mark for a subject
+    y_all = y_file[marked]
+    if len(marked) < 30 or np.unique(y_all).size < 3:
         raise NoModel(f"a risk model needs at least 30 students with varied exam scores; this file has "
-                      f"{analysis.rows}")
+                      f"{len(marked)}" if target is None else
+                      f"a model for {target.subject} needs at least 30 students with varied marks; "
+                      f"{len(marked)} have one")
     spec = fit_spec(analysis)
     if not spec.columns:
         raise NoModel("no pre-exam columns to learn from (such as Attendance, Hours_Studied, Previous_Scores)")
-    X_all = encode(spec, analysis)
+    X_file = encode(spec, analysis)
+    X_all = X_file[marked]
     used = sample_rows(y_all, CV_SAMPLE, SEED)
     previous_col = analysis.previous_column
-    previous = analysis.students[previous_col].to_numpy(dtype=float) if previous_col in analysis.students else None
+    previous = (analysis.students[previous_col].to_numpy(dtype=float)[marked] if previous_col in analysis.students
+                else None)
     cv, fold_models = cross_validate(X_all[used], y_all[used], None if previous is None else previous[used],
                                      lambda: make_model(spec, len(used)))
-    cv.rows_used = used
-    others = np.setdiff1d(np.arange(analysis.rows), used, assume_unique=True)
+    cv.rows_used = marked[used]  # positions in the file
+    others = np.setdiff1d(np.arange(len(marked)), used, assume_unique=True)
     extra = np.random.default_rng(SEED).choice(others, min(len(others), max(0, FIT_SAMPLE - len(used))),
                                                replace=False)
     fit_rows = np.sort(np.concatenate([used, extra]))
     model = make_model(spec, len(fit_rows)).fit(X_all[fit_rows], y_all[fit_rows])
     low, high = float(np.nanmin(y_all)), float(np.nanmax(y_all))
     errors = np.sort(y_all[used] - cv.predictions["model"])
-    mark, reason = default_pass_mark(analysis, y_all)
-    oof = out_of_fold(X_all, used, cv.predictions["model"], fold_models, model, fit_rows, SEED)
+    mark, reason = default_pass_mark(analysis, y_all) if target is None else (target.pass_mark, target.reason)
+    oof = np.empty(analysis.rows)
+    oof[marked] = out_of_fold(X_all, used, cv.predictions["model"], fold_models, model, fit_rows, SEED)
+    unmarked = np.setdiff1d(np.arange(analysis.rows), marked, assume_unique=True)
+    if len(unmarked):  # no mark to learn from: the final model, which never saw them either
+        oof[unmarked] = model.predict(X_file[unmarked])
     return RiskModel(spec, model, fold_models, errors, cv, exam, (low, high), mark, reason, len(fit_rows),
                      round(time.perf_counter() - start, 3), analysis.dataset_id, analysis.filename,
-                     bool(np.all(y_all % 1 == 0)), oof)
+                     bool(np.all(y_all % 1 == 0)), oof, "" if target is None else target.subject, len(unmarked))
 
 
 def predicted_scores(risk: RiskModel, analysis: Analysis, X: np.ndarray | None = None) -> np.ndarray:
@@ -254,7 +276,7 @@ def score_cohort(risk: RiskModel, analysis: Analysis, pass_mark: float | None = 
     if memo is not None and ("scores", mark) in memo:
         return memo[("scores", mark)]
     predicted = predicted_scores(risk, analysis) if predicted is None else predicted
-    exam = analysis.exam_column
+    exam = risk.exam_column if risk.subject else analysis.exam_column  # a subject's marks (NaN: no mark)
     actual = analysis.students[exam].to_numpy(dtype=float) if exam and exam in analysis.students else None
     scores = Scores(predicted, risk.chance_below(predicted, mark), mark, predicted < risk.threshold(mark), actual,
                     actual is None)

@@ -1,0 +1,38 @@
+"""The intervention list as staff act on it: who the student is (UPN, name: the file's identifier columns,
+shown to staff and never a model input), and for one subject the mark as the school entered it and, where the
+mapping sets a target, whether the student is below it."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analytics.predict.subject_risk import subject_of
+from analytics.results import Analysis, sheet_row
+
+MARK, TARGET, BELOW_TARGET = "mark", "target", "below_target"
+
+
+def staff_list(frame: pd.DataFrame, analysis: Analysis, subject: str | None = None) -> pd.DataFrame:
+    """`frame` (interventions.intervention_list, same rows in the same order) with the identifier columns after
+    the row number and, for `subject`, its mark as entered before the prediction and its target after the
+    chance. A file without identifiers or subjects gets `frame` back unchanged."""
+    found = subject_of(analysis, subject) if subject else None
+    identifiers = [c for c in analysis.identifier_columns if c in analysis.students and c not in frame.columns]
+    if not identifiers and found is None:
+        return frame
+    positions = frame["row"].to_numpy(dtype=np.int64) - sheet_row(0)
+    out = frame.copy()
+    at = list(out.columns).index("row") + 1
+    for k, column in enumerate(identifiers):
+        out.insert(at + k, column, analysis.students[column].iloc[positions].to_numpy())
+    if found is not None:
+        entered = analysis.students[found.column].iloc[positions].to_numpy()
+        out.insert(list(out.columns).index("predicted"), MARK, entered)
+        if found.target is not None:
+            points = analysis.students[analysis.subject_columns[subject]].to_numpy(dtype=float)[positions]
+            below = np.where(np.isnan(points), "", np.where(points < found.target, "Yes", "No"))
+            at = list(out.columns).index("chance_below") + 1
+            out.insert(at, TARGET, found.target)
+            out.insert(at + 1, BELOW_TARGET, below)
+    out.attrs = dict(frame.attrs)
+    return out
