@@ -21,6 +21,7 @@ def _tile(icon: str, label: str, value, detail, tone: str = "primary", tile_id: 
 
 
 def kpi_row(k: dict) -> list:
+    outcome = k.get("outcome_label", "exam score")
     exam = ("—", "no exam score column") if k["mean_exam"] is None else (
         f"{k['mean_exam']:.1f}", f"mean of {k['exam_column']}")
     if k["weakest_name"] is None:
@@ -28,7 +29,7 @@ def kpi_row(k: dict) -> list:
     else:
         share = "—" if k["weakest_share"] is None else f"{k['weakest_share']:.0%}"
         weakest = (share, [f"{k['weakest_size']:,} students are ", html.Strong(f"“{k['weakest_name']}”"),
-                           html.Span(f" · weakest = lowest mean exam score ({k['weakest_mean']:.1f})",
+                           html.Span(f" · weakest = lowest mean {outcome} ({k['weakest_mean']:.1f})",
                                      className="kpi-hint", id=ids.KPI_WEAKEST_RULE)])
     quality = f"{k['warnings']} warning{'s' if k['warnings'] != 1 else ''}"
     imputed_list = [html.Div(f"{col}: {n:,}") for col, n in k["imputed"].items()] or [html.Div("No blanks filled in")]
@@ -36,7 +37,7 @@ def kpi_row(k: dict) -> list:
     tiles = [
         _tile("people-fill", "Students", f"{k['students']:,}",
               f"in this view, of {k['total']:,}" if filtered else "rows analysed", "primary", ids.KPI_STUDENTS),
-        _tile("mortarboard-fill", "Mean exam score", *exam, tone="success"),
+        _tile("mortarboard-fill", f"Mean {outcome}", *exam, tone="success"),
         _tile("graph-down-arrow", "In the weakest trajectory", *weakest, tone="danger"),
         _tile("clipboard2-check-fill", "Data quality", f"{k['imputed_cells']:,} cells filled in",
               [quality, html.Span(" · hover for details", className="kpi-hint")], "warning", "kpi-quality"),

@@ -18,7 +18,11 @@ def wrap(text: str, width: int = 24) -> str:
 
 
 def pretty(column: str) -> str:
-    return column.replace("_", " ").strip().capitalize()
+    """'Hours_Studied' -> 'Hours studied'; a name a person typed ('KS2 Scaled Score') keeps its capitals."""
+    text = column.replace("_", " ").strip()
+    if "_" in column or text.islower() or text.isupper() and " " not in text:
+        return text.capitalize()
+    return text[:1].upper() + text[1:]
 
 
 def empty(message: str = "") -> Figure:

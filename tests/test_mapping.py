@@ -207,3 +207,16 @@ def test_a_filled_in_prior_attainment_is_known_as_blank_to_what_needs_the_real_v
     entered = result.entered("KS2 Scaled Score")
     assert np.isnan(entered[[3, 8]]).all() and np.isfinite(np.delete(entered, [3, 8])).all()
     assert result.students["KS2 Scaled Score"].notna().all()  # the themes still need a value
+
+
+def test_headline_numbers_name_the_outcome_a_school_file_uses():
+    from analytics.explore.views import kpis
+    from components.cards import kpi_row
+    from components.figures import pretty
+
+    result = analyse(table(mis_frame()), outliers=False)
+    k = kpis(result)
+    assert k["outcome_label"] == "combined score"
+    assert k["mean_exam"] == pytest.approx(result.students["Combined score"].mean())
+    assert "Mean combined score" in str(kpi_row(k))
+    assert pretty("KS2 Scaled Score") == "KS2 Scaled Score" and pretty("Hours_Studied") == "Hours studied"

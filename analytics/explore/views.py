@@ -37,6 +37,7 @@ def kpis(analysis: Analysis, keep: np.ndarray | None = None) -> dict:
         "total": int(analysis.rows),
         "mean_exam": float(students[exam].to_numpy(dtype=float)[keep].mean()) if exam and in_view else None,
         "exam_column": exam,
+        "outcome_label": analysis.outcome_label,
         "weakest_name": weakest.name if weakest else None,
         "weakest_mean": weakest.mean_exam_score if weakest else None,  # whole cohort: what makes it weakest
         "weakest_share": weakest_size / in_view if weakest_size is not None and in_view else None,

@@ -27,7 +27,7 @@ def default_pass_mark(analysis: Analysis, y: np.ndarray, subject: str | None = N
     """The pass of the scale the exam scores are on, where it is known; else halfway between the weakest
     trajectory's mean exam score and the next one's; else the lowest quarter. For a `subject`, `marks` are its
     marks per student of the file (NaN: none) and the trajectories' means are of those marks."""
-    what = "exam scores" if subject is None else f"{subject} marks"
+    what = f"{analysis.outcome_label}s" if subject is None else f"{subject} marks"
     scale = grading_scale(y)
     if scale in SCALE_PASS:
         return SCALE_PASS[scale], (f"the pass of the {scale} grading scale these {what} are on "
