@@ -31,7 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from analytics.explore import views  # noqa: E402
 from analytics.models.projection import Projection  # noqa: E402
 from backend.store import DatasetStore  # noqa: E402
-from bench.summarize import repeated_file  # noqa: E402
+from bench.summarize import kaggle_rows  # noqa: E402
+
+KAGGLE_ROWS = 6607  # rows in the Kaggle file; a size of N means N copies of it
 from callbacks import (  # noqa: E402
     breakdowns,
     filters,
@@ -118,7 +120,7 @@ def main() -> None:
           + f" | {'naive filter ms':>15} | {'peak MB':>7}")
     print("-" * (52 + 15 * len(steps)))
     for times in (int(s) for s in args.sizes.split(",")):
-        path = repeated_file(times)
+        path = kaggle_rows(KAGGLE_ROWS * times)
         dataset_id = store.add(path.read_bytes(), path.name)
         store.run_jobs(dataset_id, 5)  # outliers and the risk model, as the dashboard's background jobs do
         analysis = store.analysis(dataset_id, 5)

@@ -28,7 +28,9 @@ import numpy as np  # noqa: E402
 from analytics.analysis import analyse_file  # noqa: E402
 from analytics.predict import interventions, risk, whatif  # noqa: E402
 from analytics.predict.features import encode, fit_spec  # noqa: E402
-from bench.summarize import repeated_file  # noqa: E402
+from bench.summarize import kaggle_rows  # noqa: E402
+
+KAGGLE_ROWS = 6607  # rows in the Kaggle file; a size of N means N copies of it
 
 DATA = ROOT / "tests" / "data"
 # Their best result per setting (Cortez & Silva 2008, tables 3 and 5): accuracy %, RMSE; majority class %.
@@ -72,7 +74,7 @@ def speed(runs: int, sizes: list[int]) -> None:
           f"{'prepare ms':>10}")
     print("-" * 72)
     for times in sizes:
-        path = repeated_file(times)
+        path = kaggle_rows(KAGGLE_ROWS * times)
         analysis = analyse_file(str(path))
         analysis.dataset_id = f"bench-{times}"
         fits, model = [], None
