@@ -1,4 +1,4 @@
-"""Command line: `python -m analytics generate|summarize ...` (see --help)."""
+"""Command line: `python -m analytics generate|summarize|insights|ask|benchmark ...` (see --help)."""
 from __future__ import annotations
 
 import argparse
@@ -51,7 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--personas", type=int, default=PERSONAS)
-    for command in (summ, ins, ask):
+    bench = sub.add_parser("benchmark", help="the school against reference figures (national statistics) per "
+                           "subject and group")
+    bench.add_argument("file")
+    bench.add_argument("--reference", required=True, metavar="REF.csv", help="figures: subject (or measure), "
+                       "group, year, value, optional n and source; see the README")
+    bench.add_argument("--json", action="store_true", help="print one JSON object: comparisons, gaps, skipped")
+    bench.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 2**20, help="size limit in MB")
+    for command in (summ, ins, ask, bench):
         command.add_argument("--mapping", metavar="FILE.json", help="column choices: roles, subjects (with scale, "
                              "pass_mark, target), identifiers, ignore, outcome; see the README")
     return parser
@@ -235,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "generate":
             return _generate(args)
+        if args.command == "benchmark":
+            from analytics.compare.cli import run_benchmark
+            return run_benchmark(args, _choices(args.mapping))
         result = analyse_file(args.file, args.personas, int(getattr(args, "max_mb", DEFAULT_MAX_BYTES / 2**20)
                                                             * 2**20), _choices(args.mapping))
         if args.command == "insights":

@@ -1,0 +1,1 @@
+"""A school's figures against reference figures (national statistics, a local authority, a trust)."""
