@@ -132,8 +132,16 @@ def share_stat(hits: int, n: int) -> Stat:
     return Stat(100 * hits / n, 100 * ci.low, 100 * ci.high, n)
 
 
-def measure(figure: Figure, items: list[Values], mask: np.ndarray) -> Stat:
-    columns = [v.values[mask] for v in items]
+def measure(figure: Figure, items: list[Values], group: Group, cache: dict | None = None) -> Stat:
+    """The figure's statistic for the group's pupils; `cache` keeps each (values, group) slice for the next
+    figure on the same subject and group (a large school's groups are sliced once, not once per measure)."""
+    cache = {} if cache is None else cache
+    columns = []
+    for item in items:
+        key = (id(item.values), group.text)
+        if key not in cache:
+            cache[key] = item.values[group.mask]
+        columns.append(cache[key])
     valid = np.logical_and.reduce([~np.isnan(c) for c in columns])
     columns = [c[valid] for c in columns]
     n = int(valid.sum())
@@ -207,6 +215,7 @@ def benchmark(school: School, reference: Reference) -> Benchmark:
     index = GroupIndex(school)
     groups: dict[str, Group | str] = {}
     done: list[tuple[Figure, Group, Stat]] = []
+    slices: dict = {}
     for figure in reference.figures:
         skip = {"subject": figure.subject, "measure": figure.measure, "group": figure.group, "year": figure.year,
                 "row": figure.row}
@@ -224,7 +233,7 @@ def benchmark(school: School, reference: Reference) -> Benchmark:
         if isinstance(group, str):
             out.skipped.append({**skip, "reason": group})
             continue
-        stat = measure(figure, items, group.mask)
+        stat = measure(figure, items, group, slices)
         out.comparisons.append(_row(figure, group, stat, school.min_group))
         done.append((figure, group, stat))
     out.gaps = _gaps(done, school.min_group)
