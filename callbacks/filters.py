@@ -92,6 +92,12 @@ def clicked(filters: dict, chart: str, click: dict | None, analysis) -> dict:
     return flt.toggle(filters, key, str(value)) if value is not None else filters
 
 
+def heatmap_subject(click: dict | None, analysis, subject: str | None) -> str | None:
+    """The subject of a clicked heat-map cell, or `subject` as it was for the outcome's column or no cell."""
+    cell = clicked_cell(click["points"][0]) if click and click.get("points") else None
+    return cell[2] if cell and cell[2] in analysis.subject_columns else subject
+
+
 def _group_click(filters: dict, key, value) -> dict:
     """A heat-map cell: that group alone, or cleared when it was already the group filtered on. (A subject
     selection, once the page has one, would follow here too.)"""
@@ -193,6 +199,10 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
                 filters["selection"] = store.save_selection(dataset_id, rows)
         elif named in CLICKS:
             filters = clicked(filters, trigger, click_data.get(trigger), analysis)
+            picked = heatmap_subject(click_data.get(trigger), analysis, subject) if named == ids.GROUP_HEATMAP \
+                else subject  # a subject's cell picks that subject for the risk panels too
+            if picked != subject:  # as picking it in the Subject menu: a typed pass mark was on another scale
+                subject, mark, mark_out = picked, None, (no_update if mark is None else None)
         filters = flt.normalise(analysis, filters)
         if "selection" in filters and store.selection(filters["selection"]) is None:
             filters.pop("selection")  # a selection from a cleared cache cannot be restored
@@ -206,7 +216,8 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
     if trigger not in VIEW_TRIGGERS and (dataset_id, k) == original:
         values = {key: no_update if value is no_update or value == control_values.get(key) else value
                   for key, value in out["values"].items()}  # only the controls that change
-        return {**unchanged(), **out, "dataset_id": no_update, "personas": no_update, "values": values}
+        picked = {} if subject == typed_subject else {"subject": subject or OUTCOME}
+        return {**unchanged(), **out, "dataset_id": no_update, "personas": no_update, "values": values, **picked}
     if analysis is None:
         return {**unchanged(), **out}
     opts = options(analysis)

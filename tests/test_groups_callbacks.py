@@ -28,9 +28,9 @@ def mis(store, mis_id):
     return store.analysis(mis_id, 5)
 
 
-def run(store, trigger, dataset_id, current=None, controls=None, clicks=None, search=""):
+def run(store, trigger, dataset_id, current=None, controls=None, clicks=None, search="", mark=None, subject=None):
     return filters.sync(store, trigger, search, dataset_id, 5, None, current or {}, controls or {}, None,
-                        clicks or {})
+                        clicks or {}, mark, subject)
 
 
 def view(dataset_id):
@@ -114,3 +114,15 @@ def test_the_kaggle_file_gets_gender_rows_and_is_told_it_lacks_fsm_sen_eal(store
     fig, style, said = groups.heatmap_panel(request(store, view(kaggle_id)))
     assert style == {} and "Gender: Female" in fig.layout.yaxis.ticktext  # the Kaggle file: gender rows, exam score column
     assert "No Disadvantaged (FSM) column" in text(groups.gaps_panel(request(store, view(kaggle_id))))
+
+
+def test_a_subject_cell_also_picks_that_subject_and_an_outcome_cell_keeps_the_choice(store, mis_id):
+    fig, _, _ = groups.heatmap_panel(request(store, view(mis_id)))
+    out = run(store, ids.GROUP_HEATMAP, mis_id, clicks={ids.GROUP_HEATMAP: cell_click(fig, "SEN: K", "Maths")},
+              mark=55)
+    assert out["filters"] == {"sen": ["K"]} and out["subject"] == "Maths" and out["mark"] is None
+    assert "subject=Maths" in out["search"] and "pass_mark" not in out["search"]
+    outcome = fig.data[0].x[0]
+    again = run(store, ids.GROUP_HEATMAP, mis_id, current=out["filters"], subject="Maths",
+                clicks={ids.GROUP_HEATMAP: cell_click(fig, "EAL: Y", outcome)})
+    assert again["filters"] == {"sen": ["K"], "eal": ["Y"]} and "subject=Maths" in again["search"]
