@@ -4,6 +4,7 @@ from __future__ import annotations
 from . import (
     breakdowns,
     filters,
+    groups,
     insights,
     interventions,
     jobs_panel,
@@ -20,8 +21,8 @@ from . import (
     upload,
 )
 
-FEATURES = (upload, filters, overview, personas, trajectories, breakdowns, progress, outliers, table, profile, map, risk,
-            scenario, interventions, insights, jobs_panel)
+FEATURES = (upload, filters, overview, personas, trajectories, breakdowns, progress, groups, outliers, table, profile,
+            map, risk, scenario, interventions, insights, jobs_panel)
 
 
 def register_all(app, store) -> None:

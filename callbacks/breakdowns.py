@@ -1,9 +1,11 @@
-"""Personas and trajectories split by gender and by school type, as counts or percentages."""
+"""Personas and trajectories split by gender, by school type and by any other group the file has (year group,
+form, teacher, FSM, SEN, EAL: one panel, the group chosen in it), as counts or percentages."""
 from __future__ import annotations
 
 import pandas as pd
 from dash import Input, Output, State
 
+from analytics.explore import filters as flt
 from analytics.explore import views
 from components import figures, ids
 from components.cards import note, suppressed_note
@@ -12,12 +14,13 @@ from .common import HIDDEN, SHOWN, colours, if_changed, min_group
 from .context import request
 
 GROUPS = {"gender": ("gender", "Gender or Sex"), "school": ("school type", "School_Type or School")}
+OTHER_GROUPS = [key for key in flt.GROUP_KEYS if key not in GROUPS]  # drawn in the one "By group" panel
 
 
 def breakdown_panel(analysis, by: str, mode: str, keep=None, threshold: int = 0) -> tuple:
     """(figure, graph style, note, caption) for one grouping column ("gender" or "school")."""
-    label, looked_for = GROUPS[by]
-    column = analysis.gender_column if by == "gender" else analysis.school_column
+    label, looked_for = GROUPS.get(by) or (flt.LABELS[by], flt.LABELS[by])
+    column = flt.group_column(analysis, by)
     if not column:
         return figures.empty(), HIDDEN, note(f"No {label} column in this file (looked for {looked_for})."), None
     persona_palette, trajectory_palette = colours(analysis)
@@ -36,12 +39,37 @@ def breakdown_panel(analysis, by: str, mode: str, keep=None, threshold: int = 0)
     else:
         caption = f"Number of students in each {label} group, split by persona and by trajectory."
     hidden = suppressed_note(pd.concat([t for _, t, _ in panels]), threshold)
-    return figures.breakdown(panels, percent, threshold), SHOWN, hidden, caption
+    fig = figures.breakdown(panels, percent, threshold)
+    return (fig if by in GROUPS else figures.keyed(fig, by)), SHOWN, hidden, caption
+
+
+def group_choices(analysis) -> list[dict]:
+    """The groups of the "By group" panel this file has."""
+    return [{"label": flt.LABELS[key], "value": key} for key in OTHER_GROUPS if flt.group_column(analysis, key)]
 
 
 def register(app, store) -> None:
     for by in GROUPS:
         _register_one(app, store, by)
+
+    @app.callback(Output(ids.GROUP_BREAKDOWN_BY, "options"), Output(ids.GROUP_BREAKDOWN_BY, "value"),
+                  Input(ids.VIEW, "data"), State(ids.GROUP_BREAKDOWN_BY, "value"))
+    def group_options(view, chosen):
+        options = group_choices(request(store, view).analysis)
+        values = [o["value"] for o in options]
+        return options, (chosen if chosen in values else (values[0] if values else None))
+
+    # the panel is shown with its figure, in one response: a chart drawn inside a hidden box has no size
+    @app.callback(Output(ids.GROUP_BREAKDOWN, "figure"), Output(ids.GROUP_BREAKDOWN_BOX, "style"),
+                  Output(ids.GROUP_NOTE, "children"), Output(ids.GROUP_CAPTION, "children"),
+                  Input(ids.VIEW, "data"), Input(ids.BREAKDOWN_MODE, "value"), Input(ids.FILTERS, "data"),
+                  Input(ids.GROUP_BREAKDOWN_BY, "value"), State(ids.GROUP_BREAKDOWN_BOX, "style"))
+    def show_group_breakdown(view, mode, filters, by, shown_style):
+        req = request(store, view, filters=filters)
+        if by not in OTHER_GROUPS or not flt.group_column(req.analysis, by):
+            return figures.empty(), if_changed(HIDDEN, shown_style), None, None
+        fig, style, hidden, text = breakdown_panel(req.analysis, by, mode, req.keep(ignore=(by,)), min_group())
+        return fig, if_changed(style, shown_style), hidden, text
 
 
 def _register_one(app, store, by: str) -> None:

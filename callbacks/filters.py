@@ -14,7 +14,8 @@ from analytics.defaults import MAX_PERSONAS, MIN_PERSONAS
 from analytics.explore import filters as flt
 from analytics.explore import views
 from components import ids
-from components.filters import DROPDOWNS, chip
+from components.filters import BASE_DROPDOWNS, DROPDOWNS, GROUP_DROPDOWNS, chip
+from components.heatmap import clicked_cell
 from components.risk import OUTCOME, subject_options
 
 from .common import if_changed, only_for
@@ -32,10 +33,13 @@ CLICKS = {
     ids.GENDER_BREAKDOWN: (None, "gender"),
     ids.SCHOOL_BREAKDOWN: (None, "school"),
     ids.PROGRESS_CHART: (None, None),  # the filter key rides in each bar's customdata: it follows the grouping
+    ids.GROUP_BREAKDOWN: (None, None),  # the group's filter key rides in each bar's customdata
+    ids.GROUP_HEATMAP: (None, None),  # the row's category is [filter key, group] (components.heatmap)
 }
 # what may bring a new dataset or persona count (the view); any other trigger only changes the filters
 VIEW_TRIGGERS = (None, ids.URL, ids.UPLOADED, ids.PERSONA_COUNT, ids.DATASET_ID)
-KEYS = [key for key, _ in DROPDOWNS] + ["score", "outlier"]  # the filters the bar's controls set
+# the filters the bar's controls set; the group dropdowns come last, after those every file may have
+KEYS = [key for key, _ in BASE_DROPDOWNS] + ["score", "outlier"] + [key for key, _ in GROUP_DROPDOWNS]
 CONTROLS = {ids.FILTER_CONTROLS[key][0]: key for key in KEYS}  # control id -> filter key
 # filters, URL, dataset id, persona count, control values, then dropdown options and the slider's bounds:
 # a Dropdown drops a value its options do not hold yet, so values and options must arrive together
@@ -74,12 +78,30 @@ def clicked(filters: dict, chart: str, click: dict | None, analysis) -> dict:
         return _pair(filters, group_key, group, segment_key, segment)
     if chart == ids.PROGRESS_CHART:  # customdata = [filter key or None, group]
         return flt.toggle(filters, data[0], str(data[1])) if data and data[0] in flt.LIST_KEYS else filters
+    if chart == ids.GROUP_HEATMAP:
+        cell = clicked_cell(point)
+        return _group_click(filters, cell[0], cell[1]) if cell else filters
+    if chart == ids.GROUP_BREAKDOWN and isinstance(data, list) and len(data) >= 6 and data[5] in flt.GROUP_KEYS:
+        segment_key = "persona" if data[1] in {p.name for p in analysis.personas} else "trajectory"
+        return _pair(filters, data[5], data[0], segment_key, data[1])
     if chart == ids.TRAJECTORY_MIX:
         return _pair(filters, group_key, data[0], key, data[1])
     value = data[0] if isinstance(data, list) else data
     if value is None:
         value = point.get("label")
     return flt.toggle(filters, key, str(value)) if value is not None else filters
+
+
+def heatmap_subject(click: dict | None, analysis, subject: str | None) -> str | None:
+    """The subject of a clicked heat-map cell, or `subject` as it was for the outcome's column or no cell."""
+    cell = clicked_cell(click["points"][0]) if click and click.get("points") else None
+    return cell[2] if cell and cell[2] in analysis.subject_columns else subject
+
+
+def _group_click(filters: dict, key, value) -> dict:
+    """A heat-map cell: that group alone, or cleared when it was already the group filtered on. (A subject
+    selection, once the page has one, would follow here too.)"""
+    return flt.toggle(filters, key, str(value)) if key in flt.GROUP_KEYS and value is not None else filters
 
 
 def _pair(filters: dict, key_a: str, a: str, key_b: str, b: str) -> dict:
@@ -177,6 +199,10 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
                 filters["selection"] = store.save_selection(dataset_id, rows)
         elif named in CLICKS:
             filters = clicked(filters, trigger, click_data.get(trigger), analysis)
+            picked = heatmap_subject(click_data.get(trigger), analysis, subject) if named == ids.GROUP_HEATMAP \
+                else subject  # a subject's cell picks that subject for the risk panels too
+            if picked != subject:  # as picking it in the Subject menu: a typed pass mark was on another scale
+                subject, mark, mark_out = picked, None, (no_update if mark is None else None)
         filters = flt.normalise(analysis, filters)
         if "selection" in filters and store.selection(filters["selection"]) is None:
             filters.pop("selection")  # a selection from a cleared cache cannot be restored
@@ -190,7 +216,8 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
     if trigger not in VIEW_TRIGGERS and (dataset_id, k) == original:
         values = {key: no_update if value is no_update or value == control_values.get(key) else value
                   for key, value in out["values"].items()}  # only the controls that change
-        return {**unchanged(), **out, "dataset_id": no_update, "personas": no_update, "values": values}
+        picked = {} if subject == typed_subject else {"subject": subject or OUTCOME}
+        return {**unchanged(), **out, "dataset_id": no_update, "personas": no_update, "values": values, **picked}
     if analysis is None:
         return {**unchanged(), **out}
     opts = options(analysis)

@@ -186,6 +186,14 @@ def breakdown(panels: list[tuple[str, pd.DataFrame, dict[str, str]]], percent: b
     return fig
 
 
+def keyed(fig: Figure, key: str) -> Figure:
+    """A breakdown whose group is chosen in its panel: each bar's customdata ends with the group's filter key, so
+    a click says which filter it sets."""
+    for item in fig.data:
+        item["customdata"] = [list(c) + [key] for c in item.customdata]
+    return fig
+
+
 def score_boxes(stats: pd.DataFrame, colours: dict[str, str], label: str) -> Figure:
     """Horizontal boxes drawn from precomputed quartiles (one row per persona); clicking one filters to it."""
     fig = Figure()

@@ -4,9 +4,14 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from analytics.explore.filters import LABELS
+
 from . import ids
 
-DROPDOWNS = [("gender", "Gender"), ("school", "School type"), ("persona", "Persona"), ("trajectory", "Trajectory")]
+# the other groups a school is judged on; each shows only when the file has that column
+GROUP_DROPDOWNS = [(key, LABELS[key]) for key in ("year_group", "form", "teacher", "fsm", "sen", "eal")]
+BASE_DROPDOWNS = [("gender", "Gender"), ("school", "School type"), ("persona", "Persona"), ("trajectory", "Trajectory")]
+DROPDOWNS = BASE_DROPDOWNS + GROUP_DROPDOWNS
 OUTLIER_OPTIONS = [{"label": "All", "value": "all"}, {"label": "Only outliers", "value": "yes"},
                    {"label": "No outliers", "value": "no"}]
 
@@ -17,6 +22,15 @@ def _dropdown(key: str, label: str) -> dbc.Col:
         html.Label(label, htmlFor=control, id=f"{control}-label", className="filter-label"),
         dcc.Dropdown(id=control, multi=True, placeholder="All", options=[], value=[], className="filter-dropdown"),
     ], id=box), xs=12, sm=6, lg=True, className="mb-2")
+
+
+def _group_dropdown(key: str, label: str) -> dbc.Col:
+    """The column itself is the box: hidden, it takes no room, so a file without the group keeps its row tidy."""
+    control, box = ids.FILTER_CONTROLS[key]
+    return dbc.Col([
+        html.Label(label, htmlFor=control, id=f"{control}-label", className="filter-label"),
+        dcc.Dropdown(id=control, multi=True, placeholder="All", options=[], value=[], className="filter-dropdown"),
+    ], id=box, style={"display": "none"}, xs=12, sm=6, lg=2, className="mb-2")
 
 
 def filter_bar() -> list:
@@ -35,8 +49,11 @@ def filter_bar() -> list:
                        labelClassName="btn btn-outline-primary btn-sm", labelCheckedClassName="active"),
     ], id=ids.F_OUTLIER_BOX), xs=12, sm=6, lg="auto", className="mb-2")
     panel = dbc.Card(dbc.CardBody([
-        dbc.Row([_dropdown(key, label) for key, label in DROPDOWNS] + [score, outlier], className="g-3"),
-        html.Div("Tip: click a slice, bar, radar line or box to filter every view; click it again to clear.",
+        dbc.Row([_dropdown(key, label) for key, label in BASE_DROPDOWNS]
+                + [score, outlier], className="g-3"),
+        dbc.Row([_group_dropdown(key, label) for key, label in GROUP_DROPDOWNS], className="g-3"),
+        html.Div("Tip: click a slice, bar, radar line, box or heat-map cell to filter every view; click it again to "
+                 "clear.",
                  className="filter-tip"),
     ]), className="section-card filter-card", id=ids.FILTER_PANEL)
     line = html.Div([

@@ -58,6 +58,9 @@ F_OUTLIER_BOX = "f-outlier-box"
 FILTER_CONTROLS = {"gender": (F_GENDER, F_GENDER_BOX), "school": (F_SCHOOL, F_SCHOOL_BOX),
                    "persona": (F_PERSONA, F_PERSONA_BOX), "trajectory": (F_TRAJECTORY, F_TRAJECTORY_BOX),
                    "score": (F_SCORE, F_SCORE_BOX), "outlier": (F_OUTLIER, F_OUTLIER_BOX)}
+# the other groups a school is judged on (year group, form, teacher, FSM, SEN, EAL): f-<key> in a box of its own
+FILTER_CONTROLS.update({key: (f"f-{key.replace('_', '-')}", f"f-{key.replace('_', '-')}-box")
+                        for key in ("year_group", "form", "teacher", "fsm", "sen", "eal")})
 FILTER_CHIPS = "filter-chips"
 FILTER_COUNT = "filter-count"
 FILTERS_CLEAR = "filters-clear"
@@ -105,6 +108,21 @@ PROGRESS_GRAPH = "progress-graph"
 PROGRESS_SUMMARY = "progress-summary"
 PROGRESS_MEANING = "progress-meaning"
 PROGRESS_NOTE = "progress-note"
+
+# any other group (year group, form, FSM...), chosen in the panel; its Col hides when the file has none
+GROUP_BREAKDOWN = "group-breakdown"
+GROUP_GRAPH = "group-graph"
+GROUP_NOTE = "group-note"
+GROUP_CAPTION = "group-caption"
+GROUP_BREAKDOWN_BY = "group-breakdown-by"
+GROUP_BREAKDOWN_BOX = "group-breakdown-box"
+
+# groups: subject x group heat map and the FSM/SEN/EAL gaps
+GROUPS_SECTION = "groups-section"
+GROUP_HEATMAP = "group-heatmap"
+GROUP_HEATMAP_GRAPH = "group-heatmap-graph"
+GROUP_HEATMAP_NOTE = "group-heatmap-note"
+GAPS_TABLE = "gaps-table"
 
 # outliers
 OUTLIER_SECTION = "outlier-section"

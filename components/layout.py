@@ -114,6 +114,8 @@ def breakdown_section() -> html.Div:
                           options=[{"label": "Counts", "value": "count"}, {"label": "Percent", "value": "percent"}],
                           className="btn-group btn-group-sm", inputClassName="btn-check",
                           labelClassName="btn btn-outline-primary btn-sm", labelCheckedClassName="active")
+    group_tools = [html.Label("Group", htmlFor=ids.GROUP_BREAKDOWN_BY, className="visually-hidden"),
+                   dbc.Select(id=ids.GROUP_BREAKDOWN_BY, options=[], size="sm", className="radar-select")]
     return html.Div([
         section_title("Breakdowns", "bar-chart", tools=mode),
         dbc.Row([
@@ -123,6 +125,10 @@ def breakdown_section() -> html.Div:
             dbc.Col(panel("By school type", html.Div([html.Div(graph(ids.SCHOOL_BREAKDOWN), id=ids.SCHOOL_GRAPH),
                                                       html.Div(id=ids.SCHOOL_NOTE)]), caption_id=ids.SCHOOL_CAPTION),
                     lg=6, className="mb-4"),
+            dbc.Col(panel("By group", html.Div([html.Div(graph(ids.GROUP_BREAKDOWN), id=ids.GROUP_GRAPH),
+                                                html.Div(id=ids.GROUP_NOTE)]), caption_id=ids.GROUP_CAPTION,
+                          tools=group_tools), lg=12, className="mb-4", id=ids.GROUP_BREAKDOWN_BOX,
+                    style={"display": "none"}),
         ]),
     ], id=ids.BREAKDOWN_SECTION)
 
@@ -132,6 +138,21 @@ def progress_section() -> html.Div:
         section_title("Progress", "speedometer2"),
         dbc.Card(dbc.CardBody(progress_body(graph(ids.PROGRESS_CHART))), className="section-card mb-5"),
     ], id=ids.PROGRESS_SECTION)
+def groups_section() -> html.Div:
+    """The groups a school is judged on: where each group stands on each subject, and the FSM/SEN/EAL gaps."""
+    return html.Div([
+        section_title("Groups", "diagram-3"),
+        dbc.Row([
+            dbc.Col(panel("Subjects by group",
+                          html.Div([html.Div(graph(ids.GROUP_HEATMAP), id=ids.GROUP_HEATMAP_GRAPH),
+                                    html.Div(id=ids.GROUP_HEATMAP_NOTE)]),
+                          "Colour and top number: share of the group below the subject's target (else its pass "
+                          "mark, else the cohort median); bottom number: the group's mean against everyone in "
+                          "view. Click a cell to filter to that group."), lg=7, className="mb-4"),
+            dbc.Col(panel("Gaps", html.Div(id=ids.GAPS_TABLE),
+                          "Disadvantaged (FSM), SEN and EAL gaps in the current view"), lg=5, className="mb-4"),
+        ]),
+    ], id=ids.GROUPS_SECTION)
 
 
 def outlier_section() -> html.Div:
@@ -173,6 +194,7 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
             trajectory_section(),
             breakdown_section(),
             progress_section(),
+            groups_section(),
             outlier_section(),
             table_section(),
             html.Footer("Cohort Atlas · open source · clusters are descriptive groupings, not labels for students",

@@ -60,8 +60,8 @@ def test_a_click_on_a_bar_sets_the_filter_when_the_group_has_one(store, mis_id):
     assert clicked({}, ids.PROGRESS_CHART, click, analysis) == {"gender": ["F"]}
     assert clicked({"gender": ["F"]}, ids.PROGRESS_CHART, click, analysis) == {}
     fsm = show(store, mis_id, by="fsm")["figure"]["data"][0]["customdata"]
-    assert all(row[0] is None for row in fsm)  # no FSM filter on the bar yet: nothing to set
-    assert clicked({}, ids.PROGRESS_CHART, {"points": [{"customdata": fsm[0]}]}, analysis) == {}
+    assert all(row[0] == "fsm" for row in fsm)  # every group role has a filter now, FSM too
+    assert clicked({}, ids.PROGRESS_CHART, {"points": [{"customdata": fsm[0]}]}, analysis) == {"fsm": [fsm[0][1]]}
 
 
 def test_filtering_never_refits(store, mis_id, monkeypatch):

@@ -11,24 +11,35 @@ from urllib.parse import parse_qs, urlencode
 import numpy as np
 import pandas as pd
 
+from analytics.ingest.schema import GROUP_ROLES, ROLE_BY_NAME
 from analytics.results import OUTLIER, PERSONA, TRAJECTORY, Analysis
 
 OUTLIER_COLUMN = OUTLIER
-LIST_KEYS = ("gender", "school", "persona", "trajectory")
+# Group filters are named after their role, except school type, whose key "school" predates the roles and is in
+# addresses people have copied.
+GROUP_KEYS = {("school" if role == "school_type" else role): role for role in GROUP_ROLES}  # key -> role
+LIST_KEYS = tuple(GROUP_KEYS) + ("persona", "trajectory")
 KEYS = LIST_KEYS + ("score", "outlier", "selection")
-LABELS = {"gender": "Gender", "school": "School", "persona": "Persona", "trajectory": "Trajectory",
-          "score": "Exam score", "outlier": "Outliers", "selection": "Map selection"}
+LABELS = {**{key: ROLE_BY_NAME[role].label for key, role in GROUP_KEYS.items()}, "school": "School",
+          "persona": "Persona", "trajectory": "Trajectory", "score": "Exam score", "outlier": "Outliers",
+          "selection": "Map selection"}
 MAX_LABEL = 80  # longer values in a URL are not labels this app made
 
 
 def columns(analysis: Analysis) -> dict[str, str | None]:
     """Filter key -> the column of `analysis.students` it applies to (None when the file lacks it)."""
     students = analysis.students
-    return {"gender": analysis.gender_column, "school": analysis.school_column,
+    return {**{key: group_column(analysis, key) for key in GROUP_KEYS},
             "persona": PERSONA if PERSONA in students else None,
             "trajectory": TRAJECTORY if TRAJECTORY in students else None,
             "score": analysis.exam_column if analysis.exam_column in students else None,
             "outlier": OUTLIER_COLUMN if OUTLIER_COLUMN in students else None}
+
+
+def group_column(analysis: Analysis, key: str) -> str | None:
+    """The students column of group filter `key` ("fsm", "school"...), None when the file lacks that role."""
+    column = analysis.mapping.get(GROUP_KEYS[key])
+    return column if column in analysis.students else None
 
 
 def normalise(analysis: Analysis, filters: dict | None) -> dict:

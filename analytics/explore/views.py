@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analytics.explore.filters import group_column
 from analytics.results import (
     OUTLIER,
     PERSONA,
@@ -132,8 +133,9 @@ def mix(students: pd.DataFrame, group: str, segment: str, segments: list[str],
 
 def breakdown(analysis: Analysis, model: str, by: str, keep: np.ndarray | None = None,
               threshold: int = 0) -> pd.DataFrame | None:
-    """Students per `by` group ("gender" or "school") split by persona or trajectory; None if unavailable."""
-    column = analysis.gender_column if by == "gender" else analysis.school_column
+    """Students per `by` group (a group filter key: "gender", "school", "fsm"...) split by persona or trajectory;
+    None if unavailable."""
+    column = group_column(analysis, by)
     names = model_names(analysis, model)
     if not column or not names or column not in analysis.students:
         return None
