@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from . import (
     breakdowns,
+    class_list,
     filters,
     insights,
     interventions,
@@ -20,7 +21,7 @@ from . import (
 )
 
 FEATURES = (upload, filters, overview, personas, trajectories, breakdowns, outliers, table, profile, map, risk,
-            scenario, interventions, insights, jobs_panel)
+            scenario, interventions, insights, jobs_panel, class_list)
 
 
 def register_all(app, store) -> None:
