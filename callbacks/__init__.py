@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from . import (
     breakdowns,
+    class_list,
     filters,
     groups,
     insights,
@@ -22,7 +23,7 @@ from . import (
 )
 
 FEATURES = (upload, filters, overview, personas, trajectories, breakdowns, progress, groups, outliers, table, profile,
-            map, risk, scenario, interventions, insights, jobs_panel)
+            map, risk, scenario, interventions, insights, jobs_panel, class_list)
 
 
 def register_all(app, store) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 # page state (dcc.Store / dcc.Location)
 URL = "url"
+CLASS_LIST_LINK = "class-list-link"  # the printable class list of the current view
 DATASET_ID = "dataset-id"
 UPLOADED = "uploaded"  # what the last upload stored; the view-state callback switches to it
 VIEW = "view"  # {dataset_id, personas}: the Analysis itself stays server-side

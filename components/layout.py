@@ -49,6 +49,9 @@ def navbar() -> dbc.Navbar:
                href="#", className="navbar-brand d-flex align-items-center"),
         html.Div([html.I(className="bi bi-file-earmark-spreadsheet me-2"), html.Span(id=ids.NAVBAR_DATASET)],
                  className="navbar-dataset"),
+        html.A([html.I(className="bi bi-printer me-1", **{"aria-hidden": "true"}), "Class list"],
+               id=ids.CLASS_LIST_LINK, href="#", target="_blank", rel="noopener", className="navbar-print",
+               title="Who needs help in each subject, and why, for the students in view: a page to print"),
     ], fluid="xl"), className="app-navbar", dark=True, tag="header")
 
 
