@@ -4,6 +4,7 @@ from __future__ import annotations
 from . import (
     breakdowns,
     class_list,
+    classes,
     filters,
     groups,
     insights,
@@ -23,7 +24,7 @@ from . import (
 )
 
 FEATURES = (upload, filters, overview, personas, trajectories, breakdowns, progress, groups, outliers, table, profile,
-            map, risk, scenario, interventions, insights, jobs_panel, class_list)
+            map, risk, scenario, interventions, insights, jobs_panel, class_list, classes)
 
 
 def register_all(app, store) -> None:

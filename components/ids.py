@@ -6,6 +6,9 @@ from __future__ import annotations
 # page state (dcc.Store / dcc.Location)
 URL = "url"
 CLASS_LIST_LINK = "class-list-link"  # the printable class list of the current view
+CLASS_TABLE = "class-table"  # every form (or teacher) with its counts, each a link to its own view
+CLASS_BANNER = "class-banner"  # "Class view: Form 10B" while the view is one class
+CLASSES_SECTION = "classes-section"
 DATASET_ID = "dataset-id"
 UPLOADED = "uploaded"  # what the last upload stored; the view-state callback switches to it
 VIEW = "view"  # {dataset_id, personas}: the Analysis itself stays server-side

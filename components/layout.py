@@ -7,6 +7,7 @@ from dash import dcc, html
 from analytics import defaults
 
 from . import ids
+from .classes import CAPTION
 from .figures import empty
 from .filters import filter_bar
 from .insights import insights_section
@@ -158,6 +159,15 @@ def groups_section() -> html.Div:
     ], id=ids.GROUPS_SECTION)
 
 
+def classes_section() -> html.Div:
+    """A head of year's way into a class, and a teacher's: each class opens as its own view."""
+    return html.Div([
+        section_title("Classes", "easel"),
+        dbc.Card(dbc.CardBody([html.Div(CAPTION, className="panel-subtitle mb-2"),
+                               html.Div(id=ids.CLASS_TABLE)]), className="section-card mb-5"),
+    ], id=ids.CLASSES_SECTION, style={"display": "none"})
+
+
 def outlier_section() -> html.Div:
     return html.Div([
         section_title("Unusual profiles", "exclamation-diamond"),
@@ -188,6 +198,7 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
             ]),
             html.Div(id=ids.DASHBOARD_ERROR),
             html.Div(id=ids.SKIPPED_ALERTS),
+            html.Div(id=ids.CLASS_BANNER),
             *filter_bar(),
             dbc.Row(id=ids.KPI_ROW, className="mb-2"),
             risk_section(),
@@ -198,6 +209,7 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
             breakdown_section(),
             progress_section(),
             groups_section(),
+            classes_section(),
             outlier_section(),
             table_section(),
             html.Footer("Cohort Atlas · open source · clusters are descriptive groupings, not labels for students",
