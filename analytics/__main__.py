@@ -1,4 +1,4 @@
-"""Command line: `python -m analytics generate|summarize|insights|ask|benchmark ...` (see --help)."""
+"""Command line: `python -m analytics generate|summarize|insights|ask|benchmark|track ...` (see --help)."""
 from __future__ import annotations
 
 import argparse
@@ -14,6 +14,7 @@ from analytics.ingest.read import DEFAULT_MAX_BYTES
 from analytics.ingest.school import MAX_ROWS as MAX_SCHOOL_ROWS
 from analytics.ingest.school import generate_school
 from analytics.results import Analysis
+from analytics.track import cli as track_cli
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,7 +26,10 @@ def _parser() -> argparse.ArgumentParser:
                      "EAL, attendance, KS2, mocks ... (17 columns)")
     gen.add_argument("--rows", type=int, help="students (default 2,000; 1,000 with --school)")
     gen.add_argument("--seed", type=int, help="random seed (default 7; 11 with --school)")
-    gen.add_argument("--out", required=True, help="CSV file to write ('-' for standard output)")
+    gen.add_argument("--terms", type=int, help="with --school: that many linked terms of the same pupils (a few "
+                     "join and leave), written as term1.csv, term2.csv ... in the --out directory")
+    gen.add_argument("--out", required=True, help="CSV file to write ('-' for standard output); a directory with "
+                     "--terms")
     summ = sub.add_parser("summarize", help="personas, trajectories and data quality for a CSV file")
     summ.add_argument("file")
     summ.add_argument("--personas", type=int, default=PERSONAS,
@@ -58,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
                        "group, year, value, optional n and source; see the README")
     bench.add_argument("--json", action="store_true", help="print one JSON object: comparisons, gaps, skipped")
     bench.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 2**20, help="size limit in MB")
+    track_cli.add_parser(sub)
     for command in (summ, ins, ask, bench):
         command.add_argument("--mapping", metavar="FILE.json", help="column choices: roles, subjects (with scale, "
                              "pass_mark, target), identifiers, ignore, outcome; see the README")
@@ -225,15 +230,34 @@ def _generate(args) -> int:
     rows = args.rows if args.rows is not None else (1000 if args.school else 2000)
     if rows < 1:
         raise DataError("--rows must be at least 1")
+    if args.terms is not None and not args.school:
+        raise DataError("--terms needs --school (the demo school is the cohort followed over terms)")
     if args.school:
         if rows > MAX_SCHOOL_ROWS:
             raise DataError(f"--rows must be at most {MAX_SCHOOL_ROWS:,} with --school")
+        if args.terms is not None:
+            return _generate_terms(args, rows)
         frame = generate_school(rows, 11 if args.seed is None else args.seed)
     else:
         frame = generate_students(rows, 7 if args.seed is None else args.seed)
     frame.to_csv(sys.stdout if args.out == "-" else args.out, index=False)
     if args.out != "-":
         print(f"wrote {rows:,} students to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _generate_terms(args, rows: int) -> int:
+    from analytics.ingest.terms_gen import MAX_TERMS, generate_terms
+
+    if not 1 <= args.terms <= MAX_TERMS:
+        raise DataError(f"--terms must be between 1 and {MAX_TERMS}")
+    if args.out == "-" or os.path.isfile(args.out):
+        raise DataError(f"--out must be a directory with --terms ('{args.out}' is not one)")
+    os.makedirs(args.out, exist_ok=True)
+    for term, frame in enumerate(generate_terms(rows, args.terms, 11 if args.seed is None else args.seed), 1):
+        path = os.path.join(args.out, f"term{term}.csv")
+        frame.to_csv(path, index=False)
+        print(f"wrote {len(frame):,} students to {path}", file=sys.stderr)
     return 0
 
 
@@ -245,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "benchmark":
             from analytics.compare.cli import run_benchmark
             return run_benchmark(args, _choices(args.mapping))
+        if args.command == "track":
+            return track_cli.run(args, _choices(args.mapping))
         result = analyse_file(args.file, args.personas, int(getattr(args, "max_mb", DEFAULT_MAX_BYTES / 2**20)
                                                             * 2**20), _choices(args.mapping))
         if args.command == "insights":

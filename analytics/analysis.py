@@ -20,6 +20,7 @@ from analytics.ingest.students import duplicate_ids
 from analytics.ingest.schema import ROLE_BY_NAME
 from analytics.ingest.subjects import COMBINED, combined_score, outcome_column, subject_marks
 from analytics.models.outliers import find_outliers
+from analytics.models.persona_model import PersonaModel, assign, fit_model, placed_personas, standardise
 from analytics.models.personas import fit_personas
 from analytics.models.themes import MIN_THEMES, THEME_LABELS, build_themes, columns_for, zscore
 from analytics.models.trajectories import fit_trajectories
@@ -40,9 +41,11 @@ from analytics.results import (
 
 
 def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outliers: bool = True,
-            choices: dict | None = None) -> Analysis:
+            choices: dict | None = None, persona_model: PersonaModel | None = None) -> Analysis:
     """The analysis of a table; with outliers=False, the core only (no DBSCAN: `analysis.outliers` is None).
-    `choices` are a person's column choices (see `apply_choices`), laid over the detected mapping."""
+    `choices` are a person's column choices (see `apply_choices`), laid over the detected mapping.
+    `persona_model` (another term's `analysis.persona_model`) places students on that term's personas and
+    scaling instead of fitting new ones."""
     if not MIN_PERSONAS <= personas <= MAX_PERSONAS:
         raise DataError(f"the number of personas must be between {MIN_PERSONAS} and {MAX_PERSONAS}, "
                         f"not {personas}")
@@ -91,13 +94,23 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outlie
     themes = build_themes(cleaned.values)
     z_themes = zscore(themes)
     exam = cleaned.values.get("exam_score")
+    if persona_model is not None:
+        z_themes = standardise(persona_model, cleaned.values, cleaned.filled, mapping, table.filename)
+        themes = z_themes
     lap("themes")
 
     skipped: dict[str, str] = {}
     silhouette: dict[str, float] = {}
     persona_list, trajectory_list = [], []
     missing_themes = [t for t in THEMES if t not in themes]
-    if len(themes.columns) < MIN_THEMES:
+    model = persona_model
+    if persona_model is not None:
+        labels = assign(persona_model, z_themes)
+        persona_list = placed_personas(persona_model, labels, exam,
+                                       outcome_label(column_map, mapping.get("exam_score")))
+        students[PERSONA] = pd.Categorical.from_codes(labels, categories=list(persona_model.names))
+        students[PERSONA_ID] = labels
+    elif len(themes.columns) < MIN_THEMES:
         skipped["personas"] = (f"needs at least two of the {len(THEMES)} themes; add columns such as Attendance, "
                                "Previous_Scores (or KS2 Scaled Score), Homework, Behaviour Points, Hours_Studied")
     else:
@@ -121,6 +134,8 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outlie
             names = [p.name for p in persona_list]
             students[PERSONA] = pd.Categorical.from_codes(clusters.labels, categories=names)
             students[PERSONA_ID] = clusters.labels
+            model = fit_model(cleaned.values, list(z_themes.columns), clusters.centroids, persona_list,
+                              cleaned.filled, mapping, table.filename)
     lap("personas")
 
     previous = cleaned.values.get("previous_score")
@@ -146,7 +161,8 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outlie
         students[THEME_PREFIX + theme] = z_themes[theme].round(4)
     core = Analysis(dataset_id, table.filename, len(students), mapping, cleaned.imputed, list(themes.columns),
                     persona_list, trajectory_list, silhouette, skipped, warnings, timings, students,
-                    unmapped=unmapped, column_map=column_map, subject_columns=dict(marks.points), filled=cleaned.filled)
+                    unmapped=unmapped, column_map=column_map, subject_columns=dict(marks.points), filled=cleaned.filled,
+                    persona_model=model)
     core.progress = measure_progress(students, core.subject_columns, core.previous_column,
                                      cleaned.filled.get(mapping.get("previous_score")), core.exam_column, outcome_blank,
                                      {s.name: s.target for s in marks.kept}, _outcome_name(core.exam_column))

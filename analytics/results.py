@@ -9,6 +9,7 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from analytics.ingest.mapping import ColumnMap
+    from analytics.models.persona_model import PersonaModel
     from analytics.predict.progress import Progress
 
 THEMES = [
@@ -106,6 +107,8 @@ class Analysis:
         filled = self.filled.get(column)
         return values if filled is None else np.where(filled, np.nan, values)
     progress: Progress | None = field(default=None, repr=False)  # per student, against prior attainment
+    # the fitted personas' scaling and centres, to place a later term on them (None: no personas fitted)
+    persona_model: PersonaModel | None = field(default=None, repr=False)
 
     @property
     def identifier_columns(self) -> list[str]:
