@@ -1,0 +1,69 @@
+"""The text `summarize` prints without --json: mapping, subjects, personas, trajectories, outliers, risk."""
+from __future__ import annotations
+
+from analytics.results import Analysis
+
+
+def print_summary(result: Analysis) -> None:
+    print(f"{result.filename}: {result.rows:,} students")
+    print("\nColumn mapping (role -> column):")
+    for role, column in result.mapping.items():
+        print(f"  {role:<22} {column}")
+    for column, reason in result.unmapped.items():
+        print(f"  {'(not mapped)':<22} {column}: {reason}")
+    columns = result.column_map
+    if columns is not None and columns.subjects:
+        print("\nSubjects (name, column, scale):")
+        for subject in columns.subjects:
+            used = "" if subject.name in result.subject_columns else " (not used: see warnings)"
+            print(f"  {subject.name:<22} {subject.column}, {subject.scale.label}{used}")
+        print(f"  outcome: {result.exam_column}")
+    if columns is not None and columns.identifiers:
+        print("\nIdentifiers (shown to staff, never modelled): " + ", ".join(result.identifier_columns))
+    if columns is not None and columns.ignored:
+        print("\nIgnored columns:")
+        for column, reason in columns.ignored.items():
+            print(f"  {column}: {reason}")
+    print("\nImputed cells: " + (", ".join(f"{c} {n}" for c, n in result.imputed.items()) or "none"))
+    if result.personas:
+        print(f"\nPersonas (silhouette {result.silhouette.get('personas', float('nan')):.3f}):")
+        for p in result.personas:
+            score = "" if p.mean_exam_score is None else f", mean {result.outcome_label} {p.mean_exam_score:.1f}"
+            print(f"  {p.id + 1}. {p.name}: {p.size:,} students ({p.share:.1%}){score}\n     {p.description}")
+    if result.trajectories:
+        print(f"\nTrajectories (silhouette {result.silhouette.get('trajectories', float('nan')):.3f}):")
+        for t in result.trajectories:
+            print(f"  {t.id + 1}. {t.name}: {t.size:,} students ({t.share:.1%})\n     {t.description}")
+    if result.outliers:
+        o = result.outliers
+        print(f"\nOutliers (DBSCAN, eps {o.params['eps']}, min_samples {o.params['min_samples']}"
+              + (f", fitted on a sample of {o.params['fitted_on']:,}" if o.params["sampled"] else "")
+              + f"): {o.count:,} students with unusual profiles")
+        for item in o.items[:5]:
+            print(f"  row {item.row}: " + "; ".join(item.details))
+        if o.count > 5:
+            print(f"  ... {o.count - 5:,} more in --json")
+    for model, reason in result.skipped.items():
+        print(f"\nNot shown: {model}: {reason}")
+    if result.warnings:
+        print("\nWarnings:")
+        for w in result.warnings:
+            print(f"  - {w}")
+    print("\nTimings (s): " + ", ".join(f"{k} {v:.3f}" for k, v in result.timings.items()))
+
+
+def print_risk(risk: dict | None) -> None:
+    if risk is None:
+        return
+    print(f"\nRisk model ({risk['model_type']}, {len(risk['features'])} pre-exam columns, fitted in "
+          f"{risk['fit_seconds']:.1f} s): pass mark {risk['pass_mark']:g} ({risk['pass_mark_reason']})")
+    print(f"  {risk['at_risk']:,} of {risk['students']:,} students predicted below the pass mark")
+    cv = risk["cv"]
+    print(f"  {cv['folds']}-fold cross-validation on {cv['rows']:,} students:")
+    print(f"    {'':<20} {'MAE':>7} {'RMSE':>7} {'AUC':>7} {'accuracy':>9}")
+    for name, label in (("model", "model"), ("baseline_mean", "predict the mean"),
+                        ("baseline_previous", "previous score only")):
+        if name in cv:
+            m = cv[name]
+            auc = "–" if m["auc"] is None else f"{m['auc']:.3f}"
+            print(f"    {label:<20} {m['mae']:>7.2f} {m['rmse']:>7.2f} {auc:>7} {m['accuracy']:>9.1%}")
