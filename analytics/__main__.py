@@ -15,6 +15,8 @@ from analytics.ingest.school import MAX_ROWS as MAX_SCHOOL_ROWS
 from analytics.ingest.school import generate_school
 from analytics.results import Analysis
 
+SHEET_HELP = "for an Excel workbook: the sheet to read, by name or number (default: the first with a table)"
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analytics", description="Cohort Atlas batch tools.")
@@ -26,8 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--rows", type=int, help="students (default 2,000; 1,000 with --school)")
     gen.add_argument("--seed", type=int, help="random seed (default 7; 11 with --school)")
     gen.add_argument("--out", required=True, help="CSV file to write ('-' for standard output)")
-    summ = sub.add_parser("summarize", help="personas, trajectories and data quality for a CSV file")
+    summ = sub.add_parser("summarize", help="personas, trajectories and data quality for a CSV or .xlsx file")
     summ.add_argument("file")
+    summ.add_argument("--sheet", help=SHEET_HELP)
     summ.add_argument("--personas", type=int, default=PERSONAS,
                       help=f"{MIN_PERSONAS}-{MAX_PERSONAS} (default {PERSONAS})")
     summ.add_argument("--json", action="store_true", help="print one JSON object")
@@ -40,15 +43,17 @@ def _parser() -> argparse.ArgumentParser:
     summ.add_argument("--no-risk", action="store_true", help="skip the risk model (faster)")
     summ.add_argument("--cache", help="the dashboard's cache directory for --map (default: COHORT_ATLAS_CACHE or "
                       ".cache in the project)")
-    ins = sub.add_parser("insights", help="the six insight sections for a view of a CSV file")
+    ins = sub.add_parser("insights", help="the six insight sections for a view of a CSV or .xlsx file")
     ins.add_argument("file")
+    ins.add_argument("--sheet", help=SHEET_HELP)
     ins.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE",
                      help="keep students whose COLUMN is VALUE (repeat for more; same column = any of them)")
     ins.add_argument("--json", action="store_true", help="print one JSON object with engine and facts")
     ins.add_argument("--personas", type=int, default=PERSONAS)
-    ask = sub.add_parser("ask", help="answer a plain-language question about a CSV file")
+    ask = sub.add_parser("ask", help="answer a plain-language question about a CSV or .xlsx file")
     ask.add_argument("file")
     ask.add_argument("question")
+    ask.add_argument("--sheet", help=SHEET_HELP)
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--personas", type=int, default=PERSONAS)
     bench = sub.add_parser("benchmark", help="the school against reference figures (national statistics) per "
@@ -147,7 +152,7 @@ def _ask(result: Analysis, args) -> int:
 
 
 def _print_text(result: Analysis) -> None:
-    print(f"{result.filename}: {result.rows:,} students")
+    print(f"{result.filename}" + (f", sheet '{result.sheet}'" if result.sheet else "") + f": {result.rows:,} students")
     print("\nColumn mapping (role -> column):")
     for role, column in result.mapping.items():
         print(f"  {role:<22} {column}")
@@ -182,7 +187,7 @@ def _print_text(result: Analysis) -> None:
               + (f", fitted on a sample of {o.params['fitted_on']:,}" if o.params["sampled"] else "")
               + f"): {o.count:,} students with unusual profiles")
         for item in o.items[:5]:
-            print(f"  row {item.row}: " + "; ".join(item.details))
+            print(f"  row {result.sheet_row(item.row)}: " + "; ".join(item.details))
         if o.count > 5:
             print(f"  ... {o.count - 5:,} more in --json")
     for model, reason in result.skipped.items():
@@ -246,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             from analytics.compare.cli import run_benchmark
             return run_benchmark(args, _choices(args.mapping))
         result = analyse_file(args.file, args.personas, int(getattr(args, "max_mb", DEFAULT_MAX_BYTES / 2**20)
-                                                            * 2**20), _choices(args.mapping))
+                                                            * 2**20), _choices(args.mapping), args.sheet)
         if args.command == "insights":
             return _insights(result, args)
         if args.command == "ask":
@@ -263,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         extra["risk"] = _risk(result, args.pass_mark)
     if args.map:  # after "total": that stays the analysis alone
         from backend.map_worker import project_file
-        extra.update(project_file(args.file, result, args.cache, int(args.max_mb * 2**20)))
+        extra.update(project_file(args.file, result, args.cache, int(args.max_mb * 2**20), args.sheet))
     if args.json:
         print(json.dumps({**result.to_dict(), **extra}, indent=2))
     else:
