@@ -75,8 +75,10 @@ def analyse_upload(store, result: dict | None, personas: int) -> tuple:
         log.exception("analysis of upload %s (%s) failed", filename, result.get("dataset_id"))
         return no_update, upload_error(f"file '{filename}': the analysis failed unexpectedly; the error was "
                                        "logged on the server"), HIDDEN
+    sheets = [w for w in analysis.warnings if w.startswith("Read sheet ")]
     message = upload_success(filename, analysis.rows, len(analysis.personas), len(analysis.trajectories),
-                             analysis.warnings, analysis.sheet)
+                             [w for w in analysis.warnings if w not in sheets], analysis.sheet,
+                             sheets[0].replace("the Sheet menu under the upload", "the Sheet menu below") if sheets else None)
     return {"dataset_id": result["dataset_id"]}, message, HIDDEN
 
 

@@ -226,7 +226,8 @@ def test_upload_names_the_sheet_and_another_can_be_chosen(store, school_book, ka
     uploaded, message, _ = upload.analyse_upload(store, reply, 5)
     text = str(message)
     assert uploaded == {"dataset_id": first} and "Loaded school.xlsx, sheet 'Year 10': 100 students" in text
-    assert "the workbook also has 'Notes', 'Year 11'" in text and "used row 3 as the header row" in text
+    assert "Read sheet 'Year 10'; the workbook also has 'Notes', 'Year 11'; choose another with the Sheet menu below" \
+        in text and "used row 3 as the header row" in text
     style, options, value = upload.sheet_choices(store, first, 5)
     assert style == {} and [o["value"] for o in options] == ["Notes", "Year 10", "Year 11"] and value == "Year 10"
     assert upload.choose_sheet(store, "Year 10", first, 5) == (no_update,) * 3  # the menu showing the sheet read
