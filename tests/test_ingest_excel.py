@@ -269,3 +269,14 @@ def _walk(node):
     for child in children if isinstance(children, (list, tuple)) else [children] if children is not None else []:
         if hasattr(child, "to_plotly_json"):
             yield from _walk(child)
+
+
+def test_repeated_ids_are_named_at_the_sheets_rows(kaggle_path):
+    frame = kaggle_rows(kaggle_path, 60)
+    frame.insert(0, "UPN", [f"A{i:03d}" for i in range(60)])
+    frame.loc[30, "UPN"] = "A005"
+    title = [["Autumn export"], [None], [None]]
+    analysis = analyse(read_bytes(workbook({"S": title + rows_of(frame)}), "ids.xlsx"))
+    assert analysis.header_row == 4 and analysis.students["UPN"].astype(str).iloc[5] == "A005"
+    repeated = next(w for w in analysis.warnings if "appear on more than one row" in w)
+    assert "'A005' (rows 10, 35)" in repeated  # data rows 5 and 30 under a header on row 4
