@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("benchmark", help="the school against reference figures (national statistics) per "
                            "subject and group")
     bench.add_argument("file")
+    bench.add_argument("--sheet", help=SHEET_HELP)
     bench.add_argument("--reference", required=True, metavar="REF.csv", help="figures: subject (or measure), "
                        "group, year, value, optional n and source; see the README")
     bench.add_argument("--json", action="store_true", help="print one JSON object: comparisons, gaps, skipped")

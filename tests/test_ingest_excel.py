@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from analytics import DataError, analyse, read_bytes
 from analytics.explore.views import table_frame
 from analytics.ingest.read import read_path
+from conftest import ROOT
 
 
 def workbook(sheets: dict[str, list[list]], formats: dict[tuple[str, str], str] | None = None) -> bytes:
@@ -202,6 +203,16 @@ def test_cli_summarize_a_sheet(cli, tmp_path, school_book):
     text = cli("summarize", path, "--no-risk").stdout
     assert text.startswith("school.xlsx, sheet 'Year 10': 100 students")
     assert "used row 3 as the header row" in text
+
+
+def test_cli_benchmark_reads_the_chosen_sheet(cli, tmp_path, school_book):
+    path = tmp_path / "school.xlsx"
+    path.write_bytes(school_book)
+    reference = ROOT / "examples" / "reference-england-ks4.csv"
+    doc = __import__("json").loads(cli("benchmark", path, "--sheet", "Year 11", "--reference", reference,
+                                       "--json").stdout)
+    attendance = next(c for c in doc["comparisons"] if c["group"] == "all" and "absence" in c["measure"])
+    assert attendance["n"] == 60
 
 
 def test_cli_unknown_sheet_is_one_line_exit_2(tmp_path, school_book):
