@@ -17,6 +17,8 @@ from analytics.results import Analysis
 from analytics.summary_text import print_risk, print_summary
 from analytics.track import cli as track_cli
 
+SHEET_HELP = "for an Excel workbook: the sheet to read, by name or number (default: the first with a table)"
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analytics", description="Cohort Atlas batch tools.")
@@ -31,8 +33,9 @@ def _parser() -> argparse.ArgumentParser:
                      "join and leave), written as term1.csv, term2.csv ... in the --out directory")
     gen.add_argument("--out", required=True, help="CSV file to write ('-' for standard output); a directory with "
                      "--terms")
-    summ = sub.add_parser("summarize", help="personas, trajectories and data quality for a CSV file")
+    summ = sub.add_parser("summarize", help="personas, trajectories and data quality for a CSV or .xlsx file")
     summ.add_argument("file")
+    summ.add_argument("--sheet", help=SHEET_HELP)
     summ.add_argument("--personas", type=int, default=PERSONAS,
                       help=f"{MIN_PERSONAS}-{MAX_PERSONAS} (default {PERSONAS})")
     summ.add_argument("--json", action="store_true", help="print one JSON object")
@@ -45,20 +48,23 @@ def _parser() -> argparse.ArgumentParser:
     summ.add_argument("--no-risk", action="store_true", help="skip the risk model (faster)")
     summ.add_argument("--cache", help="the dashboard's cache directory for --map (default: COHORT_ATLAS_CACHE or "
                       ".cache in the project)")
-    ins = sub.add_parser("insights", help="the six insight sections for a view of a CSV file")
+    ins = sub.add_parser("insights", help="the six insight sections for a view of a CSV or .xlsx file")
     ins.add_argument("file")
+    ins.add_argument("--sheet", help=SHEET_HELP)
     ins.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE",
                      help="keep students whose COLUMN is VALUE (repeat for more; same column = any of them)")
     ins.add_argument("--json", action="store_true", help="print one JSON object with engine and facts")
     ins.add_argument("--personas", type=int, default=PERSONAS)
-    ask = sub.add_parser("ask", help="answer a plain-language question about a CSV file")
+    ask = sub.add_parser("ask", help="answer a plain-language question about a CSV or .xlsx file")
     ask.add_argument("file")
     ask.add_argument("question")
+    ask.add_argument("--sheet", help=SHEET_HELP)
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--personas", type=int, default=PERSONAS)
     bench = sub.add_parser("benchmark", help="the school against reference figures (national statistics) per "
                            "subject and group")
     bench.add_argument("file")
+    bench.add_argument("--sheet", help=SHEET_HELP)
     bench.add_argument("--reference", required=True, metavar="REF.csv", help="figures: subject (or measure), "
                        "group, year, value, optional n and source; see the README")
     bench.add_argument("--json", action="store_true", help="print one JSON object: comparisons, gaps, skipped")
@@ -208,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "track":
             return track_cli.run(args, _choices(args.mapping))
         result = analyse_file(args.file, args.personas, int(getattr(args, "max_mb", DEFAULT_MAX_BYTES / 2**20)
-                                                            * 2**20), _choices(args.mapping))
+                                                            * 2**20), _choices(args.mapping), args.sheet)
         if args.command == "insights":
             return _insights(result, args)
         if args.command == "ask":
@@ -225,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         extra["risk"] = _risk(result, args.pass_mark)
     if args.map:  # after "total": that stays the analysis alone
         from backend.map_worker import project_file
-        extra.update(project_file(args.file, result, args.cache, int(args.max_mb * 2**20)))
+        extra.update(project_file(args.file, result, args.cache, int(args.max_mb * 2**20), args.sheet))
     if args.json:
         print(json.dumps({**result.to_dict(), **extra}, indent=2))
     else:

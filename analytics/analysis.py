@@ -66,10 +66,10 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outlie
         raise DataError("none of the columns is a known student attribute (such as Attendance, KS2 Scaled Score, "
                         "Maths Mock, FSM, Hours_Studied, Exam_Score, Gender); check the header row or map the "
                         "columns by hand", file=table.filename)
-    cleaned = clean(frame, mapping, table.spellings, column_map.scales)
+    cleaned = clean(frame, mapping, table.spellings, column_map.scales, table.header_row)
     mapping = {r: c for r, c in mapping.items() if r in cleaned.values or ROLE_BY_NAME[r].kind in ("group", "id")}
-    marks = subject_marks(frame, column_map.subjects)
-    warnings = (table.warnings + duplicate_ids(frame, mapping.get("student_id")) + cleaned.warnings + marks.warnings
+    marks = subject_marks(frame, column_map.subjects, table.header_row)
+    warnings = (table.warnings + duplicate_ids(frame, mapping.get("student_id"), table.header_row) + cleaned.warnings + marks.warnings
                 + list(marks.unfit.values()))
     unmapped = {**cleaned.unfit, **marks.unfit}
     for column, points in marks.added.items():
@@ -162,7 +162,8 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outlie
     core = Analysis(dataset_id, table.filename, len(students), mapping, cleaned.imputed, list(themes.columns),
                     persona_list, trajectory_list, silhouette, skipped, warnings, timings, students,
                     unmapped=unmapped, column_map=column_map, subject_columns=dict(marks.points), filled=cleaned.filled,
-                    persona_model=model)
+                    persona_model=model, header_row=table.header_row, sheet=table.sheet,
+                    sheets=list(table.sheets))
     core.progress = measure_progress(students, core.subject_columns, core.previous_column,
                                      cleaned.filled.get(mapping.get("previous_score")), core.exam_column, outcome_blank,
                                      {s.name: s.target for s in marks.kept}, _outcome_name(core.exam_column))
@@ -220,9 +221,9 @@ def with_outliers(analysis: Analysis, found: Outliers | str | None, seconds: flo
 
 
 def analyse_file(path: str, personas: int = PERSONAS, max_bytes: int = DEFAULT_MAX_BYTES,
-                 choices: dict | None = None) -> Analysis:
+                 choices: dict | None = None, sheet: str | int | None = None) -> Analysis:
     start = time.perf_counter()
-    table = read_path(path, max_bytes)
+    table = read_path(path, max_bytes, sheet)
     read_seconds = round(time.perf_counter() - start, 4)
     result = analyse(table, personas, choices=choices)
     result.timings = {"read": read_seconds, **result.timings}

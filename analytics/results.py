@@ -117,6 +117,13 @@ class Analysis:
             return []
         roles = [self.mapping[r] for r in ("student_id", "name") if r in self.mapping]
         return list(dict.fromkeys(roles + self.column_map.identifiers))
+    header_row: int = 1  # the spreadsheet row of the header (a workbook may have a title above it)
+    sheet: str | None = None  # the workbook sheet read; None for a CSV
+    sheets: list[str] = field(default_factory=list)  # every sheet of the workbook
+
+    def sheet_row(self, data_row):
+        """The spreadsheet row of a 0-based data row (an int or an array of them)."""
+        return sheet_row(data_row, self.header_row)
 
     @property
     def gender_column(self) -> str | None:
@@ -165,6 +172,7 @@ class Analysis:
             "warnings": self.warnings,
             "timings": self.timings,
             **({"outliers": self.outliers.to_dict()} if self.outliers else {}),
+            **({"sheet": self.sheet, "sheets": self.sheets, "header_row": self.header_row} if self.sheet else {}),
         }
 
 
@@ -174,6 +182,7 @@ def outcome_label(columns: ColumnMap | None, outcome: str | None) -> str:
     return outcome.replace(" (outcome)", "").replace("_", " ").lower()
 
 
-def sheet_row(data_row: int) -> int:
-    """The row a spreadsheet shows for 0-based data row `data_row` (the header is row 1)."""
-    return int(data_row) + 2
+def sheet_row(data_row, header_row: int = 1):
+    """The row a spreadsheet shows for 0-based data row `data_row` (an int or an array), below the header
+    on `header_row` (row 1 in a CSV)."""
+    return (int(data_row) if isinstance(data_row, (int, np.integer)) else data_row) + header_row + 1

@@ -5,7 +5,7 @@ from analytics.results import Analysis
 
 
 def print_summary(result: Analysis) -> None:
-    print(f"{result.filename}: {result.rows:,} students")
+    print(f"{result.filename}" + (f", sheet '{result.sheet}'" if result.sheet else "") + f": {result.rows:,} students")
     print("\nColumn mapping (role -> column):")
     for role, column in result.mapping.items():
         print(f"  {role:<22} {column}")
@@ -40,7 +40,7 @@ def print_summary(result: Analysis) -> None:
               + (f", fitted on a sample of {o.params['fitted_on']:,}" if o.params["sampled"] else "")
               + f"): {o.count:,} students with unusual profiles")
         for item in o.items[:5]:
-            print(f"  row {item.row}: " + "; ".join(item.details))
+            print(f"  row {result.sheet_row(item.row)}: " + "; ".join(item.details))
         if o.count > 5:
             print(f"  ... {o.count - 5:,} more in --json")
     for model, reason in result.skipped.items():

@@ -78,7 +78,7 @@
         input.id = 'upload-input';
         input.className = 'drop-input';
         input.accept = zone.dataset.accept || '.csv';
-        input.setAttribute('aria-label', 'Choose a CSV file to analyse');
+        input.setAttribute('aria-label', 'Choose a CSV or Excel file to analyse');
         input.title = '';
         zone.appendChild(input);
     }

@@ -33,7 +33,7 @@ from .memo import Memo
 from .subject_store import SubjectModels
 
 RISK_VERSION = 3  # bump when the risk model or its defaults change (pass mark by scale, out-of-fold scores)
-ANALYSIS_VERSION = 7  # bump when the analysis output changes, so stale cache entries are not reused
+ANALYSIS_VERSION = 9  # bump when the analysis output changes, so stale cache entries are not reused
 MEMO_SIZE = 4
 FAILURE_SECONDS = 3600  # a failed job is not retried on every page load, but is again after this
 
@@ -58,17 +58,41 @@ class DatasetStore(SubjectModels):
         self._memo = Memo(MEMO_SIZE)  # (analysis, done): done once the outliers (or why none) are merged in
         self._models = Memo(MEMO_SIZE * 4)  # risk models (the outcome's, each subject's) and what-if contexts
 
-    def add(self, data: bytes, filename: str) -> str:
-        """Keep the file; return its dataset id. Raises DataError for an empty or oversized file."""
+    def add(self, data: bytes, filename: str, sheet: str | None = None) -> str:
+        """Keep the file; return its dataset id. Raises DataError for an empty or oversized file.
+
+        The id is the content hash, and for a workbook read at a chosen `sheet`, a hash of both: each sheet
+        is a dataset of its own, while the bytes are kept once."""
         check_size(len(data), filename, self.max_bytes)
-        dataset_id = hashlib.sha256(data).hexdigest()[:24]
-        if ("file", dataset_id) not in self.cache:
-            self.cache.set(("file", dataset_id), data)
-        self.cache.set(("meta", dataset_id), {"filename": filename, "size": len(data)})
+        content = hashlib.sha256(data).hexdigest()[:24]
+        if ("file", content) not in self.cache:
+            self.cache.set(("file", content), data)
+        return self._name(content, filename, len(data), sheet)
+
+    def _name(self, content: str, filename: str, size: int, sheet: str | None) -> str:
+        sheet = str(sheet) if sheet is not None and str(sheet).strip() else None
+        dataset_id = content if sheet is None else hashlib.sha256(f"{content}\0{sheet}".encode()).hexdigest()[:24]
+        self.cache.set(("meta", dataset_id), {"filename": filename, "size": size, "content": content, "sheet": sheet})
         return dataset_id
 
+    def with_sheet(self, dataset_id: str, sheet: str) -> str:
+        """The dataset id of another sheet of a stored workbook (the bytes are not stored again). KeyError
+        when the dataset is gone."""
+        meta = self.cache.get(("meta", dataset_id))
+        if not meta or not self.has(dataset_id):
+            raise KeyError(dataset_id)
+        return self._name(self._content(dataset_id), meta["filename"], meta["size"], sheet)
+
+    def _content(self, dataset_id: str) -> str:
+        meta = self.cache.get(("meta", dataset_id)) or {}
+        return meta.get("content", dataset_id)
+
+    def sheet(self, dataset_id: str) -> str | None:
+        """The sheet asked for when the dataset was named (None: the workbook's default, or a CSV)."""
+        return (self.cache.get(("meta", dataset_id)) or {}).get("sheet")
+
     def has(self, dataset_id: str | None) -> bool:
-        return bool(dataset_id) and ("file", dataset_id) in self.cache
+        return bool(dataset_id) and ("file", self._content(dataset_id)) in self.cache
 
     def save_selection(self, dataset_id: str, rows) -> str:
         """Keep a map selection server-side (it can be thousands of rows); the URL carries only its id."""
@@ -111,10 +135,10 @@ class DatasetStore(SubjectModels):
             with self.analysis_lock(dataset_id, personas):
                 result = self.cache.get(key)  # another process may have finished it while this one waited
                 if result is None:
-                    data = self.cache.get(("file", dataset_id))
+                    data = self.cache.get(("file", self._content(dataset_id)))
                     if data is None:
                         raise KeyError(dataset_id)
-                    table = read_bytes(data, self.filename(dataset_id), self.max_bytes)
+                    table = read_bytes(data, self.filename(dataset_id), self.max_bytes, self.sheet(dataset_id))
                     result = analyse(table, int(personas), dataset_id, outliers=False)
                     self.cache.set(key, result)
         return result

@@ -167,7 +167,8 @@ def map_content(store, view: dict | None, filters: dict | None, student, colour:
     if chance is not None:
         points["risk"] = chance
     fig, drawn = map_figure(projection.xy, points, COLUMNS.get(colour, ""), palette, in_view, row,
-                            _neighbours(analysis, row), score_label, revision=dataset_id, density=density)
+                            _neighbours(analysis, row), score_label, revision=dataset_id, density=density,
+                            first_row=analysis.sheet_row(0))
     notes = [projection.note]
     if in_view is not None and not in_view.all():
         notes.append(f"{int(in_view.sum()):,} of {analysis.rows:,} students match the filters; the rest are grey.")

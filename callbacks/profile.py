@@ -4,7 +4,6 @@ from __future__ import annotations
 from dash import ALL, Input, Output, ctx, no_update
 
 from analytics.explore.profile import student_profile
-from analytics.results import sheet_row
 from components import ids
 from components.cards import note
 from components.profile import profile_body
@@ -13,8 +12,8 @@ from .common import colours
 from .context import request
 
 
-def chosen_row(trigger, map_click: dict | None, cell: dict | None) -> int | None:
-    """The 0-based data row a click points at, or None."""
+def chosen_row(trigger, map_click: dict | None, cell: dict | None, first_row: int = 2) -> int | None:
+    """The 0-based data row a click points at, or None. `first_row` is the spreadsheet row of data row 0."""
     if trigger == ids.STUDENT_MAP and map_click and map_click.get("points"):
         data = map_click["points"][0].get("customdata")
         data = data[0] if isinstance(data, list) else data
@@ -22,7 +21,7 @@ def chosen_row(trigger, map_click: dict | None, cell: dict | None) -> int | None
     grids = (ids.STUDENT_TABLE, ids.OUTLIER_TABLE, ids.INTERVENTION_TABLE)
     if trigger in grids and cell and cell.get("rowId") is not None:
         try:
-            return int(cell["rowId"]) - sheet_row(0)  # the grid's row id is the spreadsheet row number
+            return int(cell["rowId"]) - first_row  # the grid's row id is the spreadsheet row number
         except ValueError:
             return None
     if isinstance(trigger, dict) and trigger.get("type") == ids.SIMILAR_STUDENT:
@@ -68,7 +67,9 @@ def register(app, store) -> None:
             return (no_update,) * 4 if is_open else (None, no_update, no_update, no_update)
         if isinstance(trigger, dict) and not (ctx.triggered and ctx.triggered[0].get("value")):
             return (no_update,) * 4  # the list was re-drawn; nothing was clicked
-        row = chosen_row(trigger, map_click, clicked_cell(trigger, cell, outlier_cell, intervention_cell))
+        analysis = request(store, view).analysis
+        row = chosen_row(trigger, map_click, clicked_cell(trigger, cell, outlier_cell, intervention_cell),
+                         analysis.sheet_row(0))
         if row is None:
             return (no_update,) * 4
-        return (row, *profile_content(request(store, view).analysis, row))
+        return (row, *profile_content(analysis, row))

@@ -14,7 +14,7 @@ from analytics.ingest.read import check_size
 from components import ids
 from components.cards import upload_error, upload_success
 
-from .common import HIDDEN
+from .common import HIDDEN, SHOWN
 
 log = logging.getLogger(__name__)
 ROUTE = "api/upload"
@@ -75,9 +75,36 @@ def analyse_upload(store, result: dict | None, personas: int) -> tuple:
         log.exception("analysis of upload %s (%s) failed", filename, result.get("dataset_id"))
         return no_update, upload_error(f"file '{filename}': the analysis failed unexpectedly; the error was "
                                        "logged on the server"), HIDDEN
+    sheets = [w for w in analysis.warnings if w.startswith("Read sheet ")]
     message = upload_success(filename, analysis.rows, len(analysis.personas), len(analysis.trajectories),
-                             analysis.warnings)
+                             [w for w in analysis.warnings if w not in sheets], analysis.sheet,
+                             sheets[0].replace("the Sheet menu under the upload", "the Sheet menu below") if sheets else None)
     return {"dataset_id": result["dataset_id"]}, message, HIDDEN
+
+
+def sheet_choices(store, dataset_id: str | None, personas: int) -> tuple:
+    """(box style, options, value) of the sheet menu: shown only for a workbook with several sheets."""
+    try:
+        analysis = store.analysis(dataset_id, personas) if store.has(dataset_id) else None
+    except Exception:  # the dashboard says what is wrong with the dataset; the menu just stays hidden
+        analysis = None
+    if analysis is None or len(analysis.sheets) < 2:
+        return HIDDEN, [], None
+    return SHOWN, [{"label": name, "value": name} for name in analysis.sheets], analysis.sheet
+
+
+def choose_sheet(store, sheet: str | None, dataset_id: str | None, personas: int) -> tuple:
+    """(uploaded dataset, status message, menu value) when a sheet is chosen: the same stored bytes read at
+    that sheet, as a dataset of its own. A sheet that cannot be read leaves the dashboard and the menu as
+    they were and says why."""
+    if not sheet or not store.has(dataset_id):
+        return no_update, no_update, no_update
+    current = store.analysis(dataset_id, personas)
+    if sheet == current.sheet:
+        return no_update, no_update, no_update
+    chosen = store.with_sheet(dataset_id, sheet)
+    uploaded, message, _ = analyse_upload(store, {"dataset_id": chosen, "filename": current.filename}, personas)
+    return uploaded, message, current.sheet if uploaded is no_update else no_update
 
 
 def _read_body(limit: int) -> bytes:
@@ -120,3 +147,15 @@ def register(app, store) -> None:
                   State(ids.PERSONA_COUNT, "value"), prevent_initial_call=True)
     def show_upload(result, personas):
         return analyse_upload(store, result, personas)
+
+    @app.callback(Output(ids.SHEET_BOX, "style"), Output(ids.SHEET_PICKER, "options"),
+                  Output(ids.SHEET_PICKER, "value"), Input(ids.DATASET_ID, "data"), State(ids.PERSONA_COUNT, "value"))
+    def show_sheets(dataset_id, personas):
+        return sheet_choices(store, dataset_id, personas)
+
+    @app.callback(Output(ids.UPLOADED, "data", allow_duplicate=True),
+                  Output(ids.UPLOAD_STATUS, "children", allow_duplicate=True),
+                  Output(ids.SHEET_PICKER, "value", allow_duplicate=True), Input(ids.SHEET_PICKER, "value"),
+                  State(ids.DATASET_ID, "data"), State(ids.PERSONA_COUNT, "value"), prevent_initial_call=True)
+    def pick_sheet(sheet, dataset_id, personas):
+        return choose_sheet(store, sheet, dataset_id, personas)

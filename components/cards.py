@@ -93,12 +93,16 @@ def _warning_list(warnings: list[str]):
                           html.Ul(items, className="mb-0 mt-1")], className="mt-2 small")]
 
 
-def upload_success(filename: str, students: int, personas: int, trajectories: int, warnings: list[str]):
+def upload_success(filename: str, students: int, personas: int, trajectories: int, warnings: list[str],
+                   sheet: str | None = None, sheet_note: str | None = None):
+    """`sheet_note` (which sheet of a workbook was read, and the others) shows in full, above the warnings."""
     parts = [f"{students:,} students"]
     parts.append(f"{personas} personas" if personas else "no personas")
     parts.append(f"{trajectories} trajectories" if trajectories else "no trajectories")
     return dbc.Alert([html.Div([html.I(className="bi bi-check-circle-fill me-2"),
-                                html.Span(f"Loaded {filename}: " + ", ".join(parts), className="fw-semibold")]),
+                                html.Span(f"Loaded {filename}" + (f", sheet '{sheet}'" if sheet else "") + ": "
+                                          + ", ".join(parts), className="fw-semibold")]),
+                      *([html.Div(sheet_note, className="small mt-1 upload-sheet-note")] if sheet_note else []),
                       *_warning_list(warnings)],
                      color="success", className="upload-alert mb-0", dismissable=True)
 

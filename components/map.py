@@ -84,10 +84,11 @@ def placeholder(message: str) -> Figure:
     return fig
 
 
-def hover_text(points: pd.DataFrame, score_label: str | None, skip: str | None = None) -> np.ndarray:
+def hover_text(points: pd.DataFrame, score_label: str | None, skip: str | None = None,
+               first_row: int = 2) -> np.ndarray:
     """One hover block per point: the row as a spreadsheet numbers it, persona, trajectory, exam score.
     `skip` leaves out the column a trace is named after (its name is in the hover box already)."""
-    text = "<b>Row " + (points["row"].to_numpy() + 2).astype(str).astype(object) + "</b>"
+    text = "<b>Row " + (points["row"].to_numpy() + first_row).astype(str).astype(object) + "</b>"
     for column, label in (("Persona", "Persona"), ("Trajectory", "Trajectory")):
         if column in points and column != skip:
             text = text + f"<br>{label}: " + points[column].astype(str).to_numpy(dtype=object)
@@ -113,7 +114,7 @@ def _points(xy: np.ndarray, rows: np.ndarray, text, name: str, meta: str, marker
 def map_figure(xy: np.ndarray, points: pd.DataFrame, colour_by: str, colours: dict[str, str] | None,
                keep: np.ndarray | None = None, selected: int | None = None, neighbours=None,
                score_label: str | None = None, revision: str = "", seed: int = 0,
-               density: dict | None = None) -> tuple[Figure, str]:
+               density: dict | None = None, first_row: int = 2) -> tuple[Figure, str]:
     """The map figure and a note on what it shows.
 
     `points` has one row per student, in data-row order: `row` plus the hover columns (Persona, Trajectory,
@@ -138,7 +139,8 @@ def map_figure(xy: np.ndarray, points: pd.DataFrame, colour_by: str, colours: di
             "unselected": {"marker": {"color": OUTSIDE, "opacity": 0.55}}}
     if len(rows):
         frame = points.iloc[rows]
-        text_all = hover_text(frame, score_label, skip=colour_by if colours is not None else None)
+        text_all = hover_text(frame, score_label, skip=colour_by if colours is not None else None,
+                              first_row=first_row)
         values = frame[colour_by] if colour_by in frame else None
         if colours is None and values is not None:
             risk = colour_by == "risk"
@@ -168,12 +170,12 @@ def map_figure(xy: np.ndarray, points: pd.DataFrame, colour_by: str, colours: di
     if neighbours is not None and len(neighbours):
         near = np.asarray(neighbours, dtype=np.int64)
         near = near[(near >= 0) & (near < n)]
-        traces.append(_points(xy, near, hover_text(points.iloc[near], score_label), "Most similar students",
+        traces.append(_points(xy, near, hover_text(points.iloc[near], score_label, first_row=first_row), "Most similar students",
                               "neighbours", {"color": "rgba(0,0,0,0)", "size": 12, "symbol": "circle-open",
                                              "line": {"color": RING, "width": 2}}))
     if selected is not None and 0 <= int(selected) < n:
         one = np.array([int(selected)])
-        traces.append(_points(xy, one, hover_text(points.iloc[one], score_label), "Selected student",
+        traces.append(_points(xy, one, hover_text(points.iloc[one], score_label, first_row=first_row), "Selected student",
                               "selected", {"color": "#facc15", "size": 18, "symbol": "circle",
                                            "line": {"color": RING, "width": 3}}))
     fig = Figure(traces)

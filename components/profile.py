@@ -65,7 +65,7 @@ def profile_body(profile, persona_colour: str | None, exam_column: str | None) -
             detail = [rec.get("Persona")]
             if exam_column and exam_column in rec:
                 detail.append(f"{exam_column.replace('_', ' ').lower()} {_value(rec[exam_column])}")
-            items.append(html.Button([html.Span(f"Row {int(rec['row']) + 2}", className="similar-row"),
+            items.append(html.Button([html.Span(f"Row {int(rec['row']) + profile.first_row}", className="similar-row"),
                                       html.Span(" · ".join(str(d) for d in detail if d), className="similar-detail")],
                                      id={"type": ids.SIMILAR_STUDENT, "row": int(rec["row"])}, n_clicks=0,
                                      className="similar-item", title="Open this student"))

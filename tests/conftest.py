@@ -159,11 +159,11 @@ def cli(monkeypatch, capsys):
 
     import analytics.__main__ as command
 
-    def analyse_once(path, personas=5, max_bytes=None, choices=None):
+    def analyse_once(path, personas=5, max_bytes=None, choices=None, sheet=None):
         key = (os.path.abspath(path), personas, max_bytes, os.path.getmtime(path) if os.path.exists(path) else 0,
-               json.dumps(choices, sort_keys=True))
+               json.dumps(choices, sort_keys=True), sheet)
         if key not in _ANALYSED:
-            _ANALYSED[key] = analyse_file(path, personas, max_bytes, choices)
+            _ANALYSED[key] = analyse_file(path, personas, max_bytes, choices, sheet)
         return copy.deepcopy(_ANALYSED[key])
 
     monkeypatch.setattr(command, "analyse_file", analyse_once)

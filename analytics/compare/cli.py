@@ -43,7 +43,7 @@ def print_text(result: Benchmark) -> None:
 
 def run_benchmark(args, choices: dict | None) -> int:
     reference = load_reference(args.reference)  # a bad reference fails before the school's file is read
-    school = load_school(args.file, choices, int(args.max_mb * 2**20))
+    school = load_school(args.file, choices, int(args.max_mb * 2**20), getattr(args, "sheet", None))
     result = benchmark(school, reference)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))

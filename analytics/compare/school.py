@@ -65,8 +65,9 @@ def from_analysis(analysis: Analysis) -> School:
     return School(analysis.filename, students, dict(analysis.mapping), measured)
 
 
-def load_school(path: str, choices: dict | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> School:
-    table = read_path(path, max_bytes)
+def load_school(path: str, choices: dict | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                sheet: str | None = None) -> School:
+    table = read_path(path, max_bytes, sheet)
     return school_from_frame(table.frame, table.filename, choices, table.spellings)
 
 

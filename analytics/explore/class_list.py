@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.ingest.schema import YES_NO
-from analytics.results import Analysis, sheet_row
+from analytics.results import Analysis
 
 PERSISTENT_ABSENCE = 90.0  # attendance at or below this is "persistent absence" (DfE)
 KS2_EXPECTED = 100.0
@@ -110,7 +110,7 @@ def class_needs(analysis: Analysis, keep: np.ndarray | None = None) -> list[Subj
         marks = points[view]
         below = view[marks < bar]
         below = below[np.argsort(points[below], kind="stable")]
-        rows = pd.DataFrame({"row": [sheet_row(r) for r in below]})
+        rows = pd.DataFrame({"row": [analysis.sheet_row(int(r)) for r in below]})
         for label, values in zip(analysis.identifier_columns, names):
             rows[label] = values[below]
         source = analysis.column_map.subject(name).column if analysis.column_map and \

@@ -9,7 +9,7 @@ import pandas as pd
 from analytics.explore.neighbours import similar, theme_percentiles
 from analytics.explore.views import table_frame
 from analytics.models.themes import THEME_LABELS
-from analytics.results import OUTLIER, PERSONA, THEME_PREFIX, TRAJECTORY, Analysis, sheet_row
+from analytics.results import OUTLIER, PERSONA, THEME_PREFIX, TRAJECTORY, Analysis
 
 SIMILAR = 6
 
@@ -17,7 +17,7 @@ SIMILAR = 6
 @dataclass
 class Profile:
     row: int  # 0-based data row
-    sheet_row: int  # as a spreadsheet numbers it (header = row 1)
+    sheet_row: int  # as a spreadsheet numbers it (header = row 1 in a CSV)
     persona: str | None
     persona_description: str | None
     trajectory: str | None
@@ -26,6 +26,7 @@ class Profile:
     outlier: bool
     outlier_reasons: list[str] = field(default_factory=list)
     similar: pd.DataFrame | None = None
+    first_row: int = 2  # the spreadsheet row of data row 0, to number the similar students
 
 
 def student_profile(analysis: Analysis, row: int, k: int = SIMILAR) -> Profile:
@@ -45,7 +46,8 @@ def student_profile(analysis: Analysis, row: int, k: int = SIMILAR) -> Profile:
               for t in analysis.themes if THEME_PREFIX + t in analysis.students]
     item = next((i for i in (analysis.outliers.items if analysis.outliers else []) if i.row == row), None)
     return Profile(
-        row=row, sheet_row=sheet_row(row), persona=persona, persona_description=described,
+        row=row, sheet_row=analysis.sheet_row(row), first_row=analysis.sheet_row(0), persona=persona,
+        persona_description=described,
         trajectory=str(student[TRAJECTORY]) if TRAJECTORY in analysis.students else None,
         attributes=attributes, themes=themes, outlier=item is not None,
         outlier_reasons=list(item.details) if item else [],

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.explore.views import table_columns, table_frame
-from analytics.results import OUTLIER, ROW, Analysis, sheet_row
+from analytics.results import OUTLIER, ROW, Analysis
 
 TEXT_NEGATIVE = {"notContains", "notEqual"}  # a blank cell passes these, as in the grid
 
@@ -20,7 +20,7 @@ def column_values(analysis: Analysis, column: str, positions: np.ndarray):
     """The values the table shows in `column` for the students at `positions` (Series or ndarray)."""
     students = analysis.students
     if column == ROW:
-        return students[ROW].to_numpy()[positions] + sheet_row(0)
+        return analysis.sheet_row(students[ROW].to_numpy()[positions])
     if column == OUTLIER:
         return np.where(students[OUTLIER].to_numpy(dtype=bool)[positions], "Yes", "No")
     return students[column].iloc[positions]

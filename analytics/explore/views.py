@@ -14,7 +14,6 @@ from analytics.results import (
     TRAJECTORY,
     TRAJECTORY_ID,
     Analysis,
-    sheet_row,
 )
 
 BLANK = "(blank)"
@@ -204,7 +203,7 @@ def table_frame(analysis: Analysis, limit: int | None = None, keep: np.ndarray |
     elif limit is not None:
         students = students.head(limit)
     frame = students[table_columns(analysis)].copy()
-    frame[ROW] = frame[ROW] + sheet_row(0)
+    frame[ROW] = analysis.sheet_row(frame[ROW])
     if OUTLIER in frame:
         frame[OUTLIER] = np.where(frame[OUTLIER].to_numpy(dtype=bool), "Yes", "No")
     for col in frame.columns:
@@ -234,7 +233,7 @@ def outlier_frame(analysis: Analysis, keep: np.ndarray | None = None) -> pd.Data
         items = [i for i in items if keep[i.row]]
     rows = [i.row for i in items]
     students = analysis.students.iloc[rows]
-    frame = pd.DataFrame({ROW: np.asarray(rows, dtype=int) + sheet_row(0)})
+    frame = pd.DataFrame({ROW: analysis.sheet_row(np.asarray(rows, dtype=int))})
     for col in (PERSONA, TRAJECTORY, analysis.exam_column):
         if col and col in students:
             frame[col] = students[col].astype("object").to_numpy()

@@ -1,7 +1,8 @@
 """Clean mapped columns: numbers out of text, categories to levels, a few stray values and blanks imputed.
 
 Every repair is counted per column and described once, naming the column and each stray value with its first
-row (as the row number a spreadsheet shows: the header is row 1, so data row i is row i + 2). A column whose
+row (as the row number a spreadsheet shows: in a CSV the header is row 1, so data row i is row i + 2; a
+workbook's header may sit lower, under a title). A column whose
 values do not fit its role (more than STRAY_SHARE of them) is not repaired at all: it keeps what the school
 entered and plays no role, and `unfit` says why. Text columns are handled as categoricals, so the work grows
 with the number of distinct spellings, not with the number of students.
@@ -29,6 +30,7 @@ class Cleaned:
     filled: dict[str, np.ndarray] = field(default_factory=dict)  # column -> True where a number was filled in
     warnings: list[str] = field(default_factory=list)
     unfit: dict[str, str] = field(default_factory=dict)  # column -> why it does not play its role
+    header_row: int = 1  # the spreadsheet row of the header, for row numbers in warnings
 
 
 @dataclass
@@ -101,8 +103,8 @@ def _group(raw: pd.Series) -> tuple[pd.Categorical, np.ndarray]:
 class Cells:
     """How one column's cells are named in messages: as the file wrote them."""
 
-    def __init__(self, text: Text | None, numbers: np.ndarray, spellings: dict[float, str]):
-        self.text, self.numbers, self.spellings = text, numbers, spellings
+    def __init__(self, text: Text | None, numbers: np.ndarray, spellings: dict[float, str], header_row: int = 1):
+        self.text, self.numbers, self.spellings, self.header_row = text, numbers, spellings, header_row
 
     def written(self, row: int) -> str:
         if self.text is not None:
@@ -119,19 +121,20 @@ class Cells:
         parts = []
         for i in order[:MAX_NAMED]:
             row = int(rows[first[i]])
-            where = (f"({counts[i]:,} cells, first at row {sheet_row(row)})" if counts[i] > 1
-                     else f"at row {sheet_row(row)}")
+            at = sheet_row(row, self.header_row)
+            where = f"({counts[i]:,} cells, first at row {at})" if counts[i] > 1 else f"at row {at}"
             parts.append(f"'{_quote(self.written(row))}' {where}")
         more = len(order) - MAX_NAMED
         return ", ".join(parts) + (f", and {more:,} other value(s)" if more > 0 else "")
 
 
 def clean(frame: pd.DataFrame, mapping: dict[str, str],
-          spellings: dict[str, dict[float, str]] | None = None, scales: dict | None = None) -> Cleaned:
+          spellings: dict[str, dict[float, str]] | None = None, scales: dict | None = None,
+          header_row: int = 1) -> Cleaned:
     """`scales` (role -> Scale) fixes the range of a score role, such as prior attainment on KS2 80-120."""
     out = frame.copy(deep=False)
     values = pd.DataFrame(index=frame.index)
-    result = Cleaned(out, values)
+    result = Cleaned(out, values, header_row=header_row)
     for role_name, column in mapping.items():
         role = ROLE_BY_NAME[role_name]
         raw = frame[column]
@@ -149,7 +152,7 @@ def clean(frame: pd.DataFrame, mapping: dict[str, str],
             label_values = [parse_value(label, role) for label in text.labels]
             numbers = text.lookup(label_values)
             unknown = np.isnan(numbers) & (text.codes >= 0)
-        cells = Cells(text, numbers, (spellings or {}).get(column, {}))
+        cells = Cells(text, numbers, (spellings or {}).get(column, {}), header_row)
         series = pd.Series(numbers, index=frame.index)
         scale = (scales or {}).get(role_name)
         if scale is not None:
@@ -192,7 +195,7 @@ def clean(frame: pd.DataFrame, mapping: dict[str, str],
             blanks = missing & ~unknown & ~impossible
             if blanks.any():
                 result.warnings.append(f"Column '{column}': {int(blanks.sum()):,} blank cell(s), first at row "
-                                       f"{sheet_row(_first(blanks))}; filled in with {how}.")
+                                       f"{sheet_row(_first(blanks), header_row)}; filled in with {how}.")
             result.imputed[column] = int(missing.sum())
             result.filled[column] = missing
             numbers = np.where(missing, fill, numbers)
@@ -211,7 +214,7 @@ def _keep_as_group(result: Cleaned, column: str, raw: pd.Series) -> None:
     if blank.any():
         result.imputed[column] = int(blank.sum())
         result.warnings.append(f"Column '{column}': {int(blank.sum()):,} blank cell(s), first at row "
-                               f"{sheet_row(_first(blank))}; shown as 'Unknown'.")
+                               f"{sheet_row(_first(blank), result.header_row)}; shown as 'Unknown'.")
 
 
 def _unfit(result: Cleaned, column: str, raw: pd.Series, role: Role, cells: Cells, unknown: np.ndarray,

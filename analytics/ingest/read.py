@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.errors import DataError
+from analytics.ingest.excel import is_workbook, read_workbook, refuse_binary_office, refuse_other_zip
 from analytics.ingest.sniff import (
     SNIFF_BYTES,
     check_width,
@@ -34,6 +35,9 @@ class Table:
     warnings: list[str] = field(default_factory=list)
     # column -> number -> the text the file had, where printing the number would not give that text back
     spellings: dict[str, dict[float, str]] = field(default_factory=dict)
+    header_row: int = 1  # the spreadsheet row of the header: data row i is row i + header_row + 1
+    sheet: str | None = None  # the workbook sheet read (None for a CSV)
+    sheets: list[str] = field(default_factory=list)  # every sheet of the workbook
 
 
 def max_bytes_from_env() -> int:
@@ -50,7 +54,7 @@ def check_size(size: int, filename: str, max_bytes: int) -> None:
                         file=filename)
 
 
-def read_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
+def read_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES, sheet: str | int | None = None) -> Table:
     name = os.path.basename(path)
     try:
         size = os.path.getsize(path)
@@ -58,7 +62,7 @@ def read_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
         raise DataError(f"cannot open it ({err.strerror})", file=name) from None
     check_size(size, name, max_bytes)
     with open(path, "rb") as fh:
-        return read_bytes(fh.read(), name, max_bytes)
+        return read_bytes(fh.read(), name, max_bytes, sheet)
 
 
 def _check_header(columns: list[str], filename: str, warnings: list[str]) -> list[int]:
@@ -85,8 +89,17 @@ def _unicode(data: bytes, filename: str) -> tuple[bytes, str | None]:
     return data, None
 
 
-def read_bytes(data: bytes, filename: str = "upload.csv", max_bytes: int = DEFAULT_MAX_BYTES) -> Table:
+def read_bytes(data: bytes, filename: str = "upload.csv", max_bytes: int = DEFAULT_MAX_BYTES,
+               sheet: str | int | None = None) -> Table:
+    """A CSV or an Excel workbook (told apart by content, not by name); `sheet` (name or 1-based number)
+    chooses a workbook's sheet, by default the first with a table."""
     check_size(len(data), filename, max_bytes)
+    if data.startswith(b"PK\x03\x04"):
+        if not is_workbook(data):
+            refuse_other_zip(data, filename)
+        return _workbook_table(data, filename, max_bytes, sheet)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        refuse_binary_office(data, filename)
     data, utf16 = _unicode(data, filename)
     head_text, encoding = decode_head(data[:SNIFF_BYTES], filename, full=len(data) <= SNIFF_BYTES)
     if not head_text.strip():
@@ -141,6 +154,20 @@ def read_bytes(data: bytes, filename: str = "upload.csv", max_bytes: int = DEFAU
     spellings = {col: _as_written(data, options, position[col], frame[col].to_numpy(float), values)
                  for col, values in odd.items()}
     return Table(frame.reset_index(drop=True), filename, utf16 or encoding, delimiter, warnings, spellings)
+
+
+def _workbook_table(data: bytes, filename: str, max_bytes: int, sheet: str | int | None) -> Table:
+    book = read_workbook(data, filename, max_bytes, sheet)
+    warnings = book["warnings"]
+    keep = _check_header(book["columns"], filename, warnings)
+    frame = pd.DataFrame({book["columns"][i]: book["values"][i] for i in keep})
+    where = f"sheet '{book['sheet']}'"
+    if frame.shape[1] < 2:
+        raise DataError(f"{where} has only {frame.shape[1]} column; a student table needs one column per "
+                        "attribute", file=filename)
+    if book["rows"] == 0:
+        raise DataError(f"{where} has a header but no student rows", file=filename)
+    return Table(frame, filename, "xlsx", "", warnings, {}, book["header_row"], book["sheet"], book["sheets"])
 
 
 def merged_lines(frame: pd.DataFrame, data: bytes) -> list[str]:

@@ -13,9 +13,7 @@ from analytics.errors import DataError
 SNIFF_BYTES = 64 * 1024
 MAX_COLUMNS = 2000  # a wide MIS export has a few hundred; far more is a wrong delimiter or not a table
 DELIMITERS = ",;\t|"
-MAGIC = {
-    b"PK\x03\x04": "an Excel workbook (.xlsx) or another zip file",
-    b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook (.xls)",
+MAGIC = {  # zip (.xlsx) and OLE (.xls) files are told apart before this, in analytics/ingest/excel.py
     b"%PDF": "a PDF document",
     b"\x89PNG": "a PNG image",
     b"\xff\xd8\xff": "a JPEG image",

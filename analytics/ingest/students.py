@@ -9,7 +9,7 @@ from analytics.results import sheet_row
 MAX_NAMED = 5
 
 
-def duplicate_ids(frame: pd.DataFrame, column: str | None) -> list[str]:
+def duplicate_ids(frame: pd.DataFrame, column: str | None, header_row: int = 1) -> list[str]:
     """Warnings for repeated and blank ids in `column` (every row is kept as its own student)."""
     if not column or column not in frame:
         return []
@@ -25,7 +25,7 @@ def duplicate_ids(frame: pd.DataFrame, column: str | None) -> list[str]:
     if not repeated.empty:
         rows = pd.Series(range(len(frame)), index=frame.index)[repeated.index]
         by_id = rows.groupby(repeated.to_numpy(), sort=False).agg(list)
-        named = [f"'{value}' (rows {', '.join(str(sheet_row(r)) for r in rows_of[:4])}"
+        named = [f"'{value}' (rows {', '.join(str(sheet_row(r, header_row)) for r in rows_of[:4])}"
                  f"{', ...' if len(rows_of) > 4 else ''})" for value, rows_of in list(by_id.items())[:MAX_NAMED]]
         more = len(by_id) - len(named)
         out.append(f"Column '{column}': {len(by_id):,} student id(s) appear on more than one row: "
@@ -33,7 +33,7 @@ def duplicate_ids(frame: pd.DataFrame, column: str | None) -> list[str]:
                    + "; each row is kept as its own student. Check the export for a pupil listed twice or two "
                      "pupils sharing an id.")
     if blank.any():
-        first = sheet_row(int(blank.to_numpy().argmax()))
+        first = sheet_row(int(blank.to_numpy().argmax()), header_row)
         out.append(f"Column '{column}': {int(blank.sum()):,} row(s) have no student id, first at row {first}; "
                    "they are kept, but cannot be linked to another term's file.")
     return out

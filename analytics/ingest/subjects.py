@@ -31,18 +31,19 @@ class SubjectMarks:
     unfit: dict[str, str] = field(default_factory=dict)  # column -> why it is not a subject
 
 
-def _named(values: pd.Series, mask: np.ndarray) -> str:
+def _named(values: pd.Series, mask: np.ndarray, header_row: int = 1) -> str:
     """"'abs' (row 4), 'N/A' (row 9)": each distinct stray cell once, with the first row it is on."""
     rows = np.flatnonzero(mask)
     cells = values.iloc[rows].astype(str).str.strip().to_numpy()
     distinct, first = np.unique(cells, return_index=True)
     order = np.argsort(first)
-    parts = [f"'{distinct[i]}' (row {sheet_row(rows[first[i]])})" for i in order[:MAX_NAMED]]
+    parts = [f"'{distinct[i]}' (row {sheet_row(rows[first[i]], header_row)})" for i in order[:MAX_NAMED]]
     more = len(distinct) - len(parts)
     return ", ".join(parts) + (f" and {more:,} other value(s)" if more > 0 else "")
 
 
-def subject_marks(frame: pd.DataFrame, subjects: list[Subject]) -> SubjectMarks:
+def subject_marks(frame: pd.DataFrame, subjects: list[Subject], header_row: int = 1) -> SubjectMarks:
+    """`header_row`: the spreadsheet row of the header, so stray cells are named at the sheet's rows."""
     out = SubjectMarks()
     for subject in subjects:
         values = frame[subject.column]
@@ -56,7 +57,7 @@ def subject_marks(frame: pd.DataFrame, subjects: list[Subject]) -> SubjectMarks:
             out.unfit[subject.column] = (
                 f"Column '{subject.column}' is not used as subject {subject.name}: {int(stray.sum()):,} of its "
                 f"{filled:,} cells ({stray.sum() / filled:.0%}) do not fit the {subject.scale.label} scale "
-                f"({_named(values, stray)}); choose its scale in the mapping. Its cells are kept as entered.")
+                f"({_named(values, stray, header_row)}); choose its scale in the mapping. Its cells are kept as entered.")
             continue
         plain = pd.api.types.is_numeric_dtype(values) and not stray.any()
         column = subject.column if plain else f"{subject.column} (points)"
@@ -66,11 +67,11 @@ def subject_marks(frame: pd.DataFrame, subjects: list[Subject]) -> SubjectMarks:
         out.kept.append(subject)
         if unknown.any():
             out.warnings.append(f"Column '{subject.column}': {int(unknown.sum()):,} cell(s) are not a mark on the "
-                                f"{subject.scale.label} scale: {_named(values, unknown)}; left out of "
+                                f"{subject.scale.label} scale: {_named(values, unknown, header_row)}; left out of "
                                 f"{subject.name} (the cells keep what was entered).")
         if outside.any():
             out.warnings.append(f"Column '{subject.column}': {int(outside.sum()):,} mark(s) outside "
-                                f"{subject.scale.low:g}-{subject.scale.high:g}: {_named(values, outside)}; left "
+                                f"{subject.scale.low:g}-{subject.scale.high:g}: {_named(values, outside, header_row)}; left "
                                 f"out of {subject.name} (the cells keep what was entered).")
         blank = int(np.isnan(points).sum() - stray.sum())
         if blank:

@@ -90,7 +90,7 @@ def tool_at_risk(analysis: Analysis, where: Where, keep, at_risk: np.ndarray) ->
     table = pd.DataFrame({"condition": [where.describe() + " and predicted below the pass mark"],
                           "students": [len(rows)]})
     listing = analysis.students.iloc[rows][[c for c in (ROW, PERSONA, TRAJECTORY) if c in analysis.students]]
-    return table, (listing.assign(row=listing[ROW] + 2) if ROW in listing else listing)
+    return table, (listing.assign(row=analysis.sheet_row(listing[ROW])) if ROW in listing else listing)
 
 
 def tool_support(analysis: Analysis, where: Where, keep=None, min_group: int = MIN_GROUP) -> tuple[pd.DataFrame, list]:

@@ -10,7 +10,7 @@ from analytics.predict.flags import flags
 from analytics.predict.risk import Scores
 from analytics.predict.support import SUPPORT
 from analytics.predict.whatif import Context, apply
-from analytics.results import PERSONA, THEME_PREFIX, Analysis, sheet_row
+from analytics.results import PERSONA, THEME_PREFIX, Analysis
 
 CANDIDATE_CHANCE = 0.3  # the list holds students with at least this chance of ending below the pass mark
 LIST_LIMIT = 1_000  # the most in need; nobody acts on more in one sitting, and explaining each costs time
@@ -71,7 +71,7 @@ def intervention_list(analysis: Analysis, scores: Scores, ctx: Context, keep: np
     personas = (analysis.students[PERSONA].iloc[rows].astype(str).to_numpy() if PERSONA in analysis.students
                 else None)  # only the listed rows: 1M labels as text cost ~100 ms
     frame = pd.DataFrame({
-        "priority": np.round(priority, 3), "row": rows + sheet_row(0),
+        "priority": np.round(priority, 3), "row": analysis.sheet_row(rows),
         "persona": personas if personas is not None else "",
         "predicted": np.round(scores.predicted[rows], 1), "chance_below": np.round(scores.chance[rows], 2),
         "gain_with_support": np.round(gain, 1), "flags": reasons[rows]})

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.predict.subject_risk import subject_of
-from analytics.results import Analysis, sheet_row
+from analytics.results import Analysis
 
 MARK, TARGET, BELOW_TARGET = "mark", "target", "below_target"
 
@@ -20,7 +20,7 @@ def staff_list(frame: pd.DataFrame, analysis: Analysis, subject: str | None = No
     identifiers = [c for c in analysis.identifier_columns if c in analysis.students and c not in frame.columns]
     if not identifiers and found is None:
         return frame
-    positions = frame["row"].to_numpy(dtype=np.int64) - sheet_row(0)
+    positions = frame["row"].to_numpy(dtype=np.int64) - analysis.sheet_row(0)
     out = frame.copy()
     at = list(out.columns).index("row") + 1
     for k, column in enumerate(identifiers):

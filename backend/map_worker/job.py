@@ -50,7 +50,8 @@ def run_job(store, dataset_id: str, personas: int, progress=None) -> dict:
             "cached": cached is not None, "rows": projection.rows, "sampled": projection.sampled}
 
 
-def project_file(path: str, analysis, cache_dir: str | None = None, max_bytes: int = 2**62) -> dict:
+def project_file(path: str, analysis, cache_dir: str | None = None, max_bytes: int = 2**62,
+                 sheet: str | None = None) -> dict:
     """The command line's --map: lay out a file in this process (paying the compile) and cache the layout
     where a server on the same cache directory finds it once that file is uploaded."""
     from backend.store import DatasetStore
@@ -60,7 +61,7 @@ def project_file(path: str, analysis, cache_dir: str | None = None, max_bytes: i
         return {"map_seconds": None, "map_note": "no map: the file has fewer than two themes"}
     store = DatasetStore(cache_dir or default_cache_dir(), max_bytes=max_bytes)
     with open(path, "rb") as fh:
-        dataset_id = store.add(fh.read(), os.path.basename(path))
+        dataset_id = store.add(fh.read(), os.path.basename(path), sheet)
     projection = project(z)
     store.set_projection(dataset_id, projection)
     return {"map_seconds": projection.seconds, "map_note": projection.note}
