@@ -27,6 +27,7 @@ from analytics.predict.whatif import Context, prepare
 from analytics.results import Analysis, Outliers
 
 from .cache import ForkSafeCache
+from .choices import CHOICE_SEP, Choices, content_id
 from .limits import job_seconds
 from .locks import dataset_lock, is_locked
 from .memo import Memo
@@ -47,7 +48,7 @@ class JobFailed(NoModel):
     line. A NoModel, so the risk panels show it where they say why there is no model."""
 
 
-class DatasetStore:
+class DatasetStore(Choices):
     def __init__(self, directory: str, max_bytes: int | None = None, size_limit: int = 4 * 2**30):
         self.directory = directory
         self.max_bytes = max_bytes if max_bytes is not None else max_bytes_from_env()
@@ -65,7 +66,11 @@ class DatasetStore:
         return dataset_id
 
     def has(self, dataset_id: str | None) -> bool:
-        return bool(dataset_id) and ("file", dataset_id) in self.cache
+        if not dataset_id:
+            return False
+        if CHOICE_SEP in dataset_id and ("choices", dataset_id) not in self.cache:
+            return False
+        return ("file", content_id(dataset_id)) in self.cache
 
     def save_selection(self, dataset_id: str, rows) -> str:
         """Keep a map selection server-side (it can be thousands of rows); the URL carries only its id."""
@@ -90,7 +95,7 @@ class DatasetStore:
         self.cache.set(("map", ANALYSIS_VERSION, MAP_VERSION, dataset_id), projection)
 
     def filename(self, dataset_id: str) -> str:
-        meta = self.cache.get(("meta", dataset_id))
+        meta = self.cache.get(("meta", content_id(dataset_id)))
         return meta["filename"] if meta else dataset_id
 
     def analysis_lock(self, dataset_id: str, personas: int = PERSONAS):
@@ -108,11 +113,12 @@ class DatasetStore:
             with self.analysis_lock(dataset_id, personas):
                 result = self.cache.get(key)  # another process may have finished it while this one waited
                 if result is None:
-                    data = self.cache.get(("file", dataset_id))
+                    data = self.cache.get(("file", content_id(dataset_id)))
                     if data is None:
                         raise KeyError(dataset_id)
                     table = read_bytes(data, self.filename(dataset_id), self.max_bytes)
-                    result = analyse(table, int(personas), dataset_id, outliers=False)
+                    result = analyse(table, int(personas), dataset_id, outliers=False,
+                                     choices=self.choices(dataset_id))
                     self.cache.set(key, result)
         return result
 
@@ -287,3 +293,4 @@ class DatasetStore:
             self.fit_risk(dataset_id)
         except NoModel:
             pass  # the reason is cached; the risk panels show it
+

@@ -8,6 +8,7 @@ from . import (
     interventions,
     jobs_panel,
     map,
+    mapping,
     outliers,
     overview,
     personas,
@@ -19,7 +20,7 @@ from . import (
     upload,
 )
 
-FEATURES = (upload, filters, overview, personas, trajectories, breakdowns, outliers, table, profile, map, risk,
+FEATURES = (upload, mapping, filters, overview, personas, trajectories, breakdowns, outliers, table, profile, map, risk,
             scenario, interventions, insights, jobs_panel)
 
 

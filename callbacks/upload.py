@@ -5,7 +5,7 @@ import logging
 import os
 from urllib.parse import unquote
 
-from dash import Input, Output, State, no_update
+from dash import Input, Output, State, html, no_update
 from flask import jsonify, request
 from werkzeug.exceptions import ClientDisconnected
 
@@ -15,6 +15,7 @@ from components import ids
 from components.cards import upload_error, upload_success
 
 from .common import HIDDEN
+from .mapping import remembered
 
 log = logging.getLogger(__name__)
 ROUTE = "api/upload"
@@ -65,8 +66,10 @@ def analyse_upload(store, result: dict | None, personas: int) -> tuple:
     if result.get("error"):
         return no_update, upload_error(str(result["error"])), HIDDEN
     filename = result.get("filename") or "the file"
+    dataset_id, note = result.get("dataset_id"), None
     try:
-        analysis = store.analysis(result["dataset_id"], personas)
+        dataset_id, note = remembered(store, dataset_id, personas)  # choices kept for files with these columns
+        analysis = store.analysis(dataset_id, personas)
     except DataError as err:
         return no_update, upload_error(str(err)), HIDDEN
     except KeyError:
@@ -77,7 +80,9 @@ def analyse_upload(store, result: dict | None, personas: int) -> tuple:
                                        "logged on the server"), HIDDEN
     message = upload_success(filename, analysis.rows, len(analysis.personas), len(analysis.trajectories),
                              analysis.warnings)
-    return {"dataset_id": result["dataset_id"]}, message, HIDDEN
+    if note:
+        message.children.append(html.Div(note, className="small mt-1 mapping-note"))
+    return {"dataset_id": dataset_id}, message, HIDDEN
 
 
 def _read_body(limit: int) -> bytes:

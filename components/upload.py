@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from . import ids
+from .mapping import mapping_modal, mapping_opener
 
 ACCEPT = ".csv,.tsv,.txt,text/csv,text/plain"
 
@@ -25,5 +26,7 @@ def upload_card(upload_url: str, max_bytes: int) -> dbc.Card:
         html.Div(dbc.Progress(id=ids.UPLOAD_PROGRESS, value=0, className="upload-progress mt-3",
                               style={"display": "none"}), **{"data-control-label": "Upload progress"}),
         html.Div(id=ids.UPLOAD_STATUS, className="mt-3", **{"aria-live": "polite"}),
+        mapping_opener(),
+        mapping_modal(),
         dcc.Store(id=ids.UPLOAD_RESULT),
     ], className="upload-body"), className="section-card h-100")
