@@ -92,6 +92,9 @@ def remembered(store, dataset_id: str, personas: int) -> tuple[str, str | None]:
         choices = store.layout_choices(store.layout(dataset_id))
     except (DataError, KeyError):
         return dataset_id, None  # the analysis of the file itself says what is wrong
+    except Exception:  # remembered choices are a convenience: the upload goes on with the detected columns
+        log.exception("looking up remembered column choices for %s failed", dataset_id)
+        return dataset_id, None
     if not choices:
         return dataset_id, None
     chosen = store.with_choices(dataset_id, choices)

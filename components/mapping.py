@@ -21,13 +21,18 @@ INTRO = ("Each column of the file, what the dashboard uses it for, and how sure 
          "next file with the same columns.")
 
 
-def _label(text: str, control: dict, hidden: bool = True) -> html.Label:
-    return html.Label(text, htmlFor=ids.dom_id(control), className="visually-hidden" if hidden else "small mb-0")
+def _label(text: str, control: dict, column: str | None = None) -> html.Label:
+    """A control's label: hidden in the table's Used as column; shown as a short word next to a subject's
+    settings, with the column's name for a screen reader ("Maths Mock: pass mark")."""
+    if column is None:
+        return html.Label(text, htmlFor=ids.dom_id(control), className="visually-hidden")
+    return html.Label([html.Span(f"{column}: ", className="visually-hidden"), text], htmlFor=ids.dom_id(control),
+                      className="small mb-0")
 
 
-def _number(kind: str, index: int, label: str, value, hidden: bool = False) -> html.Div:
+def _number(kind: str, index: int, column: str, label: str, value) -> html.Div:
     control = ids.map_control(kind, index)
-    return html.Div([_label(label, control, hidden=hidden),
+    return html.Div([_label(label, control, column),
                      dbc.Input(id=control, type="number", value=value, size="sm", debounce=True,
                                className="mapping-number")], className="mapping-field")
 
@@ -39,14 +44,14 @@ def subject_settings(index: int, column: str, subject) -> html.Div:
     custom = kind == "custom"
     scale_id = ids.map_control(ids.MAP_SCALE, index)
     return html.Div([
-        html.Div([_label(f"{column}: scale", scale_id),
+        html.Div([_label("scale", scale_id, column),
                   dbc.Select(id=scale_id, options=SCALE_OPTIONS, value=kind, size="sm")], className="mapping-field"),
-        html.Div([_number(ids.MAP_LOW, index, f"{column}: lowest mark", scale.low if custom else None),
-                  _number(ids.MAP_HIGH, index, f"{column}: highest mark", scale.high if custom else None)],
+        html.Div([_number(ids.MAP_LOW, index, column, "lowest mark", scale.low if custom else None),
+                  _number(ids.MAP_HIGH, index, column, "highest mark", scale.high if custom else None)],
                  id=ids.map_control(ids.MAP_CUSTOM_BOX, index), className="d-flex gap-2",
                  style=SHOWN if custom else HIDDEN),
-        _number(ids.MAP_PASS, index, f"{column}: pass mark", subject.pass_mark if subject else None),
-        _number(ids.MAP_TARGET, index, f"{column}: target", subject.target if subject else None),
+        _number(ids.MAP_PASS, index, column, "pass mark", subject.pass_mark if subject else None),
+        _number(ids.MAP_TARGET, index, column, "target", subject.target if subject else None),
     ], id=ids.map_control(ids.MAP_SUBJECT_BOX, index), className="mapping-subject d-flex flex-wrap gap-2 mt-1",
         style=SHOWN if subject is not None else HIDDEN)
 

@@ -57,6 +57,8 @@ def test_leaving_attendance_out_changes_the_personas(server, browser, tmp_path):
     assert "Attendance (%)" in rows["Attendance %"] and "name match" in rows["Attendance %"]
     assert "Subject (marks)" in rows["Maths Mock"] and "GCSE 9-1" in rows["Art Grade"]
     assert control(browser, ids.MAP_ROLE, 9).accessible_name == "Attendance %: used as"
+    maths = list(mis_frame(5).columns).index("Maths Mock")
+    assert control(browser, ids.MAP_PASS, maths).accessible_name == "Maths Mock: pass mark"
     assert_accessible(browser, "the mapping panel")
 
     # a bad choice: two columns for one role. The panel says so; the dashboard stays on its mapping.
