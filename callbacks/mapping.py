@@ -17,6 +17,8 @@ from components import ids
 from components.cards import upload_success
 from components.mapping import column_table, message, outcome_options, summary
 
+from .common import HIDDEN
+
 log = logging.getLogger(__name__)
 CHANGE_HINT = "To change them, use “Check or change columns” under the upload box."
 
@@ -57,8 +59,9 @@ def outcome_choice(panel_data: dict | None, roles: list, current: str | None, fr
 
 def apply_mapping(store, panel_data: dict | None, roles: list, settings: list[dict], outcome: str | None,
                   personas: int, reset: bool = False) -> tuple:
-    """(uploaded, upload status, panel message, panel open) after Apply (or Back to the detected columns). A bad
-    choice leaves the dashboard on its mapping and says what to change, in the panel."""
+    """(applied, panel message, panel open) after Apply (or Back to the detected columns): `applied` is
+    {dataset_id, reset} for the upload status to switch to. A bad choice leaves the dashboard on its mapping and
+    says what to change, in the panel."""
     if not panel_data:
         raise PreventUpdate
     current_id = panel_data["dataset_id"]
@@ -67,22 +70,29 @@ def apply_mapping(store, panel_data: dict | None, roles: list, settings: list[di
         choices = None if reset else choices_from_panel(current.column_map, panel_data["columns"], roles, settings,
                                                         outcome)
         dataset_id = store.with_choices(current_id, choices)
-        analysis = store.analysis(dataset_id, personas)
+        store.analysis(dataset_id, personas)
     except DataError as err:
-        return no_update, no_update, message(str(err)), True
+        return no_update, message(str(err)), True
     except KeyError:
-        return no_update, no_update, message("That file is no longer on the server; please upload it again."), True
+        return no_update, message("That file is no longer on the server; please upload it again."), True
     except Exception:
         log.exception("applying column choices to %s failed", current_id)
-        return no_update, no_update, message("Applying the choices failed unexpectedly; the error was logged on "
-                                             "the server. The dashboard keeps the previous columns."), True
+        return no_update, message("Applying the choices failed unexpectedly; the error was logged on the server. "
+                                  "The dashboard keeps the previous columns."), True
     store.remember_layout(store.layout(dataset_id), choices)
+    return {"dataset_id": dataset_id, "reset": reset}, None, False
+
+
+def applied_status(store, applied: dict, personas: int) -> tuple:
+    """(uploaded, upload status, progress style) once choices are applied: the dashboard switches to them."""
+    analysis = store.analysis(applied["dataset_id"], personas)
     status = upload_success(analysis.filename, analysis.rows, len(analysis.personas), len(analysis.trajectories),
                             analysis.warnings)
-    line = ("Back to the detected columns; choices for files with these columns are forgotten." if reset else
+    line = ("Back to the detected columns; choices for files with these columns are forgotten."
+            if applied.get("reset") else
             "Your column choices are applied, and remembered for the next file with the same columns.")
     status.children.append(html.Div(line, className="small mt-1 mapping-note"))
-    return {"dataset_id": dataset_id}, status, None, False
+    return {"dataset_id": applied["dataset_id"]}, status, HIDDEN
 
 
 def remembered(store, dataset_id: str, personas: int) -> tuple[str, str | None]:
@@ -138,20 +148,21 @@ def register(app, store) -> None:
         Output({"type": ids.MAP_CUSTOM_BOX, "index": MATCH}, "style"),
         Input({"type": ids.MAP_ROLE, "index": MATCH}, "value"), Input({"type": ids.MAP_SCALE, "index": MATCH}, "value"))
 
+    # one callback owns the panel's open state and message: a second writer (allow_duplicate) of the upload
+    # status held up the background jobs' replies, so Apply hands its result to the upload callback instead
     @app.callback(Output(ids.MAPPING_MODAL, "is_open"), Output(ids.MAPPING_MESSAGE, "children"),
-                  Input(ids.MAPPING_OPEN, "n_clicks"), Input(ids.MAPPING_CLOSE, "n_clicks"), prevent_initial_call=True)
-    def toggle(_open, _close):
-        return ctx.triggered_id == ids.MAPPING_OPEN, None
-
-    @app.callback(Output(ids.UPLOADED, "data", allow_duplicate=True),
-                  Output(ids.UPLOAD_STATUS, "children", allow_duplicate=True),
-                  Output(ids.MAPPING_MESSAGE, "children", allow_duplicate=True),
-                  Output(ids.MAPPING_MODAL, "is_open", allow_duplicate=True),
+                  Output(ids.MAPPING_APPLIED, "data"),
+                  Input(ids.MAPPING_OPEN, "n_clicks"), Input(ids.MAPPING_CLOSE, "n_clicks"),
                   Input(ids.MAPPING_APPLY, "n_clicks"), Input(ids.MAPPING_RESET, "n_clicks"),
                   State(ids.MAPPING_COLUMNS, "data"), _all(ids.MAP_ROLE), _all(ids.MAP_SCALE), _all(ids.MAP_LOW),
                   _all(ids.MAP_HIGH), _all(ids.MAP_PASS), _all(ids.MAP_TARGET), State(ids.MAPPING_OUTCOME, "value"),
                   State(ids.PERSONA_COUNT, "value"), prevent_initial_call=True)
-    def apply(_apply, _reset, panel_data, roles, scales, lows, highs, passes, targets, outcome, personas):
+    def panel_action(_open, _close, _apply, _reset, panel_data, roles, scales, lows, highs, passes, targets,
+                     outcome, personas):
+        trigger = ctx.triggered_id
+        if trigger in (ids.MAPPING_OPEN, ids.MAPPING_CLOSE):
+            return trigger == ids.MAPPING_OPEN, None, no_update
         settings = settings_of(scales, lows, highs, passes, targets)
-        return apply_mapping(store, panel_data, roles, settings, outcome, personas,
-                             reset=ctx.triggered_id == ids.MAPPING_RESET)
+        applied, note, is_open = apply_mapping(store, panel_data, roles, settings, outcome, personas,
+                                               reset=trigger == ids.MAPPING_RESET)
+        return is_open, note, applied

@@ -5,7 +5,7 @@ import logging
 import os
 from urllib.parse import unquote
 
-from dash import Input, Output, State, html, no_update
+from dash import Input, Output, State, ctx, html, no_update
 from flask import jsonify, request
 from werkzeug.exceptions import ClientDisconnected
 
@@ -15,7 +15,7 @@ from components import ids
 from components.cards import upload_error, upload_success
 
 from .common import HIDDEN
-from .mapping import remembered
+from .mapping import applied_status, remembered
 
 log = logging.getLogger(__name__)
 ROUTE = "api/upload"
@@ -122,6 +122,8 @@ def register(app, store) -> None:
 
     @app.callback(Output(ids.UPLOADED, "data"), Output(ids.UPLOAD_STATUS, "children"),
                   Output(ids.UPLOAD_PROGRESS, "style"), Input(ids.UPLOAD_RESULT, "data"),
-                  State(ids.PERSONA_COUNT, "value"), prevent_initial_call=True)
-    def show_upload(result, personas):
+                  Input(ids.MAPPING_APPLIED, "data"), State(ids.PERSONA_COUNT, "value"), prevent_initial_call=True)
+    def show_upload(result, applied, personas):
+        if ctx.triggered_id == ids.MAPPING_APPLIED:  # the mapping panel's choices: the dashboard follows them
+            return applied_status(store, applied, personas) if applied else (no_update,) * 3
         return analyse_upload(store, result, personas)

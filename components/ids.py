@@ -37,6 +37,7 @@ MAPPING_MESSAGE = "mapping-message"
 MAPPING_APPLY = "mapping-apply"
 MAPPING_RESET = "mapping-reset"
 MAPPING_CLOSE = "mapping-close"
+MAPPING_APPLIED = "mapping-applied"  # {dataset_id, reset}: choices applied; the upload status switches to them
 # pattern-matching types, {"type": ..., "index": the column's position in the file}
 MAP_ROLE = "map-role"
 MAP_SUBJECT_BOX = "map-subject-box"  # a subject's scale, pass mark and target: shown for subjects only

@@ -129,6 +129,7 @@ def mapping_modal() -> dbc.Modal:
             html.Div(id=ids.MAPPING_MESSAGE, role="status", **{"aria-live": "polite"}),
             html.Div(id=ids.MAPPING_BODY, className="table-responsive"),
             dcc.Store(id=ids.MAPPING_COLUMNS),
+            dcc.Store(id=ids.MAPPING_APPLIED),
         ]),
         dbc.ModalFooter([
             dbc.Button("Back to the detected columns", id=ids.MAPPING_RESET, color="primary", outline=True),

@@ -43,8 +43,14 @@ def open_panel(store, dataset_id):
     return table, panel_data, shown[ids.MAP_ROLE], settings
 
 
-def apply(store, panel_data, roles, settings, outcome="combined"):
-    return mapping.apply_mapping(store, panel_data, roles, settings, outcome, PERSONAS)
+def apply(store, panel_data, roles, settings, outcome="combined", reset=False):
+    """What Apply does: (dataset id shown, upload status, panel message, panel open); the upload callback
+    switches the dashboard to the applied choices."""
+    applied, note, is_open = mapping.apply_mapping(store, panel_data, roles, settings, outcome, PERSONAS, reset)
+    if applied is no_update:
+        return no_update, no_update, note, is_open
+    uploaded, status, _ = mapping.applied_status(store, applied, PERSONAS)
+    return uploaded, status, note, is_open
 
 
 def test_the_panel_lists_every_column_with_its_role_confidence_samples_and_reason(store):
@@ -143,10 +149,9 @@ def test_back_to_the_detected_columns_forgets_the_layout(store):
     roles = ["none" if c == "Attendance %" else r for c, r in zip(panel_data["columns"], roles)]
     chosen, *_ = apply(store, panel_data, roles, settings)
     _, chosen_panel, roles, settings = open_panel(store, chosen["dataset_id"])
-    back, status, _, _ = mapping.apply_mapping(store, chosen_panel, roles, settings, "combined", PERSONAS,
-                                               reset=True)
+    back, status, _, _ = apply(store, chosen_panel, roles, settings, reset=True)
     assert back["dataset_id"] == dataset_id and "Attendance" in store.analysis(dataset_id, PERSONAS).themes
-    assert store.layout_choices(store.layout(dataset_id)) is None
+    assert store.layout_choices(store.layout(dataset_id)) is None and "forgotten" in text(status)
 
 
 def test_every_cached_result_is_keyed_by_content_and_choices(store):
