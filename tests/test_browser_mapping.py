@@ -71,8 +71,8 @@ def test_leaving_attendance_out_changes_the_personas(server, browser, tmp_path):
     role_select(browser, "Attendance %").select_by_value("none")
     click_css(browser, f"#{ids.MAPPING_APPLY}", "Apply")
     wait_for(browser, lambda d: not d.find_elements("css selector", f"#{ids.MAPPING_MODAL}.show"),
-             what="the panel closed")
-    wait_for(browser, lambda d: "remembered" in text(d, ids.UPLOAD_STATUS), what="the applied choices' status")
+             timeout=120, what="the panel closed")
+    wait_for(browser, lambda d: "remembered" in text(d, ids.UPLOAD_STATUS), timeout=120, what="the applied choices' status")
     wait_for(browser, lambda d: text(d, ids.PERSONA_LIST) and "attendance" not in text(d, ids.PERSONA_LIST).lower(),
              timeout=60, what="personas without attendance")
     assert "your choices" in text(browser, ids.MAPPING_SUMMARY)
