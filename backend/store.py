@@ -19,7 +19,7 @@ import numpy as np
 
 from analytics.analysis import analyse, outliers_for, with_outliers
 from analytics.defaults import PERSONAS
-from analytics.ingest.read import check_size, max_bytes_from_env, read_bytes
+from analytics.ingest.read import max_bytes_from_env, read_bytes
 from analytics.models.projection import VERSION as MAP_VERSION
 from analytics.predict.risk import NoModel, RiskModel, fit_risk, predicted_scores
 from analytics.predict.summary import ModelSummary, summarise
@@ -27,6 +27,8 @@ from analytics.predict.whatif import Context, prepare
 from analytics.results import Analysis, Outliers
 
 from .cache import ForkSafeCache
+from .choices import Choices, content_id
+from .files import Files
 from .limits import job_seconds
 from .locks import dataset_lock, is_locked
 from .memo import Memo
@@ -48,7 +50,7 @@ class JobFailed(NoModel):
     line. A NoModel, so the risk panels show it where they say why there is no model."""
 
 
-class DatasetStore(SubjectModels):
+class DatasetStore(Files, Choices, SubjectModels):
     versions = (RISK_VERSION, ANALYSIS_VERSION)  # of the per-subject models' keys (backend/subject_store.py)
 
     def __init__(self, directory: str, max_bytes: int | None = None, size_limit: int = 4 * 2**30):
@@ -57,42 +59,6 @@ class DatasetStore(SubjectModels):
         self.cache = ForkSafeCache(directory, size_limit=size_limit)  # job processes are forked
         self._memo = Memo(MEMO_SIZE)  # (analysis, done): done once the outliers (or why none) are merged in
         self._models = Memo(MEMO_SIZE * 4)  # risk models (the outcome's, each subject's) and what-if contexts
-
-    def add(self, data: bytes, filename: str, sheet: str | None = None) -> str:
-        """Keep the file; return its dataset id. Raises DataError for an empty or oversized file.
-
-        The id is the content hash, and for a workbook read at a chosen `sheet`, a hash of both: each sheet
-        is a dataset of its own, while the bytes are kept once."""
-        check_size(len(data), filename, self.max_bytes)
-        content = hashlib.sha256(data).hexdigest()[:24]
-        if ("file", content) not in self.cache:
-            self.cache.set(("file", content), data)
-        return self._name(content, filename, len(data), sheet)
-
-    def _name(self, content: str, filename: str, size: int, sheet: str | None) -> str:
-        sheet = str(sheet) if sheet is not None and str(sheet).strip() else None
-        dataset_id = content if sheet is None else hashlib.sha256(f"{content}\0{sheet}".encode()).hexdigest()[:24]
-        self.cache.set(("meta", dataset_id), {"filename": filename, "size": size, "content": content, "sheet": sheet})
-        return dataset_id
-
-    def with_sheet(self, dataset_id: str, sheet: str) -> str:
-        """The dataset id of another sheet of a stored workbook (the bytes are not stored again). KeyError
-        when the dataset is gone."""
-        meta = self.cache.get(("meta", dataset_id))
-        if not meta or not self.has(dataset_id):
-            raise KeyError(dataset_id)
-        return self._name(self._content(dataset_id), meta["filename"], meta["size"], sheet)
-
-    def _content(self, dataset_id: str) -> str:
-        meta = self.cache.get(("meta", dataset_id)) or {}
-        return meta.get("content", dataset_id)
-
-    def sheet(self, dataset_id: str) -> str | None:
-        """The sheet asked for when the dataset was named (None: the workbook's default, or a CSV)."""
-        return (self.cache.get(("meta", dataset_id)) or {}).get("sheet")
-
-    def has(self, dataset_id: str | None) -> bool:
-        return bool(dataset_id) and ("file", self._content(dataset_id)) in self.cache
 
     def save_selection(self, dataset_id: str, rows) -> str:
         """Keep a map selection server-side (it can be thousands of rows); the URL carries only its id."""
@@ -117,7 +83,7 @@ class DatasetStore(SubjectModels):
         self.cache.set(("map", ANALYSIS_VERSION, MAP_VERSION, dataset_id), projection)
 
     def filename(self, dataset_id: str) -> str:
-        meta = self.cache.get(("meta", dataset_id))
+        meta = self.cache.get(("meta", content_id(dataset_id)))
         return meta["filename"] if meta else dataset_id
 
     def analysis_lock(self, dataset_id: str, personas: int = PERSONAS):
@@ -139,7 +105,8 @@ class DatasetStore(SubjectModels):
                     if data is None:
                         raise KeyError(dataset_id)
                     table = read_bytes(data, self.filename(dataset_id), self.max_bytes, self.sheet(dataset_id))
-                    result = analyse(table, int(personas), dataset_id, outliers=False)
+                    result = analyse(table, int(personas), dataset_id, outliers=False,
+                                     choices=self.choices(dataset_id))
                     self.cache.set(key, result)
         return result
 

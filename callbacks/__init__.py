@@ -11,6 +11,7 @@ from . import (
     interventions,
     jobs_panel,
     map,
+    mapping,
     outliers,
     overview,
     personas,
@@ -23,7 +24,7 @@ from . import (
     upload,
 )
 
-FEATURES = (upload, filters, overview, personas, trajectories, breakdowns, progress, groups, outliers, table, profile,
+FEATURES = (upload, mapping, filters, overview, personas, trajectories, breakdowns, progress, groups, outliers, table, profile,
             map, risk, scenario, interventions, insights, jobs_panel, class_list, classes)
 
 

@@ -5,7 +5,7 @@ import logging
 import os
 from urllib.parse import unquote
 
-from dash import Input, Output, State, no_update
+from dash import Input, Output, State, ctx, html, no_update
 from flask import jsonify, request
 from werkzeug.exceptions import ClientDisconnected
 
@@ -15,6 +15,7 @@ from components import ids
 from components.cards import upload_error, upload_success
 
 from .common import HIDDEN, SHOWN
+from .mapping import applied_status, remembered
 
 log = logging.getLogger(__name__)
 ROUTE = "api/upload"
@@ -65,8 +66,10 @@ def analyse_upload(store, result: dict | None, personas: int) -> tuple:
     if result.get("error"):
         return no_update, upload_error(str(result["error"])), HIDDEN
     filename = result.get("filename") or "the file"
+    dataset_id, note = result.get("dataset_id"), None
     try:
-        analysis = store.analysis(result["dataset_id"], personas)
+        dataset_id, note = remembered(store, dataset_id, personas)  # choices kept for files with these columns
+        analysis = store.analysis(dataset_id, personas)
     except DataError as err:
         return no_update, upload_error(str(err)), HIDDEN
     except KeyError:
@@ -79,7 +82,9 @@ def analyse_upload(store, result: dict | None, personas: int) -> tuple:
     message = upload_success(filename, analysis.rows, len(analysis.personas), len(analysis.trajectories),
                              [w for w in analysis.warnings if w not in sheets], analysis.sheet,
                              sheets[0].replace("the Sheet menu under the upload", "the Sheet menu below") if sheets else None)
-    return {"dataset_id": result["dataset_id"]}, message, HIDDEN
+    if note:
+        message.children.append(html.Div(note, className="small mt-1 mapping-note"))
+    return {"dataset_id": dataset_id}, message, HIDDEN
 
 
 def sheet_choices(store, dataset_id: str | None, personas: int) -> tuple:
@@ -144,8 +149,10 @@ def register(app, store) -> None:
 
     @app.callback(Output(ids.UPLOADED, "data"), Output(ids.UPLOAD_STATUS, "children"),
                   Output(ids.UPLOAD_PROGRESS, "style"), Input(ids.UPLOAD_RESULT, "data"),
-                  State(ids.PERSONA_COUNT, "value"), prevent_initial_call=True)
-    def show_upload(result, personas):
+                  Input(ids.MAPPING_APPLIED, "data"), State(ids.PERSONA_COUNT, "value"), prevent_initial_call=True)
+    def show_upload(result, applied, personas):
+        if ctx.triggered_id == ids.MAPPING_APPLIED:  # the mapping panel's choices: the dashboard follows them
+            return applied_status(store, applied, personas) if applied else (no_update,) * 3
         return analyse_upload(store, result, personas)
 
     @app.callback(Output(ids.SHEET_BOX, "style"), Output(ids.SHEET_PICKER, "options"),

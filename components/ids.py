@@ -3,6 +3,8 @@ renamed id breaks at import rather than as a callback that silently never fires.
 assets/style.css name a few of them too (upload-*, drop-zone, student-table and the like)."""
 from __future__ import annotations
 
+import json
+
 # page state (dcc.Store / dcc.Location)
 URL = "url"
 CLASS_LIST_LINK = "class-list-link"  # the printable class list of the current view
@@ -29,6 +31,28 @@ UPLOAD_STATUS = "upload-status"
 UPLOAD_RESULT = "upload-result"
 SHEET_BOX = "sheet-box"  # shown only for a workbook with several sheets
 SHEET_PICKER = "sheet-picker"  # which sheet of the workbook the dashboard reads
+# the mapping panel: which column plays which part, opened from the upload card
+MAPPING_OPEN = "mapping-open"
+MAPPING_SUMMARY = "mapping-summary"
+MAPPING_MODAL = "mapping-modal"
+MAPPING_TITLE = "mapping-title"
+MAPPING_BODY = "mapping-body"
+MAPPING_COLUMNS = "mapping-columns"  # {dataset_id, columns}: the file the panel shows and its columns in order
+MAPPING_OUTCOME = "mapping-outcome"
+MAPPING_MESSAGE = "mapping-message"
+MAPPING_APPLY = "mapping-apply"
+MAPPING_RESET = "mapping-reset"
+MAPPING_CLOSE = "mapping-close"
+MAPPING_APPLIED = "mapping-applied"  # {dataset_id, reset}: choices applied; the upload status switches to them
+# pattern-matching types, {"type": ..., "index": the column's position in the file}
+MAP_ROLE = "map-role"
+MAP_SUBJECT_BOX = "map-subject-box"  # a subject's scale, pass mark and target: shown for subjects only
+MAP_SCALE = "map-scale"
+MAP_CUSTOM_BOX = "map-custom-box"  # the custom scale's min and max: shown for a custom scale only
+MAP_LOW = "map-low"
+MAP_HIGH = "map-high"
+MAP_PASS = "map-pass"
+MAP_TARGET = "map-target"
 PERSONA_COUNT = "persona-count"
 PERSONA_COUNT_LABEL = "persona-count-label"
 DATASET_SUMMARY = "dataset-summary"
@@ -222,3 +246,12 @@ ASK_LOG = "ask-log"
 
 def insight(section: str) -> str:
     return f"insight-{section}"
+
+
+def map_control(kind: str, index: int) -> dict:
+    return {"type": kind, "index": index}
+
+
+def dom_id(component_id: dict) -> str:
+    """The element id Dash gives a pattern-matching id, for a <label for=...>."""
+    return json.dumps(component_id, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

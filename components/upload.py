@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from . import ids
+from .mapping import mapping_modal, mapping_opener
 
 ACCEPT = (".csv,.tsv,.txt,.xlsx,.xlsm,text/csv,text/plain,"
           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -29,5 +30,7 @@ def upload_card(upload_url: str, max_bytes: int) -> dbc.Card:
         html.Div([html.Label("Sheet", htmlFor=ids.SHEET_PICKER, className="sheet-label"),
                   dcc.Dropdown(id=ids.SHEET_PICKER, clearable=False, searchable=False, className="sheet-picker")],
                  id=ids.SHEET_BOX, className="sheet-box mt-2", style={"display": "none"}),
+        mapping_opener(),
+        mapping_modal(),
         dcc.Store(id=ids.UPLOAD_RESULT),
     ], className="upload-body"), className="section-card h-100")

@@ -195,9 +195,12 @@ def apply_choices(auto: ColumnMap, choices: dict | None, columns: list[str], sou
     for role, value in (choices.get("scales") or {}).items():
         scales[role] = _scale(value, f"scales.{role}", source)
     ignore = {column_of(c, "ignore") for c in choices.get("ignore") or []}
-    identifiers = list(dict.fromkeys([c for c in auto.identifiers if c not in roles.values()]
-                                     + [column_of(c, "identifiers") for c in choices.get("identifiers") or []]))
     subjects = auto.subjects if "subjects" not in choices else _subjects(choices["subjects"], column_of, source)
+    # a detected identifier that is now left out, a role, or a chosen subject is no identifier any more
+    chosen_subjects = {s.column for s in subjects} if "subjects" in choices else set()
+    identifiers = list(dict.fromkeys([c for c in auto.identifiers if c not in roles.values() and c not in ignore
+                                      and c not in chosen_subjects]
+                                     + [column_of(c, "identifiers") for c in choices.get("identifiers") or []]))
     taken = set(roles.values()) | set(identifiers) | ignore
     subjects = [s for s in subjects if s.column not in taken]
     roles = {r: c for r, c in roles.items() if c not in ignore and c not in identifiers}
@@ -206,7 +209,8 @@ def apply_choices(auto: ColumnMap, choices: dict | None, columns: list[str], sou
         raise DataError(f"{source}: outcome '{outcome}' is not a subject; use 'combined' or one of "
                         f"{', '.join(s.name for s in subjects) or '(no subjects)'}")
     used = set(roles.values()) | set(identifiers) | {s.column for s in subjects}
-    ignored = {c: ("left out in the mapping" if c in ignore else auto.ignored.get(c, "no role chosen"))
+    # the detector's own reason stays when it left the column out too (say, every cell is blank)
+    ignored = {c: auto.ignored.get(c, "left out in the mapping" if c in ignore else "no role chosen")
                for c in columns if c not in used}
     infos = [_info(info, roles, subjects, identifiers, ignored) for info in auto.columns]
     return ColumnMap(roles, subjects, identifiers, ignored, infos, scales, outcome, chosen=True)

@@ -1,0 +1,55 @@
+"""A stored file's identity: its bytes kept once under their content hash, and a dataset id per way of
+reading them (the file itself; a workbook's chosen sheet; either with a person's column choices, backend/choices.py).
+"""
+from __future__ import annotations
+
+import hashlib
+
+from analytics.ingest.read import check_size
+
+from .choices import CHOICE_SEP, content_id
+
+
+class Files:
+    """Mixed into DatasetStore, whose `cache` holds ("file", content hash) and ("meta", dataset id) entries."""
+
+    def add(self, data: bytes, filename: str, sheet: str | None = None) -> str:
+        """Keep the file; return its dataset id. Raises DataError for an empty or oversized file.
+
+        The id is the content hash, and for a workbook read at a chosen `sheet`, a hash of both: each sheet
+        is a dataset of its own, while the bytes are kept once."""
+        check_size(len(data), filename, self.max_bytes)
+        content = hashlib.sha256(data).hexdigest()[:24]
+        if ("file", content) not in self.cache:
+            self.cache.set(("file", content), data)
+        return self._name(content, filename, len(data), sheet)
+
+    def _name(self, content: str, filename: str, size: int, sheet: str | None) -> str:
+        sheet = str(sheet) if sheet is not None and str(sheet).strip() else None
+        dataset_id = content if sheet is None else hashlib.sha256(f"{content}\0{sheet}".encode()).hexdigest()[:24]
+        self.cache.set(("meta", dataset_id), {"filename": filename, "size": size, "content": content, "sheet": sheet})
+        return dataset_id
+
+    def with_sheet(self, dataset_id: str, sheet: str) -> str:
+        """The dataset id of another sheet of a stored workbook (the bytes are not stored again). KeyError
+        when the dataset is gone."""
+        meta = self.cache.get(("meta", content_id(dataset_id)))
+        if not meta or not self.has(dataset_id):
+            raise KeyError(dataset_id)
+        return self._name(self._content(dataset_id), meta["filename"], meta["size"], sheet)
+
+    def _content(self, dataset_id: str) -> str:
+        """The stored bytes' key: a sheet's dataset and a dataset read with choices both read their file's."""
+        base = content_id(dataset_id)
+        return (self.cache.get(("meta", base)) or {}).get("content", base)
+
+    def sheet(self, dataset_id: str) -> str | None:
+        """The sheet asked for when the dataset was named (None: the workbook's default, or a CSV)."""
+        return (self.cache.get(("meta", content_id(dataset_id))) or {}).get("sheet")
+
+    def has(self, dataset_id: str | None) -> bool:
+        if not dataset_id:
+            return False
+        if CHOICE_SEP in dataset_id and ("choices", dataset_id) not in self.cache:
+            return False
+        return ("file", self._content(dataset_id)) in self.cache
