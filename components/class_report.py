@@ -21,7 +21,8 @@ tr{break-inside:avoid}body{margin:0}}
 def _table(needs) -> str:
     if needs.rows.empty:
         return f'<p class="none">Nobody in this class is {escape(needs.rule)}.</p>'
-    headers = {"row": "Row", "mark": "Mark", "why": "Why (from their record)", "context": "FSM / SEN / EAL"}
+    headers = {"row": "Row", "mark": "Mark", "progress": "Progress (points against pupils with the same prior "
+               "attainment)", "why": "Why (from their record)", "context": "FSM / SEN / EAL"}
     columns = list(needs.rows.columns)
     head = "".join(f"<th scope=\"col\">{escape(headers.get(c, c))}</th>" for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{escape(_cell(v))}</td>" for v in row) + "</tr>"

@@ -21,7 +21,10 @@ def _hover(cell: dict, measure, threshold: int) -> str:
         return f"{head}<br>no students with a mark in this view"
     return (f"{head}<br>{cell['n']:,} students with a mark<br>"
             f"{cell['below']:.0%} below {BASIS[measure.basis]} ({measure.reference:g})<br>"
-            f"mean {cell['gap']:+.1f} points against everyone in view<br><i>click to filter to this group</i>")
+            f"mean {cell['gap']:+.1f} points against everyone in view<br>"
+            + (f"mean progress {cell['progress']:+.2f} SD against students with the same prior attainment<br>"
+               if cell.get("progress") == cell.get("progress") and cell.get("progress") is not None else "")
+            + "<i>click to filter to this group</i>")
 
 
 def heatmap(result, threshold: int, selected: dict | None = None) -> Figure:

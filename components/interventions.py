@@ -14,8 +14,10 @@ from .table import GRID_THEME, ROW_HEADER
 CSV_NAME = "cohort-atlas-interventions.csv"
 HEADERS = {"priority": "Priority", "row": ROW_HEADER, "persona": "Persona", "predicted": "Predicted score",
            "chance_below": "Chance below pass", "gain_with_support": "Gain with support", "flags": "Flags",
-           "main_factors": "Main factors", "suggested_support": "Suggested support"}
-TIPS = {"priority": "Chance below the pass mark, weighted up where a feasible package of support closes the gap",
+           "main_factors": "Main factors", "suggested_support": "Suggested support", "progress": "Progress"}
+TIPS = {"progress": "The mark against the expected mark of students with the same prior attainment (KS2 or the previous "
+                    "score), in points: below zero, behind students who started where this one did",
+        "priority": "Chance below the pass mark, weighted up where a feasible package of support closes the gap",
         "gain_with_support": "Predicted points gained if every actionable factor moved half-way to its slider limit",
         "main_factors": "The inputs that pull this student's prediction down most, with their effect in points"}
 

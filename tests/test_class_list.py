@@ -1,5 +1,6 @@
 """The class list: who needs help in each subject and why, recomputed here from the data with pandas."""
 import numpy as np
+import pytest
 import pandas as pd
 from test_mapping import mis_frame, table
 
@@ -49,7 +50,11 @@ def test_a_kaggle_file_lists_the_outcome_with_no_identifiers(kaggle):
     assert [n.subject for n in needs] == ["Exam score"]
     scores = kaggle.students["Exam_Score"]
     assert len(needs[0].rows) == int((scores < np.quantile(scores, 0.25)).sum())
-    assert list(needs[0].rows.columns) == ["row", "mark", "why", "context"]
+    assert list(needs[0].rows.columns) == ["row", "mark", "progress", "why", "context"]
+    scored = kaggle.progress.subjects["Exam score"] if "Exam score" in kaggle.progress.subjects else \
+        next(iter(kaggle.progress.subjects.values()))
+    first = needs[0].rows.iloc[0]
+    assert first["progress"] == round(float(scored.progress[first["row"] - 2]), 1)
     assert isinstance(needs[0].rows, pd.DataFrame)
 
 
@@ -69,3 +74,19 @@ def test_the_print_route_lists_the_form_in_the_url(store, tmp_path):
         in body
     missing, status = page(store, "?dataset=abc123&personas=5", "/")
     assert status == 404 and "upload the file again" in missing
+
+
+def test_the_staff_list_and_heat_map_carry_progress_against_similar_prior_attainment():
+    from analytics.explore.heatmap import heatmap
+    from analytics.predict.staff_list import staff_list
+
+    frame = mis_frame(400)
+    result = analyse(table(frame), outliers=False)
+    maths = result.progress.subjects["Maths"]
+    rows = pd.DataFrame({"priority": [0.9, 0.8], "row": [2, 5], "predicted": [40.0, 41.0]})
+    listed = staff_list(rows, result, "Maths")
+    assert listed["progress"].tolist() == [round(float(maths.progress[0]), 1), round(float(maths.progress[3]), 1)]
+    cells = heatmap(result).cells
+    fsm = cells[(cells["key"] == "fsm") & (cells["value"] == "Y") & (cells["measure"] == "Maths")].iloc[0]
+    yes = (frame["FSM"] == "Y").to_numpy() & ~np.isnan(maths.progress_sd)
+    assert fsm["progress"] == pytest.approx(maths.progress_sd[yes].mean())

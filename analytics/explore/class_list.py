@@ -97,6 +97,13 @@ def context(analysis: Analysis, rows: np.ndarray) -> list[str]:
     return [", ".join(p) for p in parts]
 
 
+def _progress(analysis: Analysis, name: str, column: str):
+    found = getattr(analysis, "progress", None)
+    if found is None or not found.subjects:
+        return None
+    return found.subjects.get(name) or next((s for s in found.subjects.values() if s.column == column), None)
+
+
 def class_needs(analysis: Analysis, keep: np.ndarray | None = None) -> list[SubjectNeeds]:
     """Per subject (or the outcome, for a file without subjects), the students in `keep` below the bar."""
     view = np.arange(analysis.rows) if keep is None else np.flatnonzero(keep)
@@ -116,6 +123,9 @@ def class_needs(analysis: Analysis, keep: np.ndarray | None = None) -> list[Subj
         source = analysis.column_map.subject(name).column if analysis.column_map and \
             analysis.column_map.subject(name) else column
         rows["mark"] = analysis.students[source].to_numpy()[below]
+        scored = _progress(analysis, name, column)
+        if scored is not None:  # against students with the same prior attainment: behind, or simply low?
+            rows["progress"] = np.round(scored.progress[below], 1)
         rows["why"] = reasons(analysis, below)
         rows["context"] = context(analysis, below)
         out.append(SubjectNeeds(name, rule, bar, len(view), int(np.isfinite(marks).sum()), rows))

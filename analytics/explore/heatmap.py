@@ -19,7 +19,7 @@ from analytics.results import Analysis
 ROW_KEYS = ("year_group", "form", "fsm", "sen", "eal", "gender")  # filter keys, in the order rows are shown
 SHORT = {"year_group": "Year", "form": "Form", "fsm": "FSM", "sen": "SEN", "eal": "EAL", "gender": "Gender"}
 UNKNOWN = ("Unknown", BLANK)
-COLUMNS = ["key", "value", "row", "measure", "n", "below", "gap", "suppressed"]
+COLUMNS = ["key", "value", "row", "measure", "n", "below", "gap", "suppressed", "progress"]
 
 
 @dataclass
@@ -33,6 +33,25 @@ def _natural(label: str) -> tuple:
     """Year 7 before Year 10, "10A" before "10B", Unknown last."""
     parts = re.split(r"(\d+)", str(label))
     return (label in UNKNOWN, [(0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in parts])
+
+
+def _progress(analysis: Analysis, measure: Measure, codes: np.ndarray, keep: np.ndarray, size: int,
+              threshold: int) -> np.ndarray:
+    """Each group's mean progress in SD (result against students with the same prior attainment), NaN where the
+    file has none for this measure or fewer than `threshold` students have a progress score."""
+    found = getattr(analysis, "progress", None)
+    subject = None
+    if found is not None and found.subjects:
+        subject = found.subjects.get(measure.name) or next(
+            (s for s in found.subjects.values() if s.column == measure.column), None)
+    if subject is None:
+        return np.full(size, np.nan)
+    values = subject.progress_sd
+    has = keep & ~np.isnan(values)
+    n = np.bincount(codes[has], minlength=size)
+    sums = np.bincount(codes[has], weights=values[has], minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where((n > 0) & (n >= threshold), sums / np.maximum(n, 1), np.nan)
 
 
 def heatmap(analysis: Analysis, keep_for: Callable[[str], np.ndarray] | None = None,
@@ -60,11 +79,13 @@ def heatmap(analysis: Analysis, keep_for: Callable[[str], np.ndarray] | None = N
             sums = np.bincount(at, weights=marks, minlength=len(labels))
             below = np.bincount(at, weights=(marks < measure.reference).astype(float), minlength=len(labels))
             mean_all = marks.mean() if len(marks) else np.nan
+            progress = _progress(analysis, measure, codes, keep, len(labels), threshold)
             for i in order:
                 shown = n[i] > 0 and not (0 < n[i] < threshold)
                 cells.append({"key": key, "value": labels[i], "row": names[i],
                               "measure": measure.name, "n": int(n[i]),
                               "below": below[i] / n[i] if shown else np.nan,
                               "gap": sums[i] / n[i] - mean_all if shown else np.nan,
-                              "suppressed": bool(0 < n[i] < threshold)})
+                              "suppressed": bool(0 < n[i] < threshold),
+                              "progress": progress[i] if shown else np.nan})
     return HeatMap(rows, found, pd.DataFrame(cells, columns=COLUMNS))
