@@ -12,7 +12,8 @@ def settled(driver, students):
     wait_for(driver, lambda d: f"of {students} students in view" in text(d, ids.RISK_SUMMARY), timeout=120,
              what="risk summary")
     wait_for(driver, lambda d: "built-in engine" in text(d, ids.INSIGHTS_ENGINE), what="insights")
-    wait_for(driver, lambda d: text(d, ids.OUTLIER_COUNT).endswith("students"), what="outlier table")
+    # the outliers are a background job beside the risk model's: on a busy machine they can queue behind it
+    wait_for(driver, lambda d: text(d, ids.OUTLIER_COUNT).endswith("students"), timeout=120, what="outlier table")
 
 
 def test_the_demo_dashboard_the_profile_card_and_ask(server, browser):  # noqa: F811
