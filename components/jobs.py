@@ -7,6 +7,8 @@ from dash import html
 from . import ids
 
 HIDDEN = {"display": "none"}
+NAMES = {"outliers": "Finding unusual profiles", "risk": "Learning the risk model",
+         "subjects": "Learning the subject models"}  # what a screen reader says the bar is for
 
 
 def job_progress(job: str) -> html.Div:
@@ -16,4 +18,5 @@ def job_progress(job: str) -> html.Div:
     return html.Div(html.Div(
         dbc.Progress(id=bar, value=100, striped=True, animated=True, className="flex-grow-1 job-progress",
                      style={"height": "1.25rem"}),
-        className="d-flex align-items-center mb-3"), id=box, style=HIDDEN)
+        className="d-flex align-items-center mb-3"), id=box, style=HIDDEN,
+        **{"data-control-label": NAMES.get(job, "Background job")})

@@ -90,3 +90,13 @@ def test_the_staff_list_and_heat_map_carry_progress_against_similar_prior_attain
     fsm = cells[(cells["key"] == "fsm") & (cells["value"] == "Y") & (cells["measure"] == "Maths")].iloc[0]
     yes = (frame["FSM"] == "Y").to_numpy() & ~np.isnan(maths.progress_sd)
     assert fsm["progress"] == pytest.approx(maths.progress_sd[yes].mean())
+
+
+def test_the_outcome_staff_list_of_a_school_file_has_progress_but_no_subject_columns():
+    from analytics.predict.staff_list import staff_list
+
+    result = analyse(table(mis_frame(300)), outliers=False)
+    rows = pd.DataFrame({"priority": [0.9], "row": [2], "predicted": [90.0], "chance_below": [0.8]})
+    listed = staff_list(rows, result)
+    assert "progress" in listed and "mark" not in listed and "target" not in listed
+    assert listed["UPN"].tolist() == [result.students["UPN"].iloc[0]]

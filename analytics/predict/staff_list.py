@@ -46,6 +46,7 @@ def staff_list(frame: pd.DataFrame, analysis: Analysis, subject: str | None = No
         at = columns.index(MARK) + 1 if MARK in columns else columns.index("predicted") if "predicted" in columns \
             else len(columns)
         out.insert(at, PROGRESS, np.round(progress[positions], 1))
+    if found is not None:
         if found.target is not None:
             points = analysis.students[analysis.subject_columns[subject]].to_numpy(dtype=float)[positions]
             below = np.where(np.isnan(points), "", np.where(points < found.target, "Yes", "No"))
