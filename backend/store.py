@@ -189,7 +189,10 @@ class DatasetStore(Files, Choices, SubjectModels):
         return ("risk", RISK_VERSION, ANALYSIS_VERSION, dataset_id)
 
     def _risk_entry(self, dataset_id: str):
-        key = self._risk_key(dataset_id)
+        return self._model_entry(self._risk_key(dataset_id))
+
+    def _model_entry(self, key: tuple):
+        """A stored model (or the reason there is none), unpickled once per process."""
         found = self._models.get(key)
         if found is None:
             found = self.cache.get(key)

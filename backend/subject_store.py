@@ -24,13 +24,7 @@ class SubjectModels:
         return ("risk-subject", *self.versions, dataset_id, subject)
 
     def _subject_entry(self, dataset_id: str, subject: str):
-        key = self._subject_key(dataset_id, subject)
-        found = self._models.get(key)
-        if found is None:
-            found = self.cache.get(key)
-            if found is not None:
-                self._models.put(key, found)
-        return found
+        return self._model_entry(self._subject_key(dataset_id, subject))
 
     def subjects(self, dataset_id: str) -> list[str]:
         """The subjects of a stored file a model is learnt for (none for a file without subjects)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ from analytics.compare.benchmark import benchmark  # noqa: E402
 from analytics.compare.reference import read_reference  # noqa: E402
 from analytics.compare.school import school_from_frame  # noqa: E402
 from analytics.ingest.school import generate_school  # noqa: E402
+from bench.timing import timed  # noqa: E402
 
 GROUPS = ("all", "disadvantaged", "not disadvantaged", "SEN support", "EHC plan", "no SEN", "EAL", "not EAL",
           "boys", "girls")
@@ -68,15 +68,6 @@ def baseline(frame: pd.DataFrame) -> pd.DataFrame:
                                                                                           future_stack=True)
         parts.append(grouped.reset_index(level=0).rename(columns={column: "group"}))
     return pd.concat(parts)
-
-
-def timed(fn, runs: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def main() -> None:

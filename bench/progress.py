@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # as the app runs callbacks: one thread
@@ -24,6 +22,7 @@ import pandas as pd  # noqa: E402
 from analytics.explore.progress import ALL, progress_view  # noqa: E402
 from analytics.predict.progress import measure_progress  # noqa: E402
 from analytics.results import Analysis  # noqa: E402
+from bench.timing import timed  # noqa: E402
 
 
 def cohort(rows: int, seed: int = 1) -> pd.DataFrame:
@@ -42,15 +41,6 @@ def cohort(rows: int, seed: int = 1) -> pd.DataFrame:
     frame.loc[rng.random(rows) < 0.02, "Maths"] = np.nan
     frame["Combined"] = frame[["Maths", "English", "Science"]].apply(lambda c: (c - c.mean()) / c.std()).mean(axis=1)
     return frame
-
-
-def timed(fn, runs: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def main() -> None:
