@@ -6,7 +6,7 @@ PORT ?= 8050
 HOST ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast browser bench bench-explore bench-crossfilter bench-map bench-risk bench-fairness bench-progressive bench-browser clean
+.PHONY: run test test-fast browser bench bench-explore bench-crossfilter bench-map bench-risk bench-fairness bench-progressive bench-browser bench-school bench-subjects bench-value-added bench-benchmark bench-track clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,21 @@ bench-fairness: $(VENV)/.dev
 
 bench-progressive: $(VENV)/.dev
 	$(PY) bench/progressive.py
+
+bench-school: $(VENV)/.dev
+	$(PY) bench/summarize.py --data school --rows 1000,200000
+
+bench-subjects: $(VENV)/.dev
+	$(PY) bench/subjects.py
+
+bench-value-added: $(VENV)/.dev
+	$(PY) bench/progress.py
+
+bench-benchmark: $(VENV)/.dev
+	$(PY) bench/benchmark.py
+
+bench-track: $(VENV)/.dev
+	$(PY) bench/track.py
 
 # Click latency in Chromium; BASELINE=merge (any git ref) also runs that commit side by side.
 BASELINE ?=
