@@ -20,8 +20,15 @@ TITLES = {"outliers": "Finding unusual profiles", "risk": "Learning the risk mod
           "subjects": "Learning the subject models"}
 
 
-def reply(dataset_id: str, job: str, error: str | None = None) -> dict:
-    return {"dataset_id": dataset_id, "job": job, "ok": error is None, "error": error}
+def reply(dataset_id: str, job: str, error: str | None = None, store=None) -> dict:
+    """What a job writes to the jobs-ready store. `done` lists every job whose result is stored by now: two jobs
+    that finish between two polls reach the page in one update, and only the last reply is seen, so a panel
+    must learn from it that its own job finished too."""
+    try:
+        done = [j for j in JOBS if store is not None and store.has_result(j, dataset_id)]
+    except KeyError:  # the dataset is gone: nothing of it is done
+        done = []
+    return {"dataset_id": dataset_id, "job": job, "ok": error is None, "error": error, "done": done}
 
 
 def already_done(store, job: str, dataset_id: str) -> bool:
@@ -34,7 +41,7 @@ def run(store, job: str, dataset_id: str, personas: int = 5, progress=None) -> d
     cached. The subjects job learns (or waits for) the outcome's model first."""
     failed = store.failure(job, dataset_id)
     if failed:
-        return reply(dataset_id, job, failed)
+        return reply(dataset_id, job, failed, store)
     say = progress or (lambda _text: None)
     if store.busy(job, dataset_id):
         say(f"{TITLES[job]}: another request is already on it; waiting for its result…")
@@ -55,15 +62,15 @@ def run(store, job: str, dataset_id: str, personas: int = 5, progress=None) -> d
                    "an administrator can raise COHORT_ATLAS_JOB_SECONDS")
         log.warning("%s job for %s: %s", job, dataset_id, message)
         store.record_failure(job, dataset_id, message, limit=seconds)
-        return reply(dataset_id, job, message)
+        return reply(dataset_id, job, message, store)
     except DataError as err:
         return reply(dataset_id, job, str(err))  # the core's own error, which the upload already showed
     except KeyError:
-        return reply(dataset_id, job, "that dataset is no longer on the server; please upload it again")
+        return reply(dataset_id, job, "that dataset is no longer on the server; please upload it again", store)
     except Exception:
         log.exception("%s job for %s failed", job, dataset_id)
         message = f"{TITLES[job]} failed unexpectedly; the error was logged on the server"
         store.record_failure(job, dataset_id, message)
-        return reply(dataset_id, job, message)
+        return reply(dataset_id, job, message, store)
     store.clear_failure(job, dataset_id)
-    return reply(dataset_id, job)
+    return reply(dataset_id, job, store=store)

@@ -46,7 +46,8 @@ def only_for(job: str | tuple[str, ...], reply: dict | None) -> None:
     several) finished (the jobs-ready store): the panel's content did not change, so it keeps what a teacher
     may be clicking."""
     jobs = (job,) if isinstance(job, str) else job
-    if fired() == {ids.JOBS_READY} and (reply or {}).get("job") not in jobs:
+    reply = reply or {}
+    if fired() == {ids.JOBS_READY} and reply.get("job") not in jobs and not set(jobs) & set(reply.get("done", ())):
         raise PreventUpdate
 
 

@@ -40,7 +40,8 @@ def test_the_demo_dashboard_the_profile_card_and_ask(server, browser):  # noqa: 
     browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", box)
     box.send_keys("Which persona has the lowest attendance?")
     click_css(browser, "#ask-button", "Ask")
-    wait_for(browser, lambda d: d.find_elements("css selector", "#ask-log .ask-table"), what="an answer")
+    wait_for(browser, lambda d: d.find_elements("css selector", "#ask-log .ask-table"), timeout=120,
+             what="an answer")
     assert_accessible(browser, "insights and an answer")
 
 

@@ -26,7 +26,11 @@ def test_risk_is_not_ready_before_its_job_and_is_the_model_after(fresh):
         store.risk(dataset)
     with pytest.raises(NotReady):
         store.whatif(dataset)
-    assert tasks.run(store, "risk", dataset) == {"dataset_id": dataset, "job": "risk", "ok": True, "error": None}
+    replied = tasks.run(store, "risk", dataset)
+    assert replied == {"dataset_id": dataset, "job": "risk", "ok": True, "error": None, "done": replied["done"]}
+    # two jobs finishing between two polls reach the page as one update: the last reply says what else is done
+    assert "risk" in replied["done"] and "outliers" not in replied["done"]
+    assert "risk" in tasks.run(store, "outliers", dataset)["done"]
     model = store.risk(dataset)
     assert model.cv.rows == 6607 and model.exam_column == "Exam_Score"
     assert store.whatif(dataset).risk is model
@@ -44,7 +48,7 @@ def test_the_job_panel_shows_each_step_once_and_always_replies(fresh):
     # Started for a view that lacked the model, a job that finds it stored meanwhile still tells the panels
     # that drew "being computed", without a progress bar.
     again = []
-    assert jobs_panel.run_job(store, "risk", view, again.append) == tasks.reply(dataset, "risk")
+    assert jobs_panel.run_job(store, "risk", view, again.append) == tasks.reply(dataset, "risk", store=store)
     assert again == []
     with pytest.raises(PreventUpdate):
         jobs_panel.run_job(store, "risk", None)
