@@ -10,7 +10,7 @@ import pytest
 from analytics.explore import filters as flt
 from analytics.results import PERSONA
 from callbacks import personas
-from callbacks.filters import clicked
+from callbacks.clicks import clicked
 
 
 def radar_marker_click(fig, trace: int, point: int) -> dict:

@@ -9,7 +9,7 @@ from analytics.explore import progress as prog
 from analytics.predict import progress as model
 from callbacks import progress as panel
 from callbacks.context import request
-from callbacks.filters import clicked
+from callbacks.clicks import clicked
 from components import ids
 
 
