@@ -21,6 +21,7 @@ from analytics.defaults import PERSONAS  # noqa: E402
 from analytics.ingest.generate import generate_students  # noqa: E402
 from analytics.ingest.school import generate_school  # noqa: E402
 from backend import jobs, map_worker  # noqa: E402
+from backend.auth import cli as auth_cli, setup as auth  # noqa: E402
 from backend.map_worker.paths import default_cache_dir  # noqa: E402
 from backend.store import DatasetStore  # noqa: E402
 from callbacks import register_all  # noqa: E402
@@ -64,10 +65,12 @@ def add_default(store: DatasetStore, path: str | None) -> str:
     return store.add(generate_students(DEMO_ROWS, seed=DEMO_SEED).to_csv(index=False).encode(), DEMO_NAME)
 
 
-def create_app(store: DatasetStore | None = None, default_data: str | None = None, start: bool = True) -> dash.Dash:
+def create_app(store: DatasetStore | None = None, default_data: str | None = None, start: bool = True,
+               sign_in: bool | None = None) -> dash.Dash:
     """The dashboard on `store` (a DatasetStore on the cache directory by default), opening `default_data` or
     COHORT_ATLAS_DATA (the seeded demo cohort without either). `start` also starts the map worker and warms
-    the first view in a thread, as a server wants; tests and tools that only inspect the app pass False."""
+    the first view in a thread, as a server wants; tests and tools that only inspect the app pass False.
+    `sign_in` (on for every server, that is with `start`) puts everything behind sign-in (backend/auth)."""
     store = store or DatasetStore(cache_dir())  # size limit from COHORT_ATLAS_MAX_MB (default 50 MB)
     default_id = add_default(store, default_data or os.environ.get("COHORT_ATLAS_DATA") or None)
     app = dash.Dash(__name__, title="Cohort Atlas", assets_folder=os.path.join(HERE, "assets"),
@@ -83,6 +86,8 @@ def create_app(store: DatasetStore | None = None, default_data: str | None = Non
     # check the callback against the page without "ID not found in layout" on every load.
     app.validation_layout = html.Div([app.layout, html.Div(id=ids.STUDENT_WHATIF)])
     register_all(app, store)
+    if sign_in or (sign_in is None and start):
+        auth.install(app, store)
     if not start:
         return app
     if map_worker.enabled() and not jobs.use_celery():  # Celery workers warm UMAP up themselves
@@ -111,6 +116,9 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in auth_cli.COMMANDS:  # python app.py users add NAME ... / school NAME --ai on
+        return auth_cli.main(argv, cache_dir())
     args = _args(argv)
     if args.demo:
         os.environ["COHORT_ATLAS_DEMO"] = args.demo
@@ -123,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    auth.print_link(f"http://{args.host}:{args.port}")
     application.run(host=args.host, port=args.port, debug=args.debug)
     return 0
 

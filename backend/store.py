@@ -113,6 +113,8 @@ class DatasetStore(Files, Choices, SubjectModels):
     def analysis(self, dataset_id: str, personas: int = PERSONAS) -> Analysis:
         """The analysis of a stored file, with its outliers merged in once their job has cached them.
         Raises DataError or KeyError."""
+        if not self.has(dataset_id):  # unknown, or not this person's to read
+            raise KeyError(dataset_id)
         key = (dataset_id, int(personas))
         found = self._memo.get(key)
         if found is None:
@@ -251,7 +253,8 @@ class DatasetStore(Files, Choices, SubjectModels):
         self.cache.set(self._summary_key(dataset_id), summary)
 
     def models(self) -> list[ModelSummary]:
-        """The summary of every risk model learnt so far, for scoring a file without exam scores. Only the
+        """The summary of every risk model learnt so far that the person asking may read, for scoring a file
+        without exam scores. Only the
         summaries are read, never a model; a model saved before summaries were kept is read once, to write
         its summary."""
         ids, current = {"risk": set(), "risk-summary": set()}, (RISK_VERSION, ANALYSIS_VERSION)
@@ -264,7 +267,7 @@ class DatasetStore(Files, Choices, SubjectModels):
                 self.cache.set(self._summary_key(dataset_id), None if isinstance(found, dict) else
                                summarise(found))
         found = (self.cache.get(self._summary_key(d)) for d in sorted(ids["risk"]))
-        return [summary for summary in found if summary is not None]
+        return [summary for summary in found if summary is not None and self.has(summary.dataset_id)]
 
     def whatif(self, dataset_id: str, model_id: str | None = None, personas: int = PERSONAS,
                subject: str | None = None) -> Context:

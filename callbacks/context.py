@@ -20,6 +20,7 @@ from analytics.predict.risk import NoModel, Scores, score_cohort
 from analytics.predict.summary import ModelSummary
 from analytics.predict.whatif import Context
 from analytics.results import Analysis
+from backend.auth.access import teacher_rows, visible
 from backend.store import NotReady
 from components.cards import note
 
@@ -54,6 +55,7 @@ class Request:
     analysis: Analysis
     filters: dict  # normalised: only filters this dataset can apply
     selection: np.ndarray | None = field(default=None, repr=False)  # rows of a map selection in the filters
+    allowed: np.ndarray | None = field(default=None, repr=False)  # a teacher's classes: the rows they may see
     model: Context | None = field(default=None, repr=False)  # the what-if context; model.risk is the RiskModel
     scores: Scores | None = field(default=None, repr=False)  # the cohort scored at `mark`
     mark: float | None = None  # the pass mark in use, once a model is there
@@ -69,7 +71,8 @@ class Request:
 
     def keep(self, ignore: tuple[str, ...] = ()) -> np.ndarray:
         """The view without some filters: a chart that sets a filter keeps every value of its own dimension."""
-        return flt.mask(self.analysis, self.filters, ignore=ignore, selection=self.selection)
+        keep = flt.mask(self.analysis, self.filters, ignore=ignore, selection=self.selection)
+        return keep if self.allowed is None else keep & self.allowed
 
     @property
     def exam_label(self) -> str:
@@ -89,10 +92,12 @@ def request(store, view: dict | None, *, filters: dict | None = None, model_id: 
     if unknown:
         raise ValueError(f"unknown needs {sorted(unknown)}")
     dataset_id, personas = view["dataset_id"], view.get("personas", PERSONAS)
-    analysis = store.analysis(dataset_id, personas)
+    if not store.has(dataset_id):  # unknown, or not this person's to read: the same answer
+        raise PreventUpdate
+    analysis = visible(store.analysis(dataset_id, personas))
     normal = flt.normalise(analysis, filters)
     selection = store.selection(normal["selection"]) if "selection" in normal else None
-    req = Request(dataset_id, personas, analysis, normal, selection)
+    req = Request(dataset_id, personas, analysis, normal, selection, teacher_rows(analysis))
     if subject and subject in analysis.subject_columns and analysis.exam_column:
         req.subject = subject
     if "outliers" in need:

@@ -10,6 +10,7 @@ from dash.exceptions import PreventUpdate
 from analytics.insights import ask_gemini, gemini
 from analytics.insights.facts import view_facts
 from analytics.insights.offline import SECTIONS, TITLES
+from backend.auth import access, ai
 from components import ids
 from components.insights import EXAMPLES, conversation, engine_badge, facts_table, sections
 
@@ -22,23 +23,24 @@ HISTORY = 20  # turns kept in the session
 def insights_content(store, view: dict | None, filters: dict | None) -> tuple:
     """(sections, engine badge, facts table). Cached by dataset, view, engine/model and prompt version."""
     req = request(store, view, filters=filters)
-    key = gemini.api_key()
+    key = ai.api_key()  # None while the school's AI switch is off
     engine = gemini.model_name() if key else "offline"
     cache_key = ("insights", gemini.PROMPT_VERSION, req.dataset_id, req.personas, engine,
-                 json.dumps(filters or {}, sort_keys=True), min_group())
+                 json.dumps(filters or {}, sort_keys=True), min_group()) + access.view_key()
     found = store.cache.get(cache_key)
     if found is None:
         found = gemini.insights(view_facts(req.analysis, req.mask, max(1, min_group())), key=key)
         if not found.note:  # a fallback is not cached: the next look tries Gemini again
             store.cache.set(cache_key, found)
-    return (sections(found.sections, TITLES, SECTIONS), engine_badge(found.engine, found.model, found.note),
+    note = found.note or ("" if key else ai.off_note() or "")
+    return (sections(found.sections, TITLES, SECTIONS), engine_badge(found.engine, found.model, note),
             facts_table(found.facts))
 
 
 def ask_content(store, view, filters, question: str, history: list | None, mark_value, model_id) -> list:
     req = request(store, view, filters=filters, model_id=model_id, mark=mark_value, need=("scores",))
     at_risk = None if req.scores is None else req.scores.at_risk
-    answer, note = ask_gemini.answer_or_fallback(req.analysis, question, gemini.api_key(), keep=req.mask,
+    answer, note = ask_gemini.answer_or_fallback(req.analysis, question, ai.api_key(), keep=req.mask,
                                                  at_risk=at_risk, min_group=max(1, min_group()))
     students = [] if answer.students is None else [int(r) for r in answer.students["row"].tolist()]
     turn = {"question": question, "answer": answer.text, "engine": answer.engine, "note": note,

@@ -141,8 +141,11 @@ def map_content(store, view: dict | None, filters: dict | None, student, colour:
                 triggered: frozenset[str] = frozenset(), chance: np.ndarray | None = None) -> tuple:
     """(figure, note, run-button style) for the current view. `triggered` holds the ids of the inputs that
     changed: Dash holds this callback back while the map job runs, so a cancel arrives with others."""
-    analysis = request(store, view).analysis
-    dataset_id = view["dataset_id"]
+    req = request(store, view)
+    analysis, dataset_id = req.analysis, view["dataset_id"]
+    if req.allowed is not None:  # every student is a point: a teacher limited to their classes gets no map
+        return (placeholder("The map shows the whole cohort"),
+                "The student map places every student of the file, so it is shown to leaders only.", HIDDEN)
     if len(analysis.themes) < MIN_THEMES:
         return (placeholder("The map needs at least two themes"),
                 "No student map: this file has fewer than two theme columns (such as Hours_Studied, Attendance).",

@@ -67,9 +67,10 @@ def register(app, store) -> None:
             return (no_update,) * 4 if is_open else (None, no_update, no_update, no_update)
         if isinstance(trigger, dict) and not (ctx.triggered and ctx.triggered[0].get("value")):
             return (no_update,) * 4  # the list was re-drawn; nothing was clicked
-        analysis = request(store, view).analysis
+        req = request(store, view)
+        analysis = req.analysis
         row = chosen_row(trigger, map_click, clicked_cell(trigger, cell, outlier_cell, intervention_cell),
                          analysis.sheet_row(0))
-        if row is None:
+        if row is None or (req.allowed is not None and not (0 <= row < len(req.allowed) and req.allowed[row])):
             return (no_update,) * 4
         return (row, *profile_content(analysis, row))

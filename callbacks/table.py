@@ -10,6 +10,7 @@ from dash.exceptions import PreventUpdate
 
 from analytics.explore import export, table_query, views
 from analytics.results import PERSONA, ROW, TRAJECTORY
+from backend.auth.access import view_key
 from components import ids
 from components.table import CSV_NAME, column_defs, headers, rows
 
@@ -30,7 +31,8 @@ def ordered(req: Request, view: dict, filters: dict | None, grid: dict | None):
     """Rows of the students in view after the grid's own filters and sort. Kept for the last few queries, so
     paging through a sorted million-row view sorts once."""
     grid = grid or {}
-    key = json.dumps([view, filters, grid.get("filterModel"), grid.get("sortModel")], sort_keys=True, default=str)
+    key = json.dumps([view, filters, grid.get("filterModel"), grid.get("sortModel"), view_key()], sort_keys=True,
+                     default=str)  # a teacher's rows are theirs: never another person's cached order
     if key not in _ORDERS:
         _ORDERS[key] = table_query.positions(req.analysis, req.mask, grid.get("filterModel"), grid.get("sortModel"))
         while len(_ORDERS) > ORDERS_KEPT:
