@@ -34,7 +34,7 @@ def reporter(report, filename: str):
 
 def run_job(store, job: str, view: dict | None, report=None) -> dict:
     """What a job callback returns for the jobs-ready store; `report([style, label])` shows its progress."""
-    if not view:
+    if not view or not store.has(view.get("dataset_id")):  # unknown, or not the caller's: nothing runs
         raise PreventUpdate
     dataset_id = view["dataset_id"]
     say = reporter(report, store.filename(dataset_id)) if report else None

@@ -70,7 +70,7 @@ def progress_label(done: int, total: int, stage: str) -> tuple[int, str]:
 
 def map_job(store, view: dict | None, report=None) -> dict:
     """Make sure the current dataset has a cached layout; the result only tells the drawing callback."""
-    if not view:
+    if not view or not store.has(view.get("dataset_id")):  # unknown, or not the caller's: nothing runs
         raise PreventUpdate
     dataset_id = view["dataset_id"]
     if store.has_projection(dataset_id):

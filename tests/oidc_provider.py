@@ -17,6 +17,7 @@ class Provider:
     def __init__(self, client_id: str = "atlas", client_secret: str = "s3cret"):
         self.client_id, self.client_secret = client_id, client_secret
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key", "use": "sig"})
+        self.signing_key = self.key  # a test swaps in another key to forge a token
         self.claims = {"email": "teacher@school-a.sch.uk", "email_verified": True}  # who signs in next
         self.codes: dict[str, dict] = {}
         self.app = self._app()
@@ -70,7 +71,7 @@ class Provider:
             now = int(time.time())
             claims = {"iss": self.issuer, "aud": self.client_id, "sub": found["claims"]["email"], "iat": now,
                       "exp": now + 300, "nonce": found["nonce"], **found["claims"]}
-            id_token = jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, self.key)
+            id_token = jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, self.signing_key)
             return jsonify({"access_token": secrets.token_urlsafe(16), "token_type": "Bearer", "expires_in": 300,
                             "id_token": id_token})
 

@@ -45,3 +45,28 @@ def fire(app, client, output: str, values: dict, changed: str):
             "inputs": [{**s, "value": values.get(s["id"])} for s in spec["inputs"]],
             "state": [{**s, "value": values.get(s["id"])} for s in spec["state"]]}
     return client.post("/_dash-update-component", json=body)
+
+
+@contextlib.contextmanager
+def acting(who):
+    """Run server code as `who` (an Identity) outside a request, as a callback of theirs would."""
+    identity.use(lambda: who)
+    try:
+        yield
+    finally:
+        identity.use(setup.current)
+
+
+@contextlib.contextmanager
+def job_of(client, app):
+    """Inside a background job started by `client`'s request: Dash hands the job its caller's cookies."""
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    name = app.server.config["SESSION_COOKIE_NAME"]
+    cookie = client.get_cookie(name)
+    token = context_value.set(AttributeDict(cookies={name: cookie.value} if cookie else {}))
+    try:
+        yield
+    finally:
+        context_value.reset(token)
