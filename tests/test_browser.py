@@ -19,6 +19,8 @@ pytestmark = [pytest.mark.browser,
                                  reason=f"{CHROMIUM} is not installed (apt-get install chromium chromium-driver)")]
 
 ROOT = Path(__file__).resolve().parent.parent
+# The account every browser test signs in with: the server makes it at start (COHORT_ATLAS_ADMIN).
+ADMIN, PASSWORD = "browser-tests", "browser tests password"
 PLOT = "const p = document.querySelector('#{} .js-plotly-plot'); "
 SLICES = PLOT + "return p && p.data && p.data[0] ? p.data[0].labels.length : null;"
 TRACES = PLOT + "return p && p.data ? p.data.length : 0;"
@@ -36,7 +38,9 @@ def server(tmp_path_factory, map_worker_dir):
     # The session's map worker serves this cache directory already (UMAP warmed up while other tests ran), so
     # the server finds it and starts no second one.
     # the 20-column demo cohort: these tests read its personas, breakdowns and map (the school has its own tests)
-    env = {**os.environ, "COHORT_ATLAS_CACHE": map_worker_dir, "COHORT_ATLAS_DEMO": "cohort"}
+    env = {**os.environ, "COHORT_ATLAS_CACHE": map_worker_dir, "COHORT_ATLAS_DEMO": "cohort",
+           "COHORT_ATLAS_ADMIN": f"{ADMIN}:{PASSWORD}",
+           "COHORT_ATLAS_DATA_DIR": str(tmp_path_factory.mktemp("accounts"))}
     env.pop("COHORT_ATLAS_DATA", None)
     log = open(tmp_path_factory.mktemp("log") / "app.log", "w+")
     proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
@@ -45,7 +49,7 @@ def server(tmp_path_factory, map_worker_dir):
     deadline = time.time() + 60
     while True:
         try:
-            urllib.request.urlopen(url, timeout=2)
+            urllib.request.urlopen(url + "login", timeout=2)  # public: answers once the server is up
             break
         except OSError:
             if proc.poll() is not None or time.time() > deadline:
@@ -55,6 +59,7 @@ def server(tmp_path_factory, map_worker_dir):
             time.sleep(0.3)
     url_with_log = type("Server", (str,), {})(url)
     url_with_log.log = log
+    url_with_log.opener = signed_in_opener(url)  # for pages a test reads without the browser (the print view)
     yield url_with_log
     try:  # every module that drives this server fails if a request crashed or answered 5xx during it
         assert_server_log_clean(log)
@@ -64,13 +69,33 @@ def server(tmp_path_factory, map_worker_dir):
         log.close()
 
 
+def signed_in_opener(url: str) -> urllib.request.OpenerDirector:
+    """A urllib opener holding a session cookie from POST /login, as scripts sign in."""
+    import http.cookiejar
+    from urllib.parse import urlencode
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    opener.open(url + "login", data=urlencode({"username": ADMIN, "password": PASSWORD}).encode(), timeout=10)
+    return opener
+
+
+def sign_in(driver, url: str) -> None:
+    """Sign in through the sign-in page, as a person does; the session cookie then serves every test."""
+    driver.get(url + "login")
+    driver.find_element("id", "username").send_keys(ADMIN)
+    driver.find_element("id", "password").send_keys(PASSWORD)
+    driver.find_element("css selector", "form button[type=submit]").click()
+    wait_for(driver, lambda d: d.find_elements("id", "_dash-app-content") or d.find_elements("id", "react-entry-point"),
+             what="the dashboard after signing in")
+
+
 @pytest.fixture(scope="module")
 def downloads(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("downloads")
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory, downloads):
+def browser(tmp_path_factory, downloads, server):
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
@@ -88,6 +113,7 @@ def browser(tmp_path_factory, downloads):
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     install_console_recorder(driver)
+    sign_in(driver, server)
     yield driver
     driver.quit()
 

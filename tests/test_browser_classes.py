@@ -1,6 +1,5 @@
 """In headless Chromium: a head of year opens a class from the classes panel; the whole dashboard becomes that
 class, under its own address, and its printed list names who needs help."""
-import urllib.request
 
 from test_browser import browser, downloads, pytestmark, server, text, upload, wait_for  # noqa: F401
 
@@ -31,7 +30,7 @@ def test_open_a_class_then_print_its_list(server, browser, tmp_path):  # noqa: F
     assert_accessible(browser, "a class view of a school's export")
 
     href = browser.find_element("css selector", f"#{ids.CLASS_BANNER} a[target=_blank]").get_attribute("href")
-    page = urllib.request.urlopen(href).read().decode()
+    page = server.opener.open(href).read().decode()  # signed in, as the browser is
     assert f"Who needs help: Form {form}" in page
     students = frame[frame["Form"] == form]
     assert "Maths: " in page and f"of {students['Maths Mock'].notna().sum():,} with a mark" in page
