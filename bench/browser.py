@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -71,6 +72,7 @@ const kpi = b.kpi.filter(t => t >= t0);
 return {kpi: kpi.length ? kpi[0] - t0 : null, last: after.length ? after[after.length - 1].end - t0 : null,
         requests: after.length, kb: after.reduce((s, r) => s + r.bytes, 0) / 1024};
 """
+ADMIN, PASSWORD = "bench", "bench password"
 MAP_POINTS = ("const p = document.querySelector('#student-map .js-plotly-plot'); if (!p || !p.data) return 0; "
               "return p.data.filter(t => t.meta === 'students' || t.meta === 'outside')"
               ".reduce((s, t) => s + (t.customdata ? t.customdata.length : 0), 0);")
@@ -82,7 +84,9 @@ class Variant:
     def __init__(self, name: str, source: Path, scratch: Path, **extra_env: str):
         self.name, self.port = name, free_port()
         cache = scratch / f"cache-{len(name)}-{self.port}"
-        env = {**os.environ, "COHORT_ATLAS_CACHE": str(cache), "COHORT_ATLAS_DEMO": "cohort", **extra_env}
+        env = {**os.environ, "COHORT_ATLAS_CACHE": str(cache), "COHORT_ATLAS_DEMO": "cohort",
+               "COHORT_ATLAS_ADMIN": f"{ADMIN}:{PASSWORD}",  # a checkout with sign-in makes this account
+               "COHORT_ATLAS_DATA_DIR": str(scratch / f"accounts-{self.port}"), **extra_env}
         env.pop("COHORT_ATLAS_DATA", None)
         self.log = open(scratch / f"app-{self.port}.log", "w+")
         self.proc = subprocess.Popen([sys.executable, "app.py", "--port", str(self.port)], cwd=source, env=env,
@@ -97,6 +101,8 @@ class Variant:
             try:
                 urllib.request.urlopen(self.url, timeout=2)
                 return
+            except urllib.error.HTTPError:  # 401: up, and behind sign-in
+                return
             except OSError:
                 if self.proc.poll() is not None or time.time() > deadline:
                     self.log.seek(0)
@@ -105,6 +111,7 @@ class Variant:
 
     def load(self) -> None:
         self.wait_up()
+        self.sign_in()
         self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PROBE})
         self.driver.get(self.url)
         until(self.driver, lambda d: text(d, "table-count") == "2,000 students", "demo loaded")
@@ -114,6 +121,15 @@ class Variant:
         until(self.driver, lambda d: text(d, "table-count") == "6,607 students", "Kaggle file loaded")
         until(self.driver, lambda d: d.execute_script(MAP_POINTS) == 6607, "6,607 students on the map", 300)
         settle(self.driver)
+
+    def sign_in(self) -> None:
+        """Through the sign-in page, when this checkout has one (a baseline from before sign-in has not)."""
+        self.driver.get(self.url + "login")
+        if not self.driver.find_elements("id", "username"):
+            return
+        self.driver.find_element("id", "username").send_keys(ADMIN)
+        self.driver.find_element("id", "password").send_keys(PASSWORD)
+        self.driver.find_element("css selector", "form button[type=submit]").click()
 
     def click(self, index: int) -> None:
         from selenium.webdriver.common.action_chains import ActionChains
