@@ -40,8 +40,10 @@ class Files:
         return dataset_id
 
     def owner(self, dataset_id: str) -> dict | None:
-        """{"school", "uploader"} of a dataset (None: kept before owners were recorded)."""
-        return (self.cache.get(("meta", content_id(dataset_id))) or {}).get("owner")
+        """{"school", "uploader"} of a dataset (the server, for one kept before owners were recorded); None for
+        an unknown one."""
+        meta = self.cache.get(("meta", content_id(dataset_id)))
+        return None if meta is None else meta.get("owner") or owner_of(LOCAL)
 
     def root(self, dataset_id: str) -> str:
         """The dataset as uploaded, whichever sheet or column choices this id reads it with (what is shared)."""

@@ -26,6 +26,7 @@ from analytics.predict.summary import ModelSummary, summarise
 from analytics.predict.whatif import Context, prepare
 from analytics.results import Analysis, Outliers
 
+from .auth.access import readable
 from .cache import ForkSafeCache
 from .choices import Choices, content_id
 from .files import Files
@@ -267,7 +268,7 @@ class DatasetStore(Files, Choices, SubjectModels):
                 self.cache.set(self._summary_key(dataset_id), None if isinstance(found, dict) else
                                summarise(found))
         found = (self.cache.get(self._summary_key(d)) for d in sorted(ids["risk"]))
-        return [summary for summary in found if summary is not None and self.has(summary.dataset_id)]
+        return [summary for summary in found if summary is not None and readable(self, summary.dataset_id)]
 
     def whatif(self, dataset_id: str, model_id: str | None = None, personas: int = PERSONAS,
                subject: str | None = None) -> Context:

@@ -34,9 +34,10 @@ def owner_of(who: Identity | None) -> dict:
     return {"school": who.school, "uploader": who.username}
 
 
-def owner(store, dataset_id: str) -> dict:
-    """The recorded owner of a dataset (a file kept before owners were recorded is the server's)."""
-    return store.owner(dataset_id) or owner_of(LOCAL)
+def owner(store, dataset_id: str) -> dict | None:
+    """The recorded owner of a dataset (a file kept before owners were recorded is the server's); None when
+    nothing is known of it."""
+    return store.owner(dataset_id)
 
 
 def readable(store, dataset_id: str, who: Identity | None = None) -> bool:
@@ -46,6 +47,8 @@ def readable(store, dataset_id: str, who: Identity | None = None) -> bool:
     if who == LOCAL:
         return True
     found = owner(store, dataset_id)
+    if found is None:
+        return False
     if found["school"] == SERVER_SCHOOL:
         return True
     if found["school"] != who.school:
