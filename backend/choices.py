@@ -13,6 +13,8 @@ import json
 from analytics.ingest.mapping import layout_key
 from analytics.ingest.read import read_bytes
 
+from . import identity
+
 CHOICE_SEP = "m"
 
 
@@ -24,6 +26,11 @@ def content_id(dataset_id: str) -> str:
 
 def canonical(choices: dict) -> str:
     return json.dumps(choices, sort_keys=True, separators=(",", ":"))
+
+
+def _layout_key(key: str) -> tuple:
+    who = identity.current()
+    return ("layout", key) if who in (None, identity.LOCAL) else ("layout", who.school, key)
 
 
 class Choices:
@@ -53,14 +60,15 @@ class Choices:
         return self.cache.get(("choices", dataset_id))
 
     def remember_layout(self, key: str, choices: dict | None) -> None:
-        """Keep the choices made for a header layout (analytics.ingest.mapping.layout_key); None forgets them."""
+        """Keep the choices made for a header layout (analytics.ingest.mapping.layout_key); None forgets them.
+        Once people sign in, each school's choices are its own."""
         if choices:
-            self.cache.set(("layout", key), choices)
+            self.cache.set(_layout_key(key), choices)
         else:
-            self.cache.delete(("layout", key))
+            self.cache.delete(_layout_key(key))
 
     def layout_choices(self, key: str) -> dict | None:
-        return self.cache.get(("layout", key))
+        return self.cache.get(_layout_key(key))
 
     def layout(self, dataset_id: str) -> str:
         """The header layout key of a stored file (analytics.ingest.mapping.layout_key), read once. Raises

@@ -194,3 +194,42 @@ def test_the_ai_provider_is_off_until_the_school_admin_turns_it_on(world, monkey
         assert ai.api_key() == "test-key-not-sent" and ai.off_note() is None
     with acting(LEADER_B):
         assert ai.api_key() is None  # one school's switch is not another's
+
+
+def test_an_admin_manages_the_accounts_and_switches_of_their_own_school(world):
+    app, store, clients, dataset = world
+    access._users.save("admin-a", "School A", "admin", PASSWORD)
+    admin = app.server.test_client()
+    login(admin, "admin-a", PASSWORD)
+    page = admin.get("/admin").get_data(as_text=True)
+    assert "Accounts of School A" in page and "lead-a" in page and "lead-b" not in page and "<script" not in page
+    made = admin.post("/admin/users", data={"username": "new-t", "role": "teacher", "classes": "7B",
+                                            "password": "new teacher password"})
+    assert made.status_code == 303
+    assert access._users.verify("new-t", "new teacher password").school == "School A"
+    assert login(app.server.test_client(), "new-t", "new teacher password").status_code == 303
+    # another school's account is not this admin's to change, nor a dataset of another school to share
+    admin.post("/admin/users", data={"username": "lead-b", "role": "teacher", "password": "x" * 10})
+    assert access._users.get("lead-b").role == "leader"
+    theirs = clients["lead-b"].post("/api/upload", data=b"a,b\n1,2\n", headers={"X-Filename": "b.csv"}).json
+    admin.post("/admin/share", data={"dataset": theirs["dataset_id"], "username": "new-t"})
+    assert not access._users.is_shared(theirs["dataset_id"], "new-t")
+    admin.post("/admin/share", data={"dataset": dataset, "username": "new-t"})
+    assert access._users.is_shared(store.root(dataset), "new-t")
+    # the AI switch: off until this admin turns it on; a form posted from another site changes nothing
+    access._users.set_setting("School A", "ai", "off")
+    assert admin.post("/admin/school", data={"ai": "on", "special": ["admin", "leader"]},
+                      headers={"Origin": "http://evil.example"}).status_code == 403
+    assert access._users.setting("School A", "ai") == "off"
+    admin.post("/admin/school", data={"ai": "on", "special": ["admin", "leader"]})
+    assert access._users.setting("School A", "ai") == "on"
+    assert clients["lead-a"].get("/admin").status_code == 403  # leaders read data; admins manage accounts
+
+
+def test_column_choices_remembered_by_one_school_are_not_offered_to_another(world):
+    _, store, _, _ = world
+    with acting(LEADER_A):
+        store.remember_layout("layout-key", {"outcome": "Maths Mock"})
+        assert store.layout_choices("layout-key") == {"outcome": "Maths Mock"}
+    with acting(LEADER_B):
+        assert store.layout_choices("layout-key") is None

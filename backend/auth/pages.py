@@ -8,7 +8,7 @@ STYLES = ("assets/vendor/bootstrap-flatly.min.css", "assets/vendor/inter.css", "
           "assets/signin.css")
 
 
-def _frame(prefix: str, title: str, body: str) -> str:
+def frame(prefix: str, title: str, body: str, wide: bool = False) -> str:
     links = "".join(f'<link rel="stylesheet" href="{escape(prefix + path)}">' for path in STYLES)
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)} · '
@@ -16,7 +16,7 @@ def _frame(prefix: str, title: str, body: str) -> str:
             f'<header class="app-navbar navbar"><div class="container"><span class="navbar-brand d-flex '
             f'align-items-center"><span class="brand-mark" aria-hidden="true">CA</span><span class="brand-name">'
             f'Cohort Atlas</span></span></div></header>'
-            f'<main class="container signin-main"><div class="signin-card">{body}</div></main></body></html>')
+            f'<main class="container signin-main"><div class="signin-card{" signin-wide" if wide else ""}">{body}</div></main></body></html>')
 
 
 def sign_in(prefix: str, next_url: str | None, error: str | None = None, sso_label: str | None = None) -> str:
@@ -26,7 +26,7 @@ def sign_in(prefix: str, next_url: str | None, error: str | None = None, sso_lab
     if sso_label:
         sso = (f'<p class="signin-or">or</p><a class="btn btn-outline-primary w-100" href="{escape(prefix)}login/sso'
                f'{"?next=" + escape(next_url) if next_url else ""}">Sign in with {escape(sso_label)}</a>')
-    return _frame(prefix, "Sign in", (
+    return frame(prefix, "Sign in", (
         f'<h1 class="h4 mb-3">Sign in</h1>{alert}'
         f'<form method="post" action="{escape(prefix)}login">{hidden}'
         '<div class="mb-3"><label class="form-label" for="username">Username</label>'
@@ -40,7 +40,7 @@ def sign_in(prefix: str, next_url: str | None, error: str | None = None, sso_lab
 
 
 def sign_out(prefix: str) -> str:
-    return _frame(prefix, "Sign out", (
+    return frame(prefix, "Sign out", (
         '<h1 class="h4 mb-3">Sign out</h1>'
         f'<form method="post" action="{escape(prefix)}logout"><button class="btn btn-primary w-100" type="submit">'
         'Sign out of Cohort Atlas</button></form>'

@@ -13,7 +13,7 @@ from flask import current_app, has_request_context
 from backend import identity
 from backend.identity import LOCAL
 
-from . import access, oidc, web
+from . import access, admin, oidc, web
 from .users import Users, data_dir
 
 log = logging.getLogger("cohort_atlas")
@@ -35,12 +35,13 @@ def install(app, store, announce=lambda path: log.warning("one-time sign-in link
     web.routes(server, users, prefix, sso)
     if sso:
         oidc.install(server, users, prefix, sso)
+    admin.install(server, users, store, prefix)
     _state.update(server=server, users=users)
     identity.use(current)
     # Every page has a way out; plain HTML in the page template, so it needs no callback and no script.
     app.index_string = app.index_string.replace(
-        "{%app_entry%}", f'<nav class="account-nav" aria-label="Account"><a href="{prefix}logout">Sign out</a>'
-                         "</nav>{%app_entry%}", 1)
+        "{%app_entry%}", f'<nav class="account-nav" aria-label="Account"><a href="{prefix}admin">Accounts</a> · '
+                         f'<a href="{prefix}logout">Sign out</a></nav>{{%app_entry%}}', 1)
     first_admin(users, announce, prefix)
     return users
 
