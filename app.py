@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.demo:
         os.environ["COHORT_ATLAS_DEMO"] = args.demo
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    auth.ANNOUNCE[0] = lambda path: None  # printed below with the address it is served at
     store = DatasetStore(cache_dir())
     try:
         if args.data:  # a file named on the command line should fail here, with its one-line reason

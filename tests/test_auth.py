@@ -27,6 +27,7 @@ def test_anonymous_gets_401_for_data_and_a_redirect_for_pages(signed):
     page = client.get("/?dataset=abc", headers={"Accept": "text/html"})
     assert page.status_code == 302 and page.headers["Location"] == "/login?next=%2F%3Fdataset%3Dabc"
     assert client.get("/" + PRINT_ROUTE, headers={"Accept": "text/html"}).status_code == 302
+    assert client.get("/_dash-layout", headers={"Accept": "*/*"}).status_code == 401  # curl's Accept too
     for method, path in [("get", "/_dash-layout"), ("get", "/_dash-dependencies"),
                          ("post", "/_dash-update-component"), ("post", "/" + UPLOAD_ROUTE)]:
         reply = getattr(client, method)(path, headers={"Accept": "application/json"}, data=b"x")
@@ -149,3 +150,50 @@ def test_users_add_reads_the_password_from_stdin(tmp_path, monkeypatch, capsys):
     assert "at least 8 characters" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         app_module.main(["users", "add", "bad", "--school", "A", "--role", "janitor"])
+
+
+def test_python_app_py_prints_a_working_one_time_link_on_the_first_start(tmp_path):
+    """`make run` on a fresh machine: the terminal shows the address to sign in with, and it signs in once."""
+    import os
+    import re
+    import socket
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "COHORT_ATLAS_CACHE": str(tmp_path / "cache"), "COHORT_ATLAS_DATA_DIR": str(tmp_path / "d"),
+           "COHORT_ATLAS_MAP_WORKER": "0", "COHORT_ATLAS_DEMO": "cohort"}
+    env.pop("COHORT_ATLAS_ADMIN", None)
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=root, env=env,
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        link = None
+        deadline = time.time() + 120
+        while link is None and time.time() < deadline:
+            line = proc.stderr.readline()
+            found = re.search(rf"http://127\.0\.0\.1:{port}/login/link/\S+", line)
+            link = found.group(0) if found else None
+        assert link, "no sign-in link on the terminal"
+        while time.time() < deadline:  # the link is printed just before the server starts listening
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        import http.cookiejar
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        assert opener.open(link, timeout=10).status == 200  # followed to the dashboard, signed in
+        assert opener.open(f"http://127.0.0.1:{port}/_dash-layout", timeout=10).status == 200
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(link, timeout=10)
+        assert refused.value.code == 401  # used once already
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -25,8 +25,16 @@ def default_school() -> str:
     return os.environ.get("COHORT_ATLAS_SCHOOL") or DEFAULT_SCHOOL
 
 
-def install(app, store, announce=lambda path: log.warning("one-time sign-in link: %s", path)) -> Users:
-    """Sign-in for everything `app` serves. `announce(text)` shows the first run's one-time link."""
+def log_link(path: str) -> None:
+    log.warning("one-time sign-in link: %s", path)  # under gunicorn, the log is the terminal
+
+
+ANNOUNCE = [log_link]  # python app.py swaps in a no-op and prints the link with its host and port
+
+
+def install(app, store, announce=None) -> Users:
+    """Sign-in for everything `app` serves. `announce(path)` shows the first run's one-time link (`announce`
+    below, logged by default; `python app.py` prints the whole address instead)."""
     server, prefix = app.server, app.config.routes_pathname_prefix
     users = Users(data_dir(store.directory))
     access.use_accounts(users)
@@ -42,7 +50,7 @@ def install(app, store, announce=lambda path: log.warning("one-time sign-in link
     app.index_string = app.index_string.replace(
         "{%app_entry%}", f'<nav class="account-nav" aria-label="Account"><a href="{prefix}admin">Accounts</a> · '
                          f'<a href="{prefix}logout">Sign out</a></nav>{{%app_entry%}}', 1)
-    first_admin(users, announce, prefix)
+    first_admin(users, announce or ANNOUNCE[0], prefix)
     return users
 
 

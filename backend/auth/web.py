@@ -101,6 +101,7 @@ def routes(server, users: Users, prefix: str, sso) -> None:
     home = prefix
     public = tuple(prefix + path for path in PUBLIC_ASSETS)
     entry = (prefix + "login", prefix + "logout")
+    scripts = (prefix + "_dash-", prefix + "api/")  # never a page: always 401, whatever they accept
 
     @server.before_request
     def gate():
@@ -116,7 +117,7 @@ def routes(server, users: Users, prefix: str, sso) -> None:
                 if time.time() - seen > SEEN_EVERY:
                     session["seen"] = time.time()
                 return None
-        if wants_page():
+        if wants_page() and not path.startswith(scripts):
             full = request.full_path if request.query_string else path
             return redirect(prefix + "login?" + urlencode({"next": full}))
         return jsonify({"error": "Sign in to use Cohort Atlas.", "login": prefix + "login"}), 401
