@@ -197,3 +197,29 @@ def test_python_app_py_prints_a_working_one_time_link_on_the_first_start(tmp_pat
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_school_switches_shares_and_removal_from_the_terminal(tmp_path, monkeypatch, capsys):
+    import app as app_module
+    monkeypatch.setenv("COHORT_ATLAS_DATA_DIR", str(tmp_path))
+    users = Users(str(tmp_path))
+    users.save("t1", "School A", "teacher", "password one")
+    assert app_module.main(["school", "School A", "--ai", "on", "--special-roles", "admin,leader,teacher"]) == 0
+    assert "AI provider on" in capsys.readouterr().out
+    assert users.setting("School A", "ai") == "on" and users.setting("School B", "ai", "off") == "off"
+    assert users.setting("School A", "special_roles") == "admin,leader,teacher"
+    assert app_module.main(["school", "School A", "--special-roles", "janitor"]) == 2
+    assert app_module.main(["users", "share", "abc123", "t1"]) == 0 and users.is_shared("abc123", "t1")
+    assert app_module.main(["users", "list"]) == 0 and "t1\tSchool A\tteacher" in capsys.readouterr().out
+    assert app_module.main(["users", "remove", "t1"]) == 0
+    assert users.get("t1") is None and not users.is_shared("abc123", "t1")
+
+
+def test_forms_carry_the_fields_the_hardening_layer_adds():
+    from backend.auth import pages
+    pages.FORM_FIELDS.append(lambda: '<input type="hidden" name="csrf_token" value="t">')
+    try:
+        page = pages.sign_in("/", None)
+    finally:
+        pages.FORM_FIELDS.clear()
+    assert '<form method="post" action="/login"><input type="hidden" name="csrf_token" value="t">' in page

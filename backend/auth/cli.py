@@ -65,7 +65,9 @@ def main(argv: list[str], cache_dir: str) -> int:
         user = users.get(args.username)
         if user is None:
             return _fail(f"no account {args.username!r}")
-        users.share(args.dataset, args.username)
+        from backend.store import DatasetStore
+        root = DatasetStore(cache_dir).root(args.dataset)  # a sheet or a set of column choices shares its file
+        users.share(root, args.username)
         print(f"shared {args.dataset} with {args.username}", file=out)
         return 0
     password = stdin.readline().rstrip("\r\n") if args.password_stdin else None

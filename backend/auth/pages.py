@@ -2,13 +2,22 @@
 styled by the vendored Bootstrap theme and assets/signin.css like the dashboard."""
 from __future__ import annotations
 
+import re
 from html import escape
 
 STYLES = ("assets/vendor/bootstrap-flatly.min.css", "assets/vendor/inter.css", "assets/style.css",
           "assets/signin.css")
 
 
+# Hidden inputs every form on these pages carries, each made per request (a CSRF token's field, say): the
+# hardening layer appends its function here, and no form needs to know.
+FORM_FIELDS: list = []
+
+
 def frame(prefix: str, title: str, body: str, wide: bool = False) -> str:
+    extra = "".join(field() for field in FORM_FIELDS)
+    if extra:
+        body = re.sub(r'(<form method="post"[^>]*>)', lambda found: found.group(1) + extra, body)
     links = "".join(f'<link rel="stylesheet" href="{escape(prefix + path)}">' for path in STYLES)
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)} · '
