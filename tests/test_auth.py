@@ -202,6 +202,7 @@ def test_python_app_py_prints_a_working_one_time_link_on_the_first_start(tmp_pat
 def test_school_switches_shares_and_removal_from_the_terminal(tmp_path, monkeypatch, capsys):
     import app as app_module
     monkeypatch.setenv("COHORT_ATLAS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("COHORT_ATLAS_CACHE", str(tmp_path / "cache"))
     users = Users(str(tmp_path))
     users.save("t1", "School A", "teacher", "password one")
     assert app_module.main(["school", "School A", "--ai", "on", "--special-roles", "admin,leader,teacher"]) == 0
