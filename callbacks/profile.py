@@ -37,12 +37,12 @@ def clicked_cell(trigger, student_cell, outlier_cell, intervention_cell) -> dict
             ids.INTERVENTION_TABLE: intervention_cell}.get(trigger)
 
 
-def profile_content(analysis, row: int | None) -> tuple:
-    """(card body, open?, title)."""
+def profile_content(analysis, row: int | None, allowed=None) -> tuple:
+    """(card body, open?, title). `allowed` (a teacher's rows) also limits the students like this one."""
     if row is None:
         return None, False, "Student"
     try:
-        profile = student_profile(analysis, row)
+        profile = student_profile(analysis, row, among=allowed)
     except ValueError as err:
         return note(str(err)), True, "Student"
     palette, _ = colours(analysis)
@@ -73,4 +73,4 @@ def register(app, store) -> None:
                          analysis.sheet_row(0))
         if row is None or (req.allowed is not None and not (0 <= row < len(req.allowed) and req.allowed[row])):
             return (no_update,) * 4
-        return (row, *profile_content(analysis, row))
+        return (row, *profile_content(analysis, row, req.allowed))

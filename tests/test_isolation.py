@@ -233,3 +233,28 @@ def test_column_choices_remembered_by_one_school_are_not_offered_to_another(worl
         assert store.layout_choices("layout-key") == {"outcome": "Maths Mock"}
     with acting(LEADER_B):
         assert store.layout_choices("layout-key") is None
+
+
+def test_a_teachers_student_card_lists_only_students_of_their_classes(world, school_csv):
+    from callbacks.profile import profile_content
+    _, store, _, dataset = world
+    access._users.share(store.root(dataset), "t7a")
+    with acting(Identity("t7a", "School A", "teacher")):
+        req = request(store, view(dataset))
+    frame = pd.read_csv(io.BytesIO(school_csv))
+    assert req.allowed.tolist() == (frame["Form"] == "7A").tolist()
+    row = int(frame.index[frame["Form"] == "7A"][0])
+    body, is_open, _ = profile_content(req.analysis, row, req.allowed)
+    found = [b.id["row"] for b in _buttons(body)]
+    assert is_open and found and all(frame["Form"][r] == "7A" for r in found)
+    everyone = [b.id["row"] for b in _buttons(profile_content(req.analysis, row)[0])]
+    assert any(frame["Form"][r] != "7A" for r in everyone)  # without the limit, other forms would be listed
+
+
+def _buttons(node):
+    children = getattr(node, "children", node)
+    for child in children if isinstance(children, list) else [children]:
+        if isinstance(getattr(child, "id", None), dict) and child.id.get("type") == ids.SIMILAR_STUDENT:
+            yield child
+        elif hasattr(child, "children") or isinstance(child, list):
+            yield from _buttons(child)

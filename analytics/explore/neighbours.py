@@ -18,8 +18,9 @@ def _check(analysis: Analysis, row: int) -> int:
     return int(row)
 
 
-def similar(analysis: Analysis, row: int, k: int = 6) -> pd.DataFrame:
-    """The k students closest to `row` in theme space (never the student itself), nearest first.
+def similar(analysis: Analysis, row: int, k: int = 6, among: np.ndarray | None = None) -> pd.DataFrame:
+    """The k students closest to `row` in theme space (never the student itself), nearest first; only those
+    where `among` is True when it is given.
 
     Columns: row, distance (Euclidean, in cohort standard deviations), then persona, trajectory and exam
     score where the analysis has them. Ties are broken by row number, so the answer is deterministic.
@@ -32,7 +33,13 @@ def similar(analysis: Analysis, row: int, k: int = 6) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     distance = np.sqrt(((x - x[row]) ** 2).sum(axis=1, dtype=np.float64))
     distance[row] = np.inf
-    k = min(k, analysis.rows - 1)
+    candidates = analysis.rows - 1
+    if among is not None:
+        distance[~among] = np.inf
+        candidates = int(among.sum()) - int(bool(among[row]))
+        if candidates <= 0:
+            return pd.DataFrame(columns=columns)
+    k = min(k, candidates)
     nearest = np.argpartition(distance, k - 1)[:k] if k < len(distance) else np.arange(len(distance))
     nearest = nearest[np.lexsort((nearest, distance[nearest]))]
     frame = analysis.students.iloc[nearest][[c for c in columns if c not in (ROW, "distance")]].copy()

@@ -29,8 +29,9 @@ class Profile:
     first_row: int = 2  # the spreadsheet row of data row 0, to number the similar students
 
 
-def student_profile(analysis: Analysis, row: int, k: int = SIMILAR) -> Profile:
-    """Raises ValueError for a row the dataset does not have."""
+def student_profile(analysis: Analysis, row: int, k: int = SIMILAR, among: np.ndarray | None = None) -> Profile:
+    """Raises ValueError for a row the dataset does not have. `among` (True per student) limits the similar
+    students to those rows (a teacher's classes)."""
     if not 0 <= int(row) < analysis.rows:
         raise ValueError(f"row {row} is not in this dataset of {analysis.rows:,} students")
     row = int(row)
@@ -51,7 +52,7 @@ def student_profile(analysis: Analysis, row: int, k: int = SIMILAR) -> Profile:
         trajectory=str(student[TRAJECTORY]) if TRAJECTORY in analysis.students else None,
         attributes=attributes, themes=themes, outlier=item is not None,
         outlier_reasons=list(item.details) if item else [],
-        similar=similar(analysis, row, k) if analysis.personas else None,
+        similar=similar(analysis, row, k, among) if analysis.personas else None,
     )
 
 
