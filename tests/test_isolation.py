@@ -258,3 +258,12 @@ def _buttons(node):
             yield child
         elif hasattr(child, "children") or isinstance(child, list):
             yield from _buttons(child)
+
+
+def test_a_teacher_limited_to_their_classes_gets_no_student_map(world):
+    from callbacks.map import map_content
+    _, store, _, dataset = world
+    access._users.share(store.root(dataset), "t7a")
+    with acting(Identity("t7a", "School A", "teacher")):
+        figure, said, _ = map_content(store, view(dataset), None, None, "persona", None)
+    assert "shown to leaders only" in said and not any(t.get("meta") == "students" for t in figure["data"])
