@@ -62,6 +62,12 @@ KPI_ROW = "kpi-row"
 KPI_STUDENTS = "kpi-students"
 KPI_OUTLIERS = "kpi-outliers"
 KPI_WEAKEST_RULE = "kpi-weakest-rule"  # says what makes a trajectory the weakest
+# pattern-matching types {"type": ..., "part": name}: the texts a filter change rewrites in place, so a click
+# sends a few strings instead of the tiles or list items around them (see callbacks/common.in_place)
+KPI_PART = "kpi-part"
+PERSONA_LIST_PART = "persona-list-part"
+TRAJECTORY_LIST_PART = "trajectory-list-part"
+INSIGHTS_FACT_PART = "insights-fact-part"
 
 
 def skipped_alert(model: str) -> str:
