@@ -24,7 +24,9 @@ def keep(store, analysis, filters: dict | None, ignore: tuple[str, ...] = ()) ->
     """The students in the current view, as a mask; a selection id is looked up in the store."""
     filters = flt.normalise(analysis, filters)
     selection = store.selection(filters.get("selection")) if "selection" in filters else None
-    return flt.mask(analysis, filters, ignore=ignore, selection=selection)
+    moved = store.move_rows(analysis.dataset_id, filters["move"], len(analysis.personas) or defaults.PERSONAS) \
+        if "move" in filters else None
+    return flt.mask(analysis, filters, ignore=ignore, selection=selection, moved=moved)
 
 
 def min_group() -> int:

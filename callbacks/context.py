@@ -54,6 +54,7 @@ class Request:
     analysis: Analysis
     filters: dict  # normalised: only filters this dataset can apply
     selection: np.ndarray | None = field(default=None, repr=False)  # rows of a map selection in the filters
+    moved: np.ndarray | None = field(default=None, repr=False)  # rows of the persona move in the filters
     model: Context | None = field(default=None, repr=False)  # the what-if context; model.risk is the RiskModel
     scores: Scores | None = field(default=None, repr=False)  # the cohort scored at `mark`
     mark: float | None = None  # the pass mark in use, once a model is there
@@ -69,7 +70,7 @@ class Request:
 
     def keep(self, ignore: tuple[str, ...] = ()) -> np.ndarray:
         """The view without some filters: a chart that sets a filter keeps every value of its own dimension."""
-        return flt.mask(self.analysis, self.filters, ignore=ignore, selection=self.selection)
+        return flt.mask(self.analysis, self.filters, ignore=ignore, selection=self.selection, moved=self.moved)
 
     @property
     def exam_label(self) -> str:
@@ -92,7 +93,8 @@ def request(store, view: dict | None, *, filters: dict | None = None, model_id: 
     analysis = store.analysis(dataset_id, personas)
     normal = flt.normalise(analysis, filters)
     selection = store.selection(normal["selection"]) if "selection" in normal else None
-    req = Request(dataset_id, personas, analysis, normal, selection)
+    moved = store.move_rows(dataset_id, normal["move"], personas) if "move" in normal else None
+    req = Request(dataset_id, personas, analysis, normal, selection, moved)
     if subject and subject in analysis.subject_columns and analysis.exam_column:
         req.subject = subject
     if "outliers" in need:
