@@ -24,10 +24,13 @@ def measure_label(measure: str) -> str:
 
 
 def benchmark_section(panel, section_title) -> html.Div:
+    reference_upload = html.Div(dcc.Upload(
+        html.Button([html.I(className="bi bi-upload me-1", **{"aria-hidden": "true"}), "Load a reference CSV"],
+                    className="btn btn-outline-primary btn-sm", type="button"),
+        id=ids.BENCH_UPLOAD, accept=".csv,.txt", multiple=False), className="d-inline-block me-2",
+        **{"data-control-label": "Load a reference CSV"})
     load = html.Div([
-        dcc.Upload(html.Button([html.I(className="bi bi-upload me-1", **{"aria-hidden": "true"}),
-                                "Load a reference CSV"], className="btn btn-outline-primary btn-sm", type="button"),
-                   id=ids.BENCH_UPLOAD, accept=".csv,.txt", multiple=False, className="d-inline-block me-2"),
+        reference_upload,
         dbc.Button(EXAMPLE_LABEL, id=ids.BENCH_EXAMPLE, color="link", size="sm", className="me-2"),
         dbc.Button("Clear", id=ids.BENCH_CLEAR, color="link", size="sm", className="text-muted"),
     ], className="d-flex flex-wrap align-items-center mb-2")

@@ -28,11 +28,11 @@ def add_term_control() -> html.Div:
         dcc.Upload(html.Button([html.I(className="bi bi-plus-circle me-1", **{"aria-hidden": "true"}),
                                 "Add a term"], className="btn btn-outline-primary btn-sm", type="button"),
                    id=ids.TERM_UPLOAD, accept=".csv,.tsv,.txt,.xlsx,.xlsm", multiple=False,
-                   className="term-upload"),
+                   className="term-upload d-inline-block"),
         html.Span("The next term's export of the same students (linked by student id, such as UPN); see Over time.",
                   className="small text-muted ms-2"),
         html.Div(id=ids.TERM_STATUS, className="mt-2", **{"aria-live": "polite"}),
-    ], className="term-box mt-3")
+    ], className="term-box mt-3", **{"data-control-label": "Add a term: the next term's file of these students"})
 
 
 def _select(control: str, label: str, options=None, value=None):

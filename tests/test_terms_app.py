@@ -258,3 +258,16 @@ def test_a_bad_reference_is_a_message_not_a_traceback(store, linked):
     assert loaded is not None and not isinstance(loaded, dict)  # no_update: the loaded reference stays
     status, *_ = cb.load(store, ids.BENCH_CLEAR, None, None, view["dataset_id"])
     assert "No reference loaded" in str(cb.panels(store, view)[0])
+
+
+def test_a_click_on_an_over_time_point_filters_to_that_group(store, linked):
+    view, state = linked
+    fig, _ = ct.subjects_chart(store, state, view, {}, "Maths", "fsm", "mean")
+    point = {"points": [{"customdata": fig["data"][0]["customdata"][1]}]}
+    analysis = store.analysis(view["dataset_id"], 4)
+    group = fig["data"][0]["name"]
+    assert clicked({}, ids.OVER_TIME_CHART, point, analysis) == {"fsm": [group]}
+    # the chart keeps every group of its own dimension, the clicked one in front
+    fig, _ = ct.subjects_chart(store, state, view, {"fsm": [group]}, "Maths", "fsm", "mean")
+    faded = {t["name"]: t["line"]["color"].startswith("rgba") for t in fig["data"]}
+    assert faded == {name: name != group for name in faded} and len(faded) == 2
