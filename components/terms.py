@@ -94,40 +94,39 @@ def sankey(steps: list[list[dict]], names: list[str], terms: int, selected: str 
     its move ("step:from>to", the filter value); the selected move stands out and the rest fade."""
     colour = {name: PERSONA_COLOURS[i % len(PERSONA_COLOURS)] for i, name in enumerate(names)}
     order = {name: i for i, name in enumerate(names)}
-    node = {(k, name): k * len(names) + i for k in range(terms) for i, name in enumerate(names)}
-    labels, x, y, colours, custom = [], [], [], [], []
-    for k in range(terms):
-        for i, name in enumerate(names):
-            labels.append(wrap(name, 22) if k == 0 else "")
-            x.append(0.01 + 0.98 * k / max(terms - 1, 1))
-            y.append(0.02 + 0.96 * i / max(len(names) - 1, 1))
-            colours.append(colour[name])
-            custom.append(f"T{k + 1} {name}")
+    links = [(step, move) for step, moves in enumerate(steps)
+             for move in sorted(moves, key=lambda m: (order.get(m["from"], 99), order.get(m["to"], 99)))
+             if move["from"] in order and move["to"] in order]
+    # only nodes with a link: Plotly places each in the column of its term from the links themselves
+    used = sorted({(s, m["from"]) for s, m in links} | {(s + 1, m["to"]) for s, m in links},
+                  key=lambda n: (n[0], order[n[1]]))
+    node = {key: i for i, key in enumerate(used)}
+    labels = [wrap(name, 22) if k == 0 else "" for k, name in used]
+    colours = [colour[name] for _, name in used]
+    custom = [f"T{k + 1} {name}" for k, name in used]
     source, target, value, link_colour, link_custom, hover = [], [], [], [], [], []
-    for step, moves in enumerate(steps):
-        for move in sorted(moves, key=lambda m: (order.get(m["from"], 99), order.get(m["to"], 99))):
-            if (step, move["from"]) not in node or (step + 1, move["to"]) not in node:
-                continue
-            key = f"{step + 1}:{move['from']}>{move['to']}"
-            source.append(node[(step, move["from"])])
-            target.append(node[(step + 1, move["to"])])
-            value.append(move["count"])
-            strong = selected is None or selected == key
-            link_colour.append(_alpha(colour[move["from"]], 0.55 if strong and selected else 0.35 if strong else 0.08))
-            link_custom.append(key)
-            stay = "stayed" if move["from"] == move["to"] else "moved"
-            hover.append(f"T{step + 1} {move['from']} → T{step + 2} {move['to']}: {move['count']:,} {stay}")
-    fig = Figure(trace("sankey", arrangement="fixed", valueformat=",d",
-                       node={"label": labels, "x": x, "y": y, "color": colours, "pad": 12, "thickness": 14,
+    for step, move in links:
+        key = f"{step + 1}:{move['from']}>{move['to']}"
+        source.append(node[(step, move["from"])])
+        target.append(node[(step + 1, move["to"])])
+        value.append(move["count"])
+        strong = selected is None or selected == key
+        link_colour.append(_alpha(colour[move["from"]], 0.55 if strong and selected else 0.35 if strong else 0.08))
+        link_custom.append(key)
+        stay = "stayed" if move["from"] == move["to"] else "moved"
+        hover.append(f"T{step + 1} {move['from']} → T{step + 2} {move['to']}: {move['count']:,} {stay}")
+    fig = Figure(trace("sankey", arrangement="snap", valueformat=",d",
+                       node={"label": labels, "color": colours, "pad": 12, "thickness": 14,
                              "customdata": custom, "hovertemplate": "%{customdata}: %{value:,} students<extra></extra>",
                              "line": {"color": "white", "width": 1}},
                        link={"source": source, "target": target, "value": value, "color": link_colour,
                              "customdata": link_custom, "label": hover,
                              "hovertemplate": "%{label}<extra></extra>"}))
-    fig.update_layout(base_layout(height=max(320, 70 * len(names)), margin={"l": 10, "r": 10, "t": 30, "b": 10}))
+    fig.update_layout(base_layout(height=max(340, 80 * len(names)), margin={"l": 10, "r": 10, "t": 28, "b": 24}))
     for k in range(terms):
-        fig.add_annotation(text=f"T{k + 1}", x=0.01 + 0.98 * k / max(terms - 1, 1), y=1.07, xref="paper",
-                           yref="paper", showarrow=False, font={"color": MUTED, "size": 12})
+        fig.add_annotation(text=f"T{k + 1}", x=k / max(terms - 1, 1), y=1, yanchor="bottom", xref="paper",
+                           yref="paper", showarrow=False, font={"color": MUTED, "size": 12},
+                           xanchor="left" if k == 0 else "right" if k == terms - 1 else "center")
     return fig
 
 

@@ -271,3 +271,19 @@ def test_a_click_on_an_over_time_point_filters_to_that_group(store, linked):
     fig, _ = ct.subjects_chart(store, state, view, {"fsm": [group]}, "Maths", "fsm", "mean")
     faded = {t["name"]: t["line"]["color"].startswith("rgba") for t in fig["data"]}
     assert faded == {name: name != group for name in faded} and len(faded) == 2
+
+
+def test_the_school_demo_opens_with_three_linked_terms(app_module, cache_dir, monkeypatch):
+    from backend.store import DatasetStore
+
+    monkeypatch.setenv("COHORT_ATLAS_DEMO", "school")
+    demo = DatasetStore(cache_dir)
+    first = app_module.add_default(demo, None)
+    members = demo.term_members(demo.term_set(first))
+    assert [demo.filename(m) for m in members] == list(app_module.TERM_NAMES) and members[0] == first
+    frames = generate_terms(app_module.SCHOOL_ROWS, 3, seed=app_module.SCHOOL_SEED)
+    tracking = demo.track_terms(demo.term_set(first), 5)
+    assert [a.rows for a in tracking.analyses] == [len(f) for f in frames]
+    assert len(tracking.joined) == len((set(frames[1]["UPN"]) | set(frames[2]["UPN"])) - set(frames[0]["UPN"]))
+    monkeypatch.setenv("COHORT_ATLAS_DEMO", "cohort")  # the browser tests' demo stays one file
+    assert demo.term_set(app_module.add_default(demo, None)) is None
