@@ -70,9 +70,13 @@ class Terms:
 
     def tracking(self, set_id: str, personas: int) -> Tracking:
         """The cached tracking; TermsNotReady until its job ran, DataError with the reason it failed."""
-        found = self.cache.get(self._tracking_key(set_id, personas))
+        key = self._tracking_key(set_id, personas)
+        found = self._models.get(key)  # unpickled once per process: every Over time panel asks for it
         if found is None:
-            raise TermsNotReady(set_id)
+            found = self.cache.get(key)
+            if found is None:
+                raise TermsNotReady(set_id)
+            self._models.put(key, found)
         if isinstance(found, dict):
             raise DataError(found["error"])
         return found

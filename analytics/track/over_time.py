@@ -77,8 +77,9 @@ def listed(tracking: Tracking, which: str) -> pd.DataFrame:
     ids = tracking.joined if which == "joined" else tracking.left
     table = tracking.table.reindex(ids)
     persona = [c for c in table if c.startswith("Persona T")]
-    present = table[persona].notna() if persona else pd.DataFrame(index=table.index)
-    terms = [", ".join(f"T{c.removeprefix('Persona T')}" for c in persona if row[c]) for _, row in present.iterrows()]
+    labels = [f"T{c.removeprefix('Persona T')}" for c in persona]
+    present = table[persona].notna().to_numpy()
+    terms = [", ".join(label for label, here in zip(labels, row) if here) for row in present]
     out = pd.DataFrame({"Student id": ids})
     if "Name" in table:
         out["Name"] = table["Name"].astype(object).where(table["Name"].notna(), "").to_numpy()
