@@ -141,7 +141,7 @@ def subjects_chart(store, state, view, filters, subject, group, measure) -> tupl
     hidden = int(table["value"].isna().sum()) if not table.empty else 0
     parts = [f"Terms: {', '.join(f'{label} {name}' for label, name in zip(labels, tracking.files))}."]
     if measure == "below" and mark:
-        parts.append(f"Below = under {mark.value:g}, the first term's {mark.basis} for {subject}.")
+        parts.append(f"At risk = below {mark.value:g}, the first term's {mark.basis} for {subject}.")
     if hidden:
         parts.append(f"{hidden} group-term point(s) under {threshold} students are not shown.")
     if tracking.refused:

@@ -45,7 +45,7 @@ def over_time_section(graph, panel, section_title) -> html.Div:
     """The section; `graph`, `panel` and `section_title` are the layout's own helpers, so it looks like the rest."""
     measure = dbc.RadioItems(id=ids.TERMS_MEASURE, value="mean", inline=True,
                              options=[{"label": "Mean", "value": "mean"},
-                                      {"label": "Below the mark", "value": "below"}],
+                                      {"label": "At risk (below the mark)", "value": "below"}],
                              className="btn-group btn-group-sm", inputClassName="btn-check",
                              labelClassName="btn btn-outline-primary btn-sm", labelCheckedClassName="active")
     controls = html.Div([_select(ids.TERMS_SUBJECT, "Subject"), _select(ids.TERMS_GROUP, "Grouped by", [{"label": "Everyone", "value": "all"}], "all"),
@@ -68,7 +68,7 @@ def over_time_section(graph, panel, section_title) -> html.Div:
         ]),
         dbc.Card(dbc.CardBody([
             html.H3("Subjects across terms", className="panel-title"),
-            html.Div("Mean points, or the share below the first term's mark, per group and term with 95% "
+            html.Div("Mean points, or the share at risk (below the first term's mark), per group and term with 95% "
                      "intervals; the reference band shows when a reference is loaded (Benchmarks). Click a "
                      "point to filter to that group.", className="panel-subtitle mb-2"),
             controls, graph(ids.OVER_TIME_CHART), html.Div(id=ids.OVER_TIME_NOTE)]),
@@ -179,7 +179,7 @@ def over_time(table: pd.DataFrame, term_labels: list[str], measure: str, group_k
             fig.update_layout(shapes=(fig["layout"].get("shapes") or []) + [
                 {"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "y0": band["low"], "y1": band["high"],
                  "fillcolor": _alpha(REFERENCE, 0.12), "line": {"width": 0}, "layer": "below"}])
-    title = "Mean points" if measure == "mean" else f"% below {mark_text}".strip()
+    title = "Mean points" if measure == "mean" else f"% at risk: below {mark_text}".strip()
     fig.update_layout(base_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 40},
                                   legend={"orientation": "h", "y": -0.18}, hovermode="closest"))
     fig.update_yaxes(title={"text": title, "font": {"size": 12, "color": MUTED}}, gridcolor=GRID, automargin=True)

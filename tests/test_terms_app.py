@@ -148,7 +148,7 @@ def test_subjects_chart_follows_the_filters_by_student_id(store, linked, frames)
         marks = frame.loc[frame["UPN"].isin(girls), "English Mock"].dropna().astype(float)
         expected.append(100 * (marks < mark).mean())
     assert fig["data"][0]["y"] == pytest.approx(expected, abs=1e-3)
-    assert f"under {mark:g}" in str(note)
+    assert f"At risk = below {mark:g}" in str(note)
 
 
 def test_a_student_whose_data_did_not_change_keeps_their_persona(store, frames):
@@ -287,3 +287,12 @@ def test_the_school_demo_opens_with_three_linked_terms(app_module, cache_dir, mo
     assert len(tracking.joined) == len((set(frames[1]["UPN"]) | set(frames[2]["UPN"])) - set(frames[0]["UPN"]))
     monkeypatch.setenv("COHORT_ATLAS_DEMO", "cohort")  # the browser tests' demo stays one file
     assert demo.term_set(app_module.add_default(demo, None)) is None
+
+
+def test_a_move_filter_lives_in_the_address_and_bad_ones_are_dropped():
+    move = "1:Strong track record, homework done>Often absent, homework missed"
+    search = flt.to_query("abc123", 5, {"move": move})
+    assert flt.from_query(search) == ("abc123", 5, {"move": move})
+    for bad in ("1:A", "0:A>B", "x:A>B", ":A>B", "1:>B", ["1:A>B"]):
+        assert flt.parse_move(bad)[0] is None
+    assert flt.from_query("?dataset=abc123&move=1:A") == ("abc123", None, {})
