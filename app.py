@@ -19,7 +19,7 @@ from dash import html  # noqa: E402
 from analytics import DataError  # noqa: E402
 from analytics.defaults import PERSONAS  # noqa: E402
 from analytics.ingest.generate import generate_students  # noqa: E402
-from analytics.ingest.school import generate_school  # noqa: E402
+from analytics.ingest.terms_gen import generate_terms  # noqa: E402
 from backend import jobs, map_worker  # noqa: E402
 from backend.auth import cli as auth_cli, setup as auth  # noqa: E402
 from backend.map_worker.paths import default_cache_dir  # noqa: E402
@@ -35,6 +35,8 @@ DEMO_NAME = "demo-cohort-synthetic.csv"
 # The demo school: an MIS-style export (UPN, forms, FSM/SEN/EAL, KS2, four subjects) that shows every feature.
 SCHOOL_ROWS, SCHOOL_SEED = 1000, 11
 SCHOOL_NAME = "demo-school-synthetic.csv"
+# the school demo's three terms, linked by UPN (the first is the school above): the Over time section has data
+TERM_NAMES = (SCHOOL_NAME, "demo-school-synthetic-spring.csv", "demo-school-synthetic-summer.csv")
 DEMOS = ("school", "cohort")  # cohort: the 20-column "Student Performance Factors" layout
 VENDOR_CSS = ["bootstrap-flatly.min.css", "bootstrap-icons.min.css", "inter.css"]
 
@@ -61,7 +63,10 @@ def add_default(store: DatasetStore, path: str | None) -> str:
             raise DataError(f"cannot open it ({err.strerror})", file=path) from None
         return store.add(data, os.path.basename(path))
     if demo() == "school":
-        return store.add(generate_school(SCHOOL_ROWS, seed=SCHOOL_SEED).to_csv(index=False).encode(), SCHOOL_NAME)
+        terms = generate_terms(SCHOOL_ROWS, len(TERM_NAMES), seed=SCHOOL_SEED)
+        members = [store.add(frame.to_csv(index=False).encode(), name) for frame, name in zip(terms, TERM_NAMES)]
+        store.save_terms(members)
+        return members[0]
     return store.add(generate_students(DEMO_ROWS, seed=DEMO_SEED).to_csv(index=False).encode(), DEMO_NAME)
 
 
@@ -100,6 +105,8 @@ def create_app(store: DatasetStore | None = None, default_data: str | None = Non
 def _warm(store: DatasetStore, dataset_id: str) -> None:
     try:
         store.analysis(dataset_id, PERSONAS)
+        if store.term_set(dataset_id):  # the demo's terms: linked before the first visitor scrolls to them
+            store.track_terms(store.term_set(dataset_id), PERSONAS)
     except Exception:  # the dashboard shows the same error to the user; here it is only logged
         log.exception("analysing the default dataset failed")
 

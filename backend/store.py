@@ -34,6 +34,7 @@ from .limits import job_seconds
 from .locks import dataset_lock, is_locked
 from .memo import Memo
 from .subject_store import SubjectModels
+from .terms_store import Terms
 
 RISK_VERSION = 3  # bump when the risk model or its defaults change (pass mark by scale, out-of-fold scores)
 ANALYSIS_VERSION = 9  # bump when the analysis output changes, so stale cache entries are not reused
@@ -51,7 +52,7 @@ class JobFailed(NoModel):
     line. A NoModel, so the risk panels show it where they say why there is no model."""
 
 
-class DatasetStore(Files, Choices, SubjectModels):
+class DatasetStore(Files, Choices, SubjectModels, Terms):
     versions = (RISK_VERSION, ANALYSIS_VERSION)  # of the per-subject models' keys (backend/subject_store.py)
 
     def __init__(self, directory: str, max_bytes: int | None = None, size_limit: int = 4 * 2**30):

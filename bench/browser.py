@@ -45,9 +45,13 @@ window.fetch = function (url, opts) {
   const mine = String(url).includes('_dash-update-component');
   if (!mine) return origFetch.apply(this, arguments);
   window.__bench.pending++;
+  const start = performance.now();
+  let output = '';
+  try { output = JSON.parse(opts.body).output; } catch (e) {}
   return origFetch.apply(this, arguments).then(r => {
+    const head = performance.now();
     r.clone().text().then(t => {
-      window.__bench.responses.push({end: performance.now(), bytes: t.length});
+      window.__bench.responses.push({start, head, end: performance.now(), bytes: t.length, output});
       window.__bench.pending--;
     }, () => { window.__bench.pending--; });
     return r;
@@ -70,7 +74,8 @@ const b = window.__bench, t0 = b.down;
 const after = b.responses.filter(r => r.end >= t0);
 const kpi = b.kpi.filter(t => t >= t0);
 return {kpi: kpi.length ? kpi[0] - t0 : null, last: after.length ? after[after.length - 1].end - t0 : null,
-        requests: after.length, kb: after.reduce((s, r) => s + r.bytes, 0) / 1024};
+        requests: after.length, kb: after.reduce((s, r) => s + r.bytes, 0) / 1024,
+        timeline: after.map(r => [r.start - t0, r.head - t0, r.end - t0, r.bytes, r.output])};
 """
 ADMIN, PASSWORD = "bench", "bench password"
 MAP_POINTS = ("const p = document.querySelector('#student-map .js-plotly-plot'); if (!p || !p.data) return 0; "
@@ -203,6 +208,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", help="a git ref to compare against, e.g. main")
     parser.add_argument("--clicks", type=int, default=5)
+    parser.add_argument("--timeline", action="store_true",
+                        help="print each callback of the last click: sent, answered, read (ms after the click)")
     parser.add_argument("--patch-off", action="store_true",
                         help="also run this checkout with COHORT_ATLAS_MAP_PATCH=0 (whole map figures)")
     args = parser.parse_args()
@@ -234,6 +241,11 @@ def main() -> None:
             t = v.times
             print(f"{v.name:<22} | {median([x['kpi'] for x in t]):>13.0f} | {median([x['last'] for x in t]):>23.0f}"
                   f" | {median([x['requests'] for x in t]):>8.0f} | {median([x['kb'] for x in t]):>6.0f}")
+        if args.timeline:
+            for v in variants:
+                print(f"\n{v.name}, last click: sent / answered / read ms, bytes, outputs")
+                for start, head, end, size, output in v.times[-1]["timeline"]:
+                    print(f"{start:6.0f} {head:6.0f} {end:6.0f} {size:7d}  {output[:110]}")
     finally:
         for variant in variants:
             variant.stop()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from . import (
+    benchmarks,
     breakdowns,
     class_list,
     classes,
@@ -20,12 +21,13 @@ from . import (
     risk,
     scenario,
     table,
+    terms,
     trajectories,
     upload,
 )
 
 FEATURES = (upload, mapping, filters, overview, personas, trajectories, breakdowns, progress, groups, outliers, table, profile,
-            map, risk, scenario, interventions, insights, jobs_panel, class_list, classes)
+            map, risk, scenario, interventions, insights, jobs_panel, class_list, classes, terms, benchmarks)
 
 
 def register_all(app, store) -> None:

@@ -49,8 +49,23 @@ def group_choices(analysis) -> list[dict]:
 
 
 def register(app, store) -> None:
-    for by in GROUPS:
-        _register_one(app, store, by)
+    # Both groupings in one callback: they fire on the same inputs, and each callback costs the browser's
+    # renderer a round of bookkeeping over the whole page on every click.
+    outputs = [Output(component, prop) for by in GROUPS
+               for component, prop in zip(ids.BREAKDOWNS[by], ("figure", "style", "children", "children"))]
+    shown = [State(component, prop) for by in GROUPS
+             for component, prop in zip(ids.BREAKDOWNS[by][1:], ("style", "children", "children"))]
+
+    @app.callback(*outputs, Input(ids.VIEW, "data"), Input(ids.BREAKDOWN_MODE, "value"), Input(ids.FILTERS, "data"),
+                  *shown)
+    def show_breakdowns(view, mode, filters, *states):
+        req = request(store, view, filters=filters)
+        out = []
+        for index, by in enumerate(GROUPS):
+            # the chart keeps every group of its own column visible, so a clicked bar can be clicked again
+            fig, *rest = breakdown_panel(req.analysis, by, mode, req.keep(ignore=(by,)), min_group())
+            out += [fig, *(if_changed(new, old) for new, old in zip(rest, states[3 * index:3 * index + 3]))]
+        return out
 
     @app.callback(Output(ids.GROUP_BREAKDOWN_BY, "options"), Output(ids.GROUP_BREAKDOWN_BY, "value"),
                   Input(ids.VIEW, "data"), State(ids.GROUP_BREAKDOWN_BY, "value"))
@@ -70,17 +85,3 @@ def register(app, store) -> None:
             return figures.empty(), if_changed(HIDDEN, shown_style), None, None
         fig, style, hidden, text = breakdown_panel(req.analysis, by, mode, req.keep(ignore=(by,)), min_group())
         return fig, if_changed(style, shown_style), hidden, text
-
-
-def _register_one(app, store, by: str) -> None:
-    figure, graph, note_id, caption = ids.BREAKDOWNS[by]
-
-    @app.callback(Output(figure, "figure"), Output(graph, "style"), Output(note_id, "children"),
-                  Output(caption, "children"),
-                  Input(ids.VIEW, "data"), Input(ids.BREAKDOWN_MODE, "value"), Input(ids.FILTERS, "data"),
-                  State(graph, "style"), State(caption, "children"))
-    def show_breakdown(view, mode, filters, shown_style, shown_caption):
-        req = request(store, view, filters=filters)
-        # the chart keeps every group of its own column visible, so a clicked bar can be clicked again
-        fig, style, hidden, text = breakdown_panel(req.analysis, by, mode, req.keep(ignore=(by,)), min_group())
-        return fig, if_changed(style, shown_style), hidden, if_changed(text, shown_caption)

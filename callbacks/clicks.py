@@ -17,6 +17,8 @@ CLICKS = {
     ids.PROGRESS_CHART: (None, None),  # the filter key rides in each bar's customdata: it follows the grouping
     ids.GROUP_BREAKDOWN: (None, None),  # the group's filter key rides in each bar's customdata
     ids.GROUP_HEATMAP: (None, None),  # the row's category is [filter key, group] (components.heatmap)
+    ids.TERMS_SANKEY: ("move", None),  # a link's customdata is "step:from>to" (components.terms)
+    ids.OVER_TIME_CHART: (None, None),  # as the progress chart: [filter key or None, group] per point
 }
 
 
@@ -32,7 +34,14 @@ def clicked(filters: dict, chart: str, click: dict | None, analysis) -> dict:
         group, segment = data[0], data[1]
         segment_key = "persona" if segment in {p.name for p in analysis.personas} else "trajectory"
         return _pair(filters, group_key, group, segment_key, segment)
-    if chart == ids.PROGRESS_CHART:  # customdata = [filter key or None, group]
+    if chart == ids.TERMS_SANKEY:  # a link is a move; a node (no move in its customdata) filters nothing
+        if flt.parse_move(data)[0] is None:
+            return filters
+        out = dict(filters)
+        if out.pop("move", None) != data:  # one move at a time; the same link again clears it
+            out["move"] = data
+        return out
+    if chart in (ids.PROGRESS_CHART, ids.OVER_TIME_CHART):  # customdata = [filter key or None, group]
         return flt.toggle(filters, data[0], str(data[1])) if data and data[0] in flt.LIST_KEYS else filters
     if chart == ids.GROUP_HEATMAP:
         cell = clicked_cell(point)

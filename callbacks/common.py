@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 from dash import ctx, no_update
+from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 from plotly.utils import PlotlyJSONEncoder
 
@@ -23,7 +24,9 @@ def keep(store, analysis, filters: dict | None, ignore: tuple[str, ...] = ()) ->
     """The students in the current view, as a mask; a selection id is looked up in the store."""
     filters = flt.normalise(analysis, filters)
     selection = store.selection(filters.get("selection")) if "selection" in filters else None
-    return flt.mask(analysis, filters, ignore=ignore, selection=selection)
+    moved = store.move_rows(analysis.dataset_id, filters["move"], len(analysis.personas) or defaults.PERSONAS) \
+        if "move" in filters else None
+    return flt.mask(analysis, filters, ignore=ignore, selection=selection, moved=moved)
 
 
 def min_group() -> int:
@@ -66,3 +69,38 @@ def if_changed(new, current):
     """`new`, or no_update when the browser shows it already (`current`, read as a State). The renderer updates
     every component it is sent a value for, and each update costs the page a pass over all its components."""
     return no_update if as_shown(new) == current else new
+
+
+def parts(tree, part_type: str) -> dict:
+    """Part name -> children of each component in `tree` whose id is {"type": part_type, "part": name}."""
+    found: dict = {}
+
+    def walk(node) -> None:
+        if isinstance(node, (list, tuple)):
+            for child in node:
+                walk(child)
+            return
+        if not isinstance(node, Component):
+            return
+        node_id = getattr(node, "id", None)
+        if isinstance(node_id, dict) and node_id.get("type") == part_type:
+            found[node_id["part"]] = getattr(node, "children", None)
+        walk(getattr(node, "children", None))
+
+    walk(tree)
+    return found
+
+
+def in_place(tree, part_type: str) -> tuple:
+    """(`tree`, no_update for each of its parts), or on a filter change over a tree of the same parts as the
+    browser's (no_update, each part's new children): the renderer re-creates every component of a `children`
+    it is sent, at a pass over the whole page each, so a click re-sending the KPI tiles or a persona list
+    cost far more than the few numbers in them that changed. The callback's output for the parts is
+    Output({"type": part_type, "part": ALL}, "children")."""
+    shown = next((spec for spec in ctx.outputs_list if isinstance(spec, list) and spec
+                  and spec[0]["id"].get("type") == part_type), [])
+    names = [spec["id"]["part"] for spec in shown]
+    new = parts(tree, part_type)
+    if filters_only() and names and sorted(names) == sorted(new):
+        return no_update, [new[name] for name in names]
+    return tree, [no_update] * len(shown)

@@ -55,6 +55,7 @@ class Request:
     analysis: Analysis
     filters: dict  # normalised: only filters this dataset can apply
     selection: np.ndarray | None = field(default=None, repr=False)  # rows of a map selection in the filters
+    moved: np.ndarray | None = field(default=None, repr=False)  # rows of the persona move in the filters
     allowed: np.ndarray | None = field(default=None, repr=False)  # a teacher's classes: the rows they may see
     model: Context | None = field(default=None, repr=False)  # the what-if context; model.risk is the RiskModel
     scores: Scores | None = field(default=None, repr=False)  # the cohort scored at `mark`
@@ -71,7 +72,7 @@ class Request:
 
     def keep(self, ignore: tuple[str, ...] = ()) -> np.ndarray:
         """The view without some filters: a chart that sets a filter keeps every value of its own dimension."""
-        keep = flt.mask(self.analysis, self.filters, ignore=ignore, selection=self.selection)
+        keep = flt.mask(self.analysis, self.filters, ignore=ignore, selection=self.selection, moved=self.moved)
         return keep if self.allowed is None else keep & self.allowed
 
     @property
@@ -97,7 +98,8 @@ def request(store, view: dict | None, *, filters: dict | None = None, model_id: 
     analysis = visible(store.analysis(dataset_id, personas))
     normal = flt.normalise(analysis, filters)
     selection = store.selection(normal["selection"]) if "selection" in normal else None
-    req = Request(dataset_id, personas, analysis, normal, selection, teacher_rows(analysis))
+    moved = store.move_rows(dataset_id, normal["move"], personas) if "move" in normal else None
+    req = Request(dataset_id, personas, analysis, normal, selection, moved, teacher_rows(analysis))
     if subject and subject in analysis.subject_columns and analysis.exam_column:
         req.subject = subject
     if "outliers" in need:

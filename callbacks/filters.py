@@ -143,6 +143,8 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
         filters = flt.normalise(analysis, filters)
         if "selection" in filters and store.selection(filters["selection"]) is None:
             filters.pop("selection")  # a selection from a cleared cache cannot be restored
+        if "move" in filters and store.move_rows(dataset_id, filters["move"], k) is None:
+            filters.pop("move")  # a move of terms this dataset is not linked to (or not tracked yet)
         if subject not in analysis.subject_columns:
             subject = None  # a subject from another file's address
     out = {"filters": filters, "search": flt.to_query(dataset_id, k, filters, mark, subject),

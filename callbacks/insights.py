@@ -14,7 +14,7 @@ from backend.auth import access, ai
 from components import ids
 from components.insights import EXAMPLES, conversation, engine_badge, facts_table, sections
 
-from .common import min_group
+from .common import if_changed, in_place, min_group
 from .context import request
 
 HISTORY = 20  # turns kept in the session
@@ -50,9 +50,11 @@ def ask_content(store, view, filters, question: str, history: list | None, mark_
 
 def register(app, store) -> None:
     @app.callback(Output(ids.INSIGHTS_BODY, "children"), Output(ids.INSIGHTS_ENGINE, "children"),
-                  Output(ids.INSIGHTS_FACTS, "children"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"))
-    def show_insights(view, filters):
-        return insights_content(store, view, filters)
+                  Output(ids.INSIGHTS_FACTS, "children"), Output({"type": ids.INSIGHTS_FACT_PART, "part": ALL}, "children"),
+                  Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"), State(ids.INSIGHTS_ENGINE, "children"))
+    def show_insights(view, filters, shown_engine):
+        body, engine, facts = insights_content(store, view, filters)
+        return (body, if_changed(engine, shown_engine), *in_place(facts, ids.INSIGHTS_FACT_PART))
 
     @app.callback(Output(ids.ASK_HISTORY, "data"), Output(ids.ASK_INPUT, "value"), Input(ids.ASK_BUTTON, "n_clicks"),
                   Input(ids.ASK_INPUT, "n_submit"), Input({"type": ids.ASK_EXAMPLE, "index": ALL}, "n_clicks"),

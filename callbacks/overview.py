@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from dash import Input, Output, html, no_update
+from dash import ALL, Input, Output, html, no_update
 
 from analytics import DataError
 from analytics.explore import views
@@ -13,7 +13,7 @@ from backend import tasks
 from components import ids
 from components.cards import kpi_row, skipped_alerts, upload_error
 
-from .common import HIDDEN, SHOWN, only_for
+from .common import HIDDEN, SHOWN, in_place, only_for
 from .context import request
 
 log = logging.getLogger(__name__)
@@ -61,11 +61,12 @@ def register(app, store) -> None:
     def show_overview(dataset_id, personas):
         return overview(store, dataset_id, personas)
 
-    @app.callback(Output(ids.KPI_ROW, "children"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
+    @app.callback(Output(ids.KPI_ROW, "children"), Output({"type": ids.KPI_PART, "part": ALL}, "children"),
+                  Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
                   Input(ids.JOBS_READY, "data"))  # the outlier tile appears once the outlier job has run
     def show_kpis(view, filters, jobs):
         only_for("outliers", jobs)
-        return kpi_content(store, view, filters)
+        return in_place(kpi_content(store, view, filters), ids.KPI_PART)
 
 
 def kpi_content(store, view: dict | None, filters: dict | None) -> list:

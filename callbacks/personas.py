@@ -1,13 +1,13 @@
 """Persona donut, descriptions, radar profiles and exam-score distribution."""
 from __future__ import annotations
 
-from dash import Input, Output, no_update
+from dash import ALL as EVERY, Input, Output, no_update
 
 from analytics.explore import views
 from components import figures, ids
 from components.cards import model_list, note
 
-from .common import HIDDEN, SHOWN, colours, filters_only
+from .common import HIDDEN, SHOWN, colours, filters_only, in_place
 from .context import request
 
 ALL = "all"
@@ -24,7 +24,8 @@ def persona_panels(analysis, filters: dict | None = None, donut_keep=None, keep=
     donut = figures.donut(names, sizes, palette, f"{sum(sizes):,}" if donut_keep is not None else f"{len(names)}",
                           "students" if donut_keep is not None else "personas", (filters or {}).get("persona"))
     exam = analysis.exam_column
-    described = model_list(personas, palette, analysis.rows, "mean exam" if exam else None, in_view=sizes)
+    described = model_list(personas, palette, analysis.rows, "mean exam" if exam else None, in_view=sizes,
+                           part_type=ids.PERSONA_LIST_PART)
     options = [{"label": "All personas", "value": ALL}] + [{"label": p.name, "value": str(p.id)} for p in personas]
     scores = views.exam_scores(analysis, keep)
     if scores is None:
@@ -53,15 +54,16 @@ def register(app, store) -> None:
 
     @app.callback(Output(ids.PERSONA_DONUT, "figure"), Output(ids.PERSONA_LIST, "children"),
                   Output(ids.SCORE_DISTRIBUTION, "figure"), Output(ids.SCORE_GRAPH, "style"),
-                  Output(ids.SCORE_NOTE, "children"),
+                  Output(ids.SCORE_NOTE, "children"), Output({"type": ids.PERSONA_LIST_PART, "part": EVERY}, "children"),
                   Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"))
     def show_personas(view, filters):
         req = request(store, view, filters=filters)
         donut, described, _, _, boxes, style, score_note = persona_panels(
             req.analysis, req.filters, req.keep(ignore=("persona",)), req.mask)
-        if filters_only():  # the score box's style and note do not depend on the filters (the list's counts do)
-            return donut, described, boxes, no_update, no_update
-        return donut, described, boxes, style, score_note
+        described, sizes = in_place(described, ids.PERSONA_LIST_PART)  # a click rewrites the counts alone
+        if filters_only():  # the score box's style and note do not depend on the filters
+            return donut, described, boxes, no_update, no_update, sizes
+        return donut, described, boxes, style, score_note, sizes
 
     @app.callback(Output(ids.PERSONA_RADAR, "figure"), Input(ids.VIEW, "data"), Input(ids.RADAR_PERSONA, "value"),
                   Input(ids.FILTERS, "data"))

@@ -10,11 +10,19 @@ WARNINGS_SHOWN = 3  # longer warning lists start collapsed so the dashboard stay
 TOOLTIP_WARNINGS = 5
 
 
-def _tile(icon: str, label: str, value, detail, tone: str = "primary", tile_id: str | None = None):
+def _part(part_type: str, name: str | None) -> dict:
+    return {"id": {"type": part_type, "part": name}} if name else {}
+
+
+def _tile(icon: str, label: str, value, detail, tone: str = "primary", tile_id: str | None = None,
+          part: str | None = None):
+    """`part` names the value and detail that follow the filters (ids.KPI_PART), so a click rewrites only them."""
     body = [
         html.Div(html.I(className=f"bi bi-{icon}"), className=f"kpi-icon kpi-{tone}"),
-        html.Div([html.Div(label, className="kpi-label"), html.Div(value, className="kpi-value"),
-                  html.Div(detail, className="kpi-detail")], className="kpi-text"),
+        html.Div([html.Div(label, className="kpi-label"),
+                  html.Div(value, className="kpi-value", **_part(ids.KPI_PART, part and f"{part}-value")),
+                  html.Div(detail, className="kpi-detail", **_part(ids.KPI_PART, part and f"{part}-detail"))],
+                 className="kpi-text"),
     ]
     return dbc.Card(dbc.CardBody(body, className="kpi-body"), className="kpi-card h-100",
                     **({"id": tile_id} if tile_id else {}))
@@ -36,15 +44,17 @@ def kpi_row(k: dict) -> list:
     filtered = k.get("total", k["students"]) != k["students"]
     tiles = [
         _tile("people-fill", "Students", f"{k['students']:,}",
-              f"in this view, of {k['total']:,}" if filtered else "rows analysed", "primary", ids.KPI_STUDENTS),
-        _tile("mortarboard-fill", f"Mean {outcome}", *exam, tone="success"),
-        _tile("graph-down-arrow", "In the weakest trajectory", *weakest, tone="danger"),
+              f"in this view, of {k['total']:,}" if filtered else "rows analysed", "primary", ids.KPI_STUDENTS,
+              part="students"),
+        _tile("mortarboard-fill", f"Mean {outcome}", *exam, tone="success", part="exam"),
+        _tile("graph-down-arrow", "In the weakest trajectory", *weakest, tone="danger", part="weakest"),
         _tile("clipboard2-check-fill", "Data quality", f"{k['imputed_cells']:,} cells filled in",
               [quality, html.Span(" · hover for details", className="kpi-hint")], "warning", "kpi-quality"),
     ]
     if k.get("outliers") is not None:
         tiles.insert(3, _tile("exclamation-diamond-fill", "Outliers", f"{k['outliers']:,}",
-                              "unusual profiles in view" if filtered else "unusual profiles", "info", ids.KPI_OUTLIERS))
+                              "unusual profiles in view" if filtered else "unusual profiles", "info", ids.KPI_OUTLIERS,
+                              part="outliers"))
     notes = [html.Li(w) for w in k["warning_list"][:TOOLTIP_WARNINGS]]
     if len(k["warning_list"]) > TOOLTIP_WARNINGS:
         notes.append(html.Li(f"and {len(k['warning_list']) - TOOLTIP_WARNINGS} more"))
@@ -55,19 +65,21 @@ def kpi_row(k: dict) -> list:
 
 
 def model_list(items: list, colours: dict[str, str], total: int, score_label: str | None = None,
-               in_view: list[int] | None = None) -> html.Div:
+               in_view: list[int] | None = None, part_type: str | None = None) -> html.Div:
     """Persona or trajectory list: colour swatch, name, size and the one-line description.
 
     `in_view` (students per item in view, as the donut counts them) makes the sizes follow the filters; the
-    descriptions and mean scores stay the whole cohort's, and a line says so."""
+    descriptions and mean scores stay the whole cohort's, and a line says so. `part_type` ids the sizes and
+    that line (ids.PERSONA_LIST_PART or TRAJECTORY_LIST_PART), so a click rewrites only them."""
     filtered = in_view is not None and sum(in_view) != total
     sizes = in_view if filtered else [item.size for item in items]
     shown = sum(sizes) if filtered else total
     rows = []
-    for item, size in zip(items, sizes):
+    for index, (item, size) in enumerate(zip(items, sizes)):
         score = getattr(item, "mean_exam_score", None)
         meta = [html.Span((f"{size:,} in view · {size / shown:.0%}" if filtered else
-                           f"{size:,} students · {size / shown:.0%}") if shown else "", className="me-2")]
+                           f"{size:,} students · {size / shown:.0%}") if shown else "", className="me-2",
+                          **_part(part_type, part_type and f"size-{index}"))]
         if score is not None and score_label:
             meta.append(html.Span(f"{score_label} {score:.1f}", className="badge rounded-pill text-bg-light"))
         rows.append(html.Li([
@@ -79,7 +91,8 @@ def model_list(items: list, colours: dict[str, str], total: int, score_label: st
     scope = (f"Counts follow the filters ({shown:,} of {total:,} students); descriptions"
              + (f" and {score_label} scores" if score_label else "") + " describe the whole cohort."
              if filtered else None)
-    return html.Div([html.Div(scope, className="panel-caption model-scope") if scope else None,
+    # the line is always there (empty and hidden by CSS when unfiltered), so a click does not change the structure
+    return html.Div([html.Div(scope, className="panel-caption model-scope", **_part(part_type, part_type and "scope")),
                      html.Ul(rows, className="model-list")])
 
 

@@ -62,6 +62,12 @@ KPI_ROW = "kpi-row"
 KPI_STUDENTS = "kpi-students"
 KPI_OUTLIERS = "kpi-outliers"
 KPI_WEAKEST_RULE = "kpi-weakest-rule"  # says what makes a trajectory the weakest
+# pattern-matching types {"type": ..., "part": name}: the texts a filter change rewrites in place, so a click
+# sends a few strings instead of the tiles or list items around them (see callbacks/common.in_place)
+KPI_PART = "kpi-part"
+PERSONA_LIST_PART = "persona-list-part"
+TRAJECTORY_LIST_PART = "trajectory-list-part"
+INSIGHTS_FACT_PART = "insights-fact-part"
 
 
 def skipped_alert(model: str) -> str:
@@ -242,6 +248,35 @@ ASK_BUTTON = "ask-button"
 ASK_EXAMPLE = "ask-example"  # pattern-matching type: {"type": ASK_EXAMPLE, "index": example number}
 ASK_HISTORY = "ask-history"
 ASK_LOG = "ask-log"
+
+# terms over time (a dataset linked with later terms' files) and benchmarks against reference figures
+TERM_UPLOAD = "term-upload"  # "Add a term": a later term's file of the dataset in view
+TERM_STATUS = "term-status"
+TERMS_SET = "terms-set"  # {"dataset_id", "set", "personas"}: the term set the view belongs to (ids only)
+TERMS_READY = "terms-ready"  # written by the tracking job when it finishes
+TERMS_START = "terms-start"  # set only while the set's tracking is not stored yet: starts its job
+TERMS_SECTION = "terms-section"
+TERMS_PROGRESS = "terms-progress"
+TERMS_SUMMARY = "terms-summary"
+TERMS_SANKEY = "terms-sankey"
+TERMS_SANKEY_NOTE = "terms-sankey-note"
+TERMS_MOVERS = "terms-movers"  # joined and left, with their lists
+TERMS_SUBJECT = "terms-subject"
+TERMS_GROUP = "terms-group"
+TERMS_MEASURE = "terms-measure"
+OVER_TIME_CHART = "over-time-chart"
+OVER_TIME_NOTE = "over-time-note"
+PROFILE_TERMS = "profile-terms"  # a student's line across terms on the profile card
+BENCH_SECTION = "bench-section"
+BENCH_UPLOAD = "bench-upload"
+BENCH_EXAMPLE = "bench-example"
+BENCH_CLEAR = "bench-clear"
+BENCH_STATUS = "bench-status"
+BENCH_LOADED = "bench-loaded"  # bumped when a reference is loaded or cleared: the panels redraw
+BENCH_CHART = "bench-chart"
+BENCH_TABLE = "bench-table"
+BENCH_GAPS = "bench-gaps"
+BENCH_SKIPPED = "bench-skipped"
 
 
 def insight(section: str) -> str:

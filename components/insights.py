@@ -78,7 +78,11 @@ def facts_table(facts: dict) -> list:
                                               f"p = {g['p_value']:.2g}, d = {g['effect_size']:.2f}"))
     if facts.get("suppressed"):
         rows.append(("Groups left out", f"{facts['suppressed']} under {facts['min_group']} students"))
-    return [dbc.Table(html.Tbody([html.Tr([html.Th(k), html.Td(v)]) for k, v in rows]), size="sm",
+    # every cell is a part (ids.INSIGHTS_FACT_PART): a click over the same rows rewrites their texts in place
+    cells = [html.Tr([html.Th(k, id={"type": ids.INSIGHTS_FACT_PART, "part": f"{i}-label"}),
+                      html.Td(v, id={"type": ids.INSIGHTS_FACT_PART, "part": f"{i}-value"})])
+             for i, (k, v) in enumerate(rows)]
+    return [dbc.Table(html.Tbody(cells), size="sm",
                       className="quality-table facts-table", id=ids.INSIGHTS_FACTS_TABLE)]
 
 

@@ -10,6 +10,7 @@ from . import ids
 from .classes import CAPTION
 from .figures import empty
 from .filters import filter_bar
+from . import benchmarks, terms
 from .insights import insights_section
 from .jobs import job_progress
 from .map import map_section
@@ -159,6 +160,16 @@ def groups_section() -> html.Div:
     ], id=ids.GROUPS_SECTION)
 
 
+def over_time_section() -> html.Div:
+    """Terms linked by student id: persona moves, joined and left, subjects across terms (components/terms.py)."""
+    return terms.over_time_section(graph, panel, section_title)
+
+
+def benchmark_section() -> html.Div:
+    """The school against reference figures it loads (components/benchmarks.py)."""
+    return benchmarks.benchmark_section(panel, section_title)
+
+
 def classes_section() -> html.Div:
     """A head of year's way into a class, and a teacher's: each class opens as its own view."""
     return html.Div([
@@ -209,6 +220,8 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
             breakdown_section(),
             progress_section(),
             groups_section(),
+            over_time_section(),
+            benchmark_section(),
             classes_section(),
             outlier_section(),
             table_section(),
@@ -224,4 +237,6 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
         dcc.Store(id=ids.STUDENT),  # 0-based data row of the student whose profile is open
         dcc.Store(id=ids.JOBS_READY, data=None),  # background jobs write here when they finish
         *[dcc.Store(id=start) for start in ids.JOB_START.values()],  # a view's jobs that have work to do
+        dcc.Store(id=ids.TERMS_SET), dcc.Store(id=ids.TERMS_START), dcc.Store(id=ids.TERMS_READY),
+        dcc.Store(id=ids.BENCH_LOADED),
     ])

@@ -12,7 +12,8 @@ from .figures import pretty
 
 
 def profile_panel() -> dbc.Offcanvas:
-    return dbc.Offcanvas([html.Div(id=ids.PROFILE_BODY), html.Div(id=ids.PROFILE_RISK)], id=ids.PROFILE,
+    return dbc.Offcanvas([html.Div(id=ids.PROFILE_BODY), html.Div(id=ids.PROFILE_TERMS), html.Div(id=ids.PROFILE_RISK)],
+                         id=ids.PROFILE,
                          title="Student", placement="end",
                          is_open=False, scrollable=True, backdrop=False, className="profile-panel")
 

@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from . import ids
 from .mapping import mapping_modal, mapping_opener
+from .terms import add_term_control
 
 ACCEPT = (".csv,.tsv,.txt,.xlsx,.xlsm,text/csv,text/plain,"
           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -31,6 +32,7 @@ def upload_card(upload_url: str, max_bytes: int) -> dbc.Card:
                   dcc.Dropdown(id=ids.SHEET_PICKER, clearable=False, searchable=False, className="sheet-picker")],
                  id=ids.SHEET_BOX, className="sheet-box mt-2", style={"display": "none"}),
         mapping_opener(),
+        add_term_control(),
         mapping_modal(),
         dcc.Store(id=ids.UPLOAD_RESULT),
     ], className="upload-body"), className="section-card h-100")

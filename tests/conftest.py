@@ -6,12 +6,18 @@ import sys
 import tempfile
 from pathlib import Path
 
+# As the app runs (app.py): one thread per numeric library. On two shared cores, OpenMP's spinning threads
+# made one gradient-boosting prediction in a test take seconds while a browser and a server ran beside it.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 KAGGLE = "student_performance_factors.csv"
+STORE_BYTES = 50 * 2**20
 sys.path.insert(0, str(ROOT))
 
 from browser_checks import console_errors  # noqa: E402
@@ -34,7 +40,19 @@ def start_map_worker() -> "map_worker.Supervisor":
     return MAP_SUPERVISOR[0]
 
 
+def pytest_collection_modifyitems(config, items):
+    # `make test` runs two pytest-xdist workers: everything that uses the map worker (the browser tests and the
+    # projection tests) goes to one of them, so the ~40 s UMAP warm-up happens once, in one process.
+    for item in items:
+        if "map_worker_dir" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("map"))
+
+
 def pytest_collection_finish(session):
+    # Under xdist every worker collects every test but runs only its share: there the worker starts lazily,
+    # in the `map_worker_dir` fixture, in the one process that runs the "map" group.
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
     if map_worker.enabled() and any("map_worker_dir" in item.fixturenames for item in session.items):
         start_map_worker()
 
@@ -90,9 +108,24 @@ def cache_dir(tmp_path) -> str:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    """A disk store of uploads, as the app uses it (one per test module)."""
-    return DatasetStore(str(tmp_path_factory.mktemp("cache")), max_bytes=50 * 2**20)
+def store(request, tmp_path_factory):
+    """A disk store of uploads, as the app uses it (one per test module). A module that needs the Kaggle file's
+    background jobs starts from a copy of a store where they ran once for the whole session, instead of
+    fitting the risk model again (~15 s a module)."""
+    directory = tmp_path_factory.mktemp("cache")
+    if any("kaggle_ready" in item.fixturenames for item in request.session.items if item.module is request.module):
+        shutil.copytree(request.getfixturevalue("kaggle_jobs_done"), directory, dirs_exist_ok=True)
+    return DatasetStore(str(directory), max_bytes=STORE_BYTES)
+
+
+@pytest.fixture(scope="session")
+def kaggle_jobs_done(tmp_path_factory, kaggle_bytes) -> str:
+    """A store directory in which the Kaggle file's outlier, risk and subject jobs have run, closed for copying."""
+    directory = str(tmp_path_factory.mktemp("kaggle-jobs-done"))
+    warm = DatasetStore(directory, max_bytes=STORE_BYTES)
+    warm.run_jobs(warm.add(kaggle_bytes, KAGGLE), 5)
+    warm.cache.close()
+    return directory
 
 
 @pytest.fixture(scope="module")

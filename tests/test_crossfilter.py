@@ -6,8 +6,9 @@ from test_callbacks import text
 
 from analytics.explore import views
 from callbacks import breakdowns, filters, personas, table, trajectories
-from callbacks.common import keep
+from callbacks.common import keep, parts
 from callbacks.overview import kpi_content
+from components import ids
 
 
 def run(store, trigger, dataset_id, current=None, search="", personas_k=5, uploaded=None, controls=None,
@@ -159,3 +160,28 @@ def test_kpis_follow_the_filter(store, kaggle_id, analysis):
     size = int((analysis.students["Persona"] == name).sum())
     tiles = text(kpi_content(store, {"dataset_id": kaggle_id, "personas": 5}, {"persona": [name]}))
     assert f"{size:,}" in tiles and "in this view, of 6,607" in tiles
+
+
+def test_a_click_rewrites_the_numbers_in_place(store, kaggle_id, analysis):
+    """A filter change sends the KPI, persona-list and trajectory-list texts alone: the parts must be the same
+    with and without a filter (else the browser gets the whole tiles again) and carry the view's numbers."""
+    view = {"dataset_id": kaggle_id, "personas": 5}
+    name = views.model_names(analysis, "personas")[0]
+    in_view = analysis.students["Persona"] == name
+    whole = parts(kpi_content(store, view, {}), ids.KPI_PART)
+    one = parts(kpi_content(store, view, {"persona": [name]}), ids.KPI_PART)
+    assert set(whole) == set(one) >= {"students-value", "students-detail", "exam-value", "weakest-value"}
+    assert one["students-value"] == f"{int(in_view.sum()):,}" and whole["students-value"] == "6,607"
+    assert one["students-detail"] == "in this view, of 6,607"
+    assert one["exam-value"] == f"{analysis.students.loc[in_view, analysis.exam_column].mean():.1f}"
+    mask = keep(store, analysis, {"persona": [name]}, ignore=("trajectory",))
+    for model, part_type, panels in (("personas", ids.PERSONA_LIST_PART, personas.persona_panels),
+                                     ("trajectories", ids.TRAJECTORY_LIST_PART, trajectories.trajectory_panels)):
+        everyone = parts(panels(analysis)[1], part_type)
+        filtered = parts(panels(analysis, {"persona": [name]}, mask, mask)[1], part_type)
+        assert set(everyone) == set(filtered) and everyone["scope"] is None
+        assert "of 6,607 students" in filtered["scope"]
+        column = "Persona" if model == "personas" else "Trajectory"
+        sizes = analysis.students.loc[in_view, column].value_counts()
+        for index, item_name in enumerate(views.model_names(analysis, model)):
+            assert filtered[f"size-{index}"].startswith(f"{int(sizes.get(item_name, 0)):,} in view")

@@ -19,10 +19,10 @@ OUTLIER_COLUMN = OUTLIER
 # addresses people have copied.
 GROUP_KEYS = {("school" if role == "school_type" else role): role for role in GROUP_ROLES}  # key -> role
 LIST_KEYS = tuple(GROUP_KEYS) + ("persona", "trajectory")
-KEYS = LIST_KEYS + ("score", "outlier", "selection")
+KEYS = LIST_KEYS + ("score", "outlier", "selection", "move")
 LABELS = {**{key: ROLE_BY_NAME[role].label for key, role in GROUP_KEYS.items()}, "school": "School",
           "persona": "Persona", "trajectory": "Trajectory", "score": "Exam score", "outlier": "Outliers",
-          "selection": "Map selection"}
+          "selection": "Map selection", "move": "Persona move"}
 MAX_LABEL = 80  # longer values in a URL are not labels this app made
 
 
@@ -69,7 +69,21 @@ def normalise(analysis: Analysis, filters: dict | None) -> dict:
         out["outlier"] = filters["outlier"]
     if isinstance(filters.get("selection"), str) and filters["selection"]:
         out["selection"] = filters["selection"]
+    if parse_move(filters.get("move"))[0] is not None:
+        out["move"] = filters["move"]
     return out
+
+
+def parse_move(value) -> tuple[int | None, str, str]:
+    """A persona move between terms, "2:A>B" (students in persona A at term 2 and B at term 3), as (2, "A", "B");
+    (None, "", "") for anything else. Which rows made it is the store's to say (backend/terms_store.py)."""
+    if not isinstance(value, str) or len(value) > 3 * MAX_LABEL or ":" not in value or ">" not in value:
+        return None, "", ""
+    step, _, rest = value.partition(":")
+    source, _, target = rest.partition(">")
+    if not step.isdigit() or int(step) < 1 or not source or not target:
+        return None, "", ""
+    return int(step), source, target
 
 
 def _is_cat(analysis: Analysis, column: str) -> bool:
@@ -86,7 +100,7 @@ def isin(values: pd.Series, wanted: list[str]) -> np.ndarray:
 
 
 def mask(analysis: Analysis, filters: dict | None, ignore: tuple[str, ...] = (),
-         selection: np.ndarray | None = None) -> np.ndarray:
+         selection: np.ndarray | None = None, moved: np.ndarray | None = None) -> np.ndarray:
     """True for each student in the view. `ignore` leaves some filters out (a chart that sets a filter
     still shows every value of its own dimension); `selection` holds the 0-based rows of a map selection."""
     students = analysis.students
@@ -108,6 +122,11 @@ def mask(analysis: Analysis, filters: dict | None, ignore: tuple[str, ...] = (),
         rows = np.asarray(selection, dtype=np.int64)
         chosen[rows[(rows >= 0) & (rows < len(students))]] = True
         keep &= chosen  # students are in file order: position i is data row i
+    if moved is not None and "move" not in ignore:
+        chosen = np.zeros(len(students), dtype=bool)
+        rows = np.asarray(moved, dtype=np.int64)
+        chosen[rows[(rows >= 0) & (rows < len(students))]] = True
+        keep &= chosen
     return keep
 
 
@@ -124,6 +143,9 @@ def chips(filters: dict) -> list[tuple[str, str]]:
             text = f"{value[0]:g}–{value[1]:g}"
         elif key == "outlier":
             text = "only outliers" if value == "yes" else "without outliers"
+        elif key == "move":
+            step, source, target = parse_move(value)
+            text = f"T{step} {source} → T{step + 1} {target}"
         else:
             text = "students picked on the map"
         out.append((key, f"{LABELS[key]}: {text}"))
@@ -206,6 +228,8 @@ def from_query(search: str | None) -> tuple[str | None, int | None, dict]:
     selection = first.get("selection")
     if selection and selection.isalnum() and len(selection) <= 64:
         filters["selection"] = selection
+    if parse_move(first.get("move"))[0] is not None:
+        filters["move"] = first["move"]
     return dataset, personas, filters
 
 
