@@ -36,6 +36,8 @@ class Terms:
     def link_term(self, dataset_id: str, added_id: str) -> str:
         """The set of `dataset_id`'s terms (or `dataset_id` alone) with `added_id` as its latest term. Raises
         DataError for a term already in the set or too many terms."""
+        if not self.has(dataset_id) or not self.has(added_id):  # unknown, or not this person's to read
+            raise DataError("this dataset is no longer on the server; upload it again")
         members = list(self.term_members(self.term_set(dataset_id)) or [dataset_id])
         if added_id in members:
             raise DataError("is already one of this dataset's terms; add the next term's export",
@@ -52,11 +54,14 @@ class Terms:
         return set_id
 
     def term_set(self, dataset_id: str | None) -> str | None:
-        """The set a dataset was last linked into (None: it stands alone)."""
-        return self.cache.get(("terms-of", dataset_id)) if dataset_id else None
+        """The set a dataset was last linked into (None: it stands alone, or is not this person's to read)."""
+        return self.cache.get(("terms-of", dataset_id)) if dataset_id and self.has(dataset_id) else None
 
     def term_members(self, set_id: str | None) -> list[str] | None:
-        return self.cache.get(("terms", set_id)) if set_id else None
+        """The set's dataset ids in term order; None for an unknown set or one with a term this person may not
+        read (sign-in: a set id of another school answers as an unknown one)."""
+        members = self.cache.get(("terms", set_id)) if set_id else None
+        return members if members and all(self.has(member) for member in members) else None
 
     @staticmethod
     def _tracking_key(set_id: str, personas: int) -> tuple:
@@ -71,6 +76,8 @@ class Terms:
     def tracking(self, set_id: str, personas: int) -> Tracking:
         """The cached tracking; TermsNotReady until its job ran, DataError with the reason it failed."""
         key = self._tracking_key(set_id, personas)
+        if not self.term_members(set_id):
+            raise TermsNotReady(set_id)  # as for a set that does not exist
         found = self._models.get(key)  # unpickled once per process: every Over time panel asks for it
         if found is None:
             found = self.cache.get(key)
@@ -83,6 +90,8 @@ class Terms:
 
     def track_terms(self, set_id: str, personas: int) -> Tracking | str:
         """The job: link the set's files (once, whoever asks) and cache the tracking or its failure."""
+        if not self.term_members(set_id):
+            return "these terms are no longer on the server; upload them again"
         key = self._tracking_key(set_id, personas)
         if key not in self.cache:
             with dataset_lock(self.directory, *key):

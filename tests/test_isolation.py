@@ -267,3 +267,21 @@ def test_a_teacher_limited_to_their_classes_gets_no_student_map(world):
     with acting(Identity("t7a", "School A", "teacher")):
         figure, said, _ = map_content(store, view(dataset), None, None, "persona", None)
     assert "shown to leaders only" in said and not any(t.get("meta") == "students" for t in figure["data"])
+
+
+def test_another_schools_terms_answer_as_unknown_ones(world, school_csv):
+    from analytics import DataError
+    from backend.terms_store import TermsNotReady
+    _, store, _, dataset = world
+    with acting(LEADER_A):
+        later = store.add(generate_school(240, seed=6).to_csv(index=False).encode(), "year7-spring.csv")
+        set_id = store.link_term(dataset, later)
+        assert store.term_set(dataset) == set_id and store.term_members(set_id) == [dataset, later]
+    with acting(LEADER_B):
+        theirs = store.add(school_csv, "ours.csv")
+        assert store.term_set(dataset) is None and store.term_members(set_id) is None
+        with pytest.raises(TermsNotReady):
+            store.tracking(set_id, 4)
+        assert "no longer on the server" in store.track_terms(set_id, 4)
+        with pytest.raises(DataError):
+            store.link_term(dataset, theirs)  # their term joined to another school's file
