@@ -55,8 +55,17 @@ def panel_callbacks(deps: list[dict]) -> list[dict]:
     return found
 
 
+def output_spec(out: str):
+    """One output as the browser sends it: a wildcard output (in-place parts, ALL) matches none of this bench's
+    components, so its list is empty and the callback sends the whole tree."""
+    if out.startswith("{"):
+        return []
+    component, prop = out.rsplit(".", 1)
+    return {"id": component, "property": prop}
+
+
 def body(dep: dict, values: dict) -> dict:
-    outputs = [dict(zip(("id", "property"), out.split("."))) for out in dep["output"].strip(".").split("...")]
+    outputs = [output_spec(out) for out in dep["output"].strip(".").split("...")]
     return {"output": dep["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
             "changedPropIds": ["filters.data"],
             "inputs": [{**i, "value": values.get(i["id"])} for i in dep["inputs"]],
