@@ -23,7 +23,7 @@ HISTORY = 20  # turns kept in the session
 def insights_content(store, view: dict | None, filters: dict | None) -> tuple:
     """(sections, engine badge, facts table). Cached by dataset, view, engine/model and prompt version."""
     req = request(store, view, filters=filters)
-    key = ai.api_key()  # None while the school's AI switch is off
+    key = ai.api_key()  # empty while the school's AI switch is off
     engine = gemini.model_name() if key else "offline"
     cache_key = ("insights", gemini.PROMPT_VERSION, req.dataset_id, req.personas, engine,
                  json.dumps(filters or {}, sort_keys=True), min_group()) + access.view_key()

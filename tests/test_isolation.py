@@ -189,11 +189,11 @@ def test_scored_by_lists_only_models_the_user_may_read(world, kaggle_bytes):
 def test_the_ai_provider_is_off_until_the_school_admin_turns_it_on(world, monkeypatch):
     monkeypatch.setenv("GEMINI_API_KEY", "test-key-not-sent")
     with acting(LEADER_A):
-        assert ai.api_key() is None and ai.off_note() == ai.OFF
+        assert not ai.api_key() and ai.off_note() == ai.OFF
         access._users.set_setting("School A", "ai", "on")
         assert ai.api_key() == "test-key-not-sent" and ai.off_note() is None
     with acting(LEADER_B):
-        assert ai.api_key() is None  # one school's switch is not another's
+        assert not ai.api_key()  # one school's switch is not another's
 
 
 def test_an_admin_manages_the_accounts_and_switches_of_their_own_school(world):
@@ -285,3 +285,16 @@ def test_another_schools_terms_answer_as_unknown_ones(world, school_csv):
         assert "no longer on the server" in store.track_terms(set_id, 4)
         with pytest.raises(DataError):
             store.link_term(dataset, theirs)  # their term joined to another school's file
+
+
+def test_the_insights_panel_says_which_engine_wrote_it_and_that_ai_is_off(world, monkeypatch):
+    from callbacks.insights import ask_content, insights_content
+    _, store, _, dataset = world
+    monkeypatch.setenv("GEMINI_API_KEY", "test-key-not-sent")  # the switch, not the key, keeps Gemini out
+    access._users.set_setting("School A", "ai", "off")
+    with acting(LEADER_A):
+        _, badge, _ = insights_content(store, view(dataset), None)
+        turn = ask_content(store, view(dataset), None, "Which persona has the lowest attendance?", [], None, None)[-1]
+    assert turn["engine"] != "gemini" and turn["note"] == ""  # answered here, no call tried
+    said = " ".join(str(getattr(part, "children", part)) for part in badge)
+    assert "Written by the built-in engine" in said and ai.OFF in said and "could not be reached" not in said

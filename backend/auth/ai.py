@@ -21,8 +21,9 @@ def switched_on(who=None) -> bool:
 
 
 def api_key() -> str | None:
-    """The AI provider's key for this request: None when the school's switch is off (the built-in engine writes)."""
-    return gemini.api_key() if switched_on() else None
+    """The AI provider's key for this request: "" when the school's switch is off (the built-in engine writes;
+    not None, which the Gemini helpers read as "use the server's key")."""
+    return gemini.api_key() if switched_on() else ""
 
 
 def off_note() -> str | None:
