@@ -30,7 +30,7 @@ NO_REFERENCE = ("No reference loaded. Load a CSV of published figures, or use th
 
 def load(store, trigger, contents: str | None, filename: str | None, dataset_id: str | None) -> tuple:
     """(status, loaded marker) after the leader loads a file, picks the example or clears the reference."""
-    if not dataset_id:
+    if not store.has(dataset_id):  # none, unknown, or another school's: nothing to attach a reference to
         raise PreventUpdate
     if trigger == ids.BENCH_CLEAR:
         store.forget_reference(dataset_id)

@@ -298,3 +298,17 @@ def test_the_insights_panel_says_which_engine_wrote_it_and_that_ai_is_off(world,
     assert turn["engine"] != "gemini" and turn["note"] == ""  # answered here, no call tried
     said = " ".join(str(getattr(part, "children", part)) for part in badge)
     assert "Written by the built-in engine" in said and ai.OFF in said and "could not be reached" not in said
+
+
+def test_another_school_cannot_set_or_clear_a_datasets_reference(world):
+    from callbacks.benchmarks import load
+    _, store, _, dataset = world
+    with acting(LEADER_A):
+        load(store, ids.BENCH_EXAMPLE, None, None, dataset)
+        assert store.reference(dataset) is not None
+    with acting(LEADER_B):
+        for trigger in (ids.BENCH_CLEAR, ids.BENCH_EXAMPLE):
+            with pytest.raises(PreventUpdate):
+                load(store, trigger, None, None, dataset)
+    with acting(LEADER_A):
+        assert store.reference(dataset) is not None
