@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from . import ids
+from .datasets import delete_controls
 from .mapping import mapping_modal, mapping_opener
 
 ACCEPT = (".csv,.tsv,.txt,.xlsx,.xlsm,text/csv,text/plain,"
@@ -32,5 +33,6 @@ def upload_card(upload_url: str, max_bytes: int) -> dbc.Card:
                  id=ids.SHEET_BOX, className="sheet-box mt-2", style={"display": "none"}),
         mapping_opener(),
         mapping_modal(),
+        delete_controls(),
         dcc.Store(id=ids.UPLOAD_RESULT),
     ], className="upload-body"), className="section-card h-100")
