@@ -73,7 +73,12 @@ def min_free_bytes() -> int:
 
 
 def uploader() -> identity.Identity:
-    """Who is storing a file: the signed-in person, else the process itself (the default dataset at start)."""
+    """Who is storing a file: the person behind this web request; outside one (the default dataset at start, the
+    command line), the server itself, whose files count against nobody's quota."""
+    from flask import has_request_context
+
+    if not has_request_context():
+        return SYSTEM
     try:
         who = identity.current()
     except RuntimeError:  # outside a request a sign-in provider has nobody to ask about
