@@ -154,7 +154,7 @@ def install(app, directory: str, upload_path: str) -> None:
         if sock is not None:  # a client that stops sending holds a thread this long at most
             sock.settimeout(read_seconds())
         if request.path == upload_path:
-            request.max_content_length = None  # the upload route sizes and limits its own body
+            request.max_content_length = 2**62  # the upload route sizes and limits its own body
         elif (request.content_length or 0) > callback_max_bytes():
             return _too_large()
         if request.method not in UNSAFE:
