@@ -23,6 +23,7 @@ from . import identity
 
 DIR = "uploads"
 HEX = re.compile(r"[0-9a-f]{8,64}")
+META_SECONDS = 5.0
 SYSTEM = identity.Identity("system", "", "admin")  # who stores the default dataset at start
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS datasets (
@@ -103,6 +104,7 @@ class Uploads:
         self.root = os.path.join(directory, DIR)
         os.makedirs(self.root, exist_ok=True)
         self.db = os.path.join(self.root, "index.sqlite")
+        self._meta: dict[tuple, tuple[float, Record]] = {}
         with self._connect() as con:
             con.executescript(SCHEMA)
 
@@ -162,16 +164,28 @@ class Uploads:
                 con.execute("INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dataset_id, owner) "
                             "DO UPDATE SET filename = excluded.filename, created = excluded.created",
                             (dataset_id, who.username, who.school, content, filename, sheet, size, time.time()))
+            self._meta.clear()
         except sqlite3.OperationalError as err:
             if is_disk_full(err):
                 raise DiskFull(filename) from None
             raise
 
     def meta(self, dataset_id: str, owner: str | None = None) -> Record | None:
-        """The record of `owner`'s upload of a dataset, else its first uploader's."""
+        """The record of `owner`'s upload of a dataset, else its first uploader's. Every callback asks, so an
+        answer is kept for META_SECONDS in this process; whether the file is still there is checked apart
+        (`has_file`), so an erasure by another process shows at once."""
+        key, now = (dataset_id, owner or ""), time.monotonic()
+        kept = self._meta.get(key)
+        if kept and now - kept[0] < META_SECONDS:
+            return kept[1]
         found = self._query("SELECT * FROM datasets WHERE dataset_id = ? ORDER BY owner = ? DESC, created",
                             (dataset_id, owner or ""))
-        return found[0] if found else None
+        if not found:
+            return None  # not kept: an upload in another process must be found at once
+        if len(self._meta) > 1000:
+            self._meta.clear()
+        self._meta[key] = (now, found[0])
+        return found[0]
 
     def records(self, content: str | None = None, owner: str | None = None) -> list[Record]:
         where, args = [], []
@@ -208,6 +222,7 @@ class Uploads:
 
     def forget(self, dataset_ids: list[str], owner: str | None = None) -> None:
         """Drop the records of these datasets (only `owner`'s, when given)."""
+        self._meta.clear()
         with closing(self._connect()) as con, con:
             for dataset_id in dataset_ids:
                 if owner:
