@@ -75,6 +75,8 @@ class AuditLog:
         key = (who.username, session, dataset_id)
         if key in self._seen:
             return
+        if len(self._seen) > 100_000:  # a long-running server: SQLite's unique index still stops duplicates
+            self._seen.clear()
         self._seen.add(key)
         self.record("view", dataset_id, filename, session=session, who=who)
 

@@ -44,7 +44,26 @@ class Files:
 
     def meta(self, dataset_id: str):
         """The upload record of a dataset (the asking person's own, else its first uploader's), or None."""
-        return self.uploads.meta(content_id(dataset_id), uploader().username)
+        base = content_id(dataset_id)
+        found = self.uploads.meta(base, uploader().username)
+        return found if found is not None else self._upgrade(base)
+
+    def _upgrade(self, dataset_id: str):
+        """A dataset an earlier version kept in the cache ("meta" and "file" entries): its file moves to the
+        uploads and gets its record, once."""
+        old = self.cache.get(("meta", dataset_id))
+        if not isinstance(old, dict) or "content" not in old:
+            return None
+        content = old["content"]
+        data = self.uploads.read(content) or self.cache.get(("file", content))  # a sheet's file moved already
+        if data is None:
+            return None
+        self.uploads.write(content, data, old.get("filename"))
+        self.uploads.record(dataset_id, content, old.get("filename") or dataset_id, len(data), old.get("sheet"),
+                            uploader())
+        self.cache.delete(("meta", dataset_id))
+        self.cache.delete(("file", content))
+        return self.uploads.meta(dataset_id)
 
     def with_sheet(self, dataset_id: str, sheet: str) -> str:
         """The dataset id of another sheet of a stored workbook (the bytes are not stored again). KeyError
@@ -60,15 +79,8 @@ class Files:
         return meta.content if meta else content_id(dataset_id)
 
     def raw(self, dataset_id: str) -> bytes | None:
-        """The bytes a dataset reads. A file kept in the cache by an earlier version moves to the uploads."""
-        content = self._content(dataset_id)
-        data = self.uploads.read(content)
-        if data is None:
-            data = self.cache.get(("file", content))
-            if data is not None:
-                self.uploads.write(content, data)
-                self.cache.delete(("file", content))
-        return data
+        """The bytes a dataset reads."""
+        return self.uploads.read(self._content(dataset_id))
 
     def sheet(self, dataset_id: str) -> str | None:
         """The sheet asked for when the dataset was named (None: the workbook's default, or a CSV)."""
@@ -80,5 +92,4 @@ class Files:
             return False
         if CHOICE_SEP in dataset_id and ("choices", dataset_id) not in self.durable:
             return False
-        content = self._content(dataset_id)
-        return self.uploads.has_file(content) or ("file", content) in self.cache
+        return self.uploads.has_file(self._content(dataset_id))

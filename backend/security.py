@@ -5,7 +5,7 @@ timeout for slow clients, and quiet 404s for malformed asset paths.
 CSRF: a POST (PUT, PATCH, DELETE) whose Origin, else Referer, names another host, or that the browser marks
 Sec-Fetch-Site: cross-site, is refused with 403. Every response sets the `_csrf_token` cookie (a random value
 signed with the server's key, SameSite=Strict); Dash's renderer sends it back in the X-CSRFToken header on every
-callback, and assets/upload.js on every upload. Every POST from a browser (one with an Origin or Referer) needs
+callback, assets/upload.js on every upload, and an HTML form in a hidden `csrf_token` field (`form_token()`). Every POST from a browser (one with an Origin or Referer) needs
 it, and so does an upload that carries cookies (a signed-in script echoes the cookie it was given). A request
 with no Origin, no Referer and no cookie comes from no browser, so no other site can have sent it.
 """
@@ -19,7 +19,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from dash.exceptions import DependencyException
-from flask import Response, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 log = logging.getLogger(__name__)
@@ -140,6 +140,7 @@ def install(app, directory: str, upload_path: str) -> None:
     Dash's inline scripts, clientside callbacks included."""
     server = app.server
     key = server_key(directory)
+    server.extensions["cohort_atlas_csrf_key"] = key
     server.config["MAX_CONTENT_LENGTH"] = callback_max_bytes()  # bodies Flask reads itself: callbacks, forms
     found: dict[str, str] = {}
 
@@ -166,7 +167,7 @@ def install(app, directory: str, upload_path: str) -> None:
         browser = "Origin" in request.headers or "Referer" in request.headers
         needs_token = browser or (request.path == upload_path and bool(request.cookies))
         if needs_token:
-            token = request.headers.get(TOKEN_HEADER)
+            token = request.headers.get(TOKEN_HEADER) or _form_field()
             if not (valid_token(key, token) and hmac.compare_digest(token, request.cookies.get(TOKEN_COOKIE, ""))):
                 return jsonify({"error": "refused: the page's security token is missing or out of date; reload "
                                          "the page and try again"}), 403
@@ -180,8 +181,8 @@ def install(app, directory: str, upload_path: str) -> None:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         response.headers.setdefault("Content-Security-Policy", csp())
         if not valid_token(key, request.cookies.get(TOKEN_COOKIE)):
-            response.set_cookie(TOKEN_COOKIE, make_token(key), samesite="Strict", secure=request.is_secure,
-                                httponly=False, path=app.config.requests_pathname_prefix)
+            response.set_cookie(TOKEN_COOKIE, g.get("csrf_token") or make_token(key), samesite="Strict",
+                                secure=request.is_secure, httponly=False, path=app.config.requests_pathname_prefix)
         return response
 
     @server.errorhandler(RequestEntityTooLarge)
@@ -199,6 +200,24 @@ def install(app, directory: str, upload_path: str) -> None:
     @server.errorhandler(UnicodeError)
     def bad_path(_err):
         raise NotFound()
+
+
+def form_token() -> str:
+    """The token an HTML form posts back in a hidden `csrf_token` field (a sign-in page, say): this browser's
+    cookie, or the one this response is about to set."""
+    key = current_app.extensions["cohort_atlas_csrf_key"]
+    found = request.cookies.get(TOKEN_COOKIE)
+    if valid_token(key, found):
+        return found
+    if "csrf_token" not in g:
+        g.csrf_token = make_token(key)
+    return g.csrf_token
+
+
+def _form_field() -> str | None:
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return request.form.get("csrf_token")
+    return None
 
 
 def _too_large():

@@ -116,3 +116,20 @@ def test_make_run_and_the_default_server_stay_on_this_machine():
     assert "$(PY) app.py --host $(HOST)" in makefile
     with open(os.path.join(ROOT, "gunicorn.conf.py")) as fh:
         assert '"COHORT_ATLAS_BIND", "127.0.0.1:8050"' in fh.read()
+
+
+def test_an_html_form_posts_the_token_in_a_hidden_field(tmp_path):
+    from backend.security import form_token
+
+    app, _ = make_app(str(tmp_path / "data"))
+
+    @app.server.route("/form-test", methods=["GET", "POST"])
+    def form_test():
+        return form_token()
+
+    client = app.server.test_client()
+    token = client.get("/form-test").text  # the page renders the token it also sets as the cookie
+    assert client.get_cookie("_csrf_token").value == token
+    origin = {"Origin": "http://localhost"}
+    assert client.post("/form-test", data={"csrf_token": token}, headers=origin).status_code == 200
+    assert client.post("/form-test", data={"csrf_token": "x.y"}, headers=origin).status_code == 403

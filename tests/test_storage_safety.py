@@ -175,3 +175,14 @@ def test_the_same_bytes_under_another_name_do_not_rename_the_first_upload(tmp_pa
         assert store.filename(first) == "renamed.csv"  # bob sees his name
         identity.use(lambda: Identity("ann", "north", "teacher"))
         assert store.filename(first) == "10B maths.csv" and store.analysis(first).filename == "10B maths.csv"
+
+
+def test_a_file_an_earlier_version_kept_in_the_cache_moves_to_the_uploads(tmp_path):
+    store = DatasetStore(str(tmp_path / "data"))
+    data = small_csv(50)
+    content = store.content_hash(data)
+    store.cache.set(("file", content), data)  # how uploads were kept before
+    store.cache.set(("meta", content), {"filename": "old.csv", "size": len(data), "content": content, "sheet": None})
+    assert store.has(content) and store.filename(content) == "old.csv"
+    assert store.uploads.read(content) == data and ("file", content) not in store.cache
+    assert store.analysis(content).rows == 150
