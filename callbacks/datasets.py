@@ -55,6 +55,12 @@ def next_dataset(store) -> str | None:
     return None
 
 
+def audit_link_style() -> dict:
+    """The upload card's Audit log link: for admins only."""
+    who = identity.current()
+    return {} if who is not None and who.is_admin else {"display": "none"}
+
+
 def audit_page(store, fmt: str | None) -> Response:
     who = identity.current()
     if who is None:
@@ -90,6 +96,10 @@ def register(app, store) -> None:
                   State(ids.DATASET_ID, "data"), prevent_initial_call=True)
     def confirm(_clicks, dataset_id):
         return delete(store, dataset_id)
+
+    @app.callback(Output(ids.AUDIT_LINK, "style"), Output(ids.AUDIT_LINK, "href"), Input(ids.DATASET_ID, "data"))
+    def show_audit_link(_dataset):
+        return audit_link_style(), app.config.requests_pathname_prefix + ROUTE
 
     @app.server.get(app.config.routes_pathname_prefix + ROUTE)
     def audit_log_page():

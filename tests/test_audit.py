@@ -79,3 +79,11 @@ def test_admins_read_the_log_and_export_it_as_csv(tmp_path):
     done = subprocess.run([sys.executable, "app.py", "audit", "export", "--out", str(out)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and out.read_bytes().decode() == exported.text
+
+
+def test_only_admins_see_the_audit_log_link():
+    from callbacks.datasets import audit_link_style
+
+    assert audit_link_style() == {}  # the one local user, without sign-in, is the admin
+    identity.use(lambda: Identity("tom", "north", "teacher"))
+    assert audit_link_style() == {"display": "none"}
