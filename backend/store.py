@@ -186,7 +186,10 @@ class DatasetStore(Files, Choices, SubjectModels):
         """True once the job ("outliers", "risk" or "subjects") has cached its result for this dataset."""
         if job == "subjects":
             return self.subjects_done(dataset_id)
-        return (self._outliers_key(dataset_id) if job == "outliers" else self._risk_key(dataset_id)) in self.cache
+        # read, not only looked up: a damaged entry reads as missing, so its job runs again and rebuilds it
+        if job == "outliers":
+            return self.cache.get(self._outliers_key(dataset_id)) is not None
+        return self._risk_entry(dataset_id) is not None
 
     def busy(self, job: str, dataset_id: str) -> bool:
         """True while some process is running `job` ("outliers", "risk" or "subjects") on this dataset."""

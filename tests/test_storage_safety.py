@@ -68,12 +68,16 @@ def test_a_corrupted_model_or_map_reads_as_missing_so_its_job_runs_again(tmp_pat
     store = DatasetStore(str(tmp_path / "data"))
     dataset = store.add(small_csv(3), "maps.csv")
     store.set_projection(dataset, {"x": list(range(50_000))})  # any value large enough for a file
-    store.save_risk(dataset, {"error": "no exam scores"}, summary=None)
+    store.save_risk(dataset, {"error": "x" * 50_000}, summary=None)
+    assert store.has_result("risk", dataset)
     for path in _value_files(store):
         with open(path, "wb") as fh:
             fh.write(b"not a pickle")
     fresh = DatasetStore(store.directory)
     assert fresh.projection(dataset) is None and not fresh.has_projection(dataset)  # the map job lays it out again
+    assert not fresh.has_result("risk", dataset)  # so the page starts the risk job again
+    fresh.fit_risk(dataset)  # which learns it from the raw file
+    assert fresh.has_result("risk", dataset) and DatasetStore(store.directory).risk(dataset).cv is not None
     assert fresh.analysis(dataset).rows == 150
 
 
