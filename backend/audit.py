@@ -54,20 +54,35 @@ class AuditLog:
         os.makedirs(directory, exist_ok=True)
         self.path = os.path.join(directory, FILE)
         self._seen: set[tuple] = set()  # views logged by this process, to spare SQLite on every callback
-        with closing(self._connect()) as con, con:
-            con.executescript(SCHEMA)
+        self._ready = False
 
     def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30)
+        con = sqlite3.connect(self.path, timeout=30)
+        if not self._ready:
+            try:
+                with con:
+                    con.executescript(SCHEMA)
+            except sqlite3.Error:
+                con.close()
+                raise
+            self._ready = True
+        return con
 
     def record(self, action: str, dataset_id: str | None = None, filename: str | None = None,
                detail: str | None = None, session: str | None = None, who: identity.Identity | None = None) -> None:
         who = who or _who()
-        with closing(self._connect()) as con, con:
-            con.execute("INSERT OR IGNORE INTO events (time, username, school, role, action, dataset_id, filename, "
-                        "detail, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (time.time(), who.username, who.school, who.role, action, dataset_id, filename, detail,
-                         session))
+        try:
+            with closing(self._connect()) as con, con:
+                con.execute("INSERT OR IGNORE INTO events (time, username, school, role, action, dataset_id, "
+                            "filename, detail, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            (time.time(), who.username, who.school, who.role, action, dataset_id, filename, detail,
+                             session))
+        except sqlite3.OperationalError as err:
+            if "full" not in str(err).lower():
+                raise
+            # a full disk: the person still gets the answer that names it; the operator reads this in the log
+            logging.getLogger(__name__).error("disk full: audit entry not written: %s %s %s %s", who.username,
+                                              action, dataset_id, filename)
 
     def viewed(self, dataset_id: str, filename: str, session: str | None) -> None:
         """Log the first view of a dataset in a session; later calls cost a set lookup."""

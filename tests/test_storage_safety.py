@@ -190,3 +190,19 @@ def test_a_file_an_earlier_version_kept_in_the_cache_moves_to_the_uploads(tmp_pa
     assert store.has(content) and store.filename(content) == "old.csv"
     assert store.uploads.read(content) == data and ("file", content) not in store.cache
     assert store.analysis(content).rows == 150
+
+
+def test_a_full_disk_under_the_audit_log_still_answers_the_upload_in_words(tmp_path, monkeypatch):
+    app, store = make_app(str(tmp_path / "data"))
+    client = Client(app)
+    real = sqlite3.connect
+
+    def full_audit(path, *args, **kwargs):
+        if str(path).endswith("audit.sqlite"):
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setenv("COHORT_ATLAS_MIN_FREE_MB", str(10**9))
+    monkeypatch.setattr("backend.audit.sqlite3.connect", full_audit)
+    reply = client.upload(small_csv(60), "full.csv")
+    assert reply.status_code == 507 and "disk is full" in reply.json["error"]
