@@ -14,7 +14,7 @@ WHAT_GOES = ("This removes the uploaded file from the server with everything com
 def delete_controls(audit_url: str = "admin/audit") -> html.Div:
     return html.Div([
         dbc.Button([html.I(className="bi bi-trash me-1"), "Delete this dataset…"], id=ids.DELETE_OPEN,
-                   color="link", size="sm", className="p-0 align-baseline text-danger"),
+                   color="link", size="sm", className="p-0 align-baseline"),
         html.A([html.I(className="bi bi-journal-text me-1"), "Audit log"], id=ids.AUDIT_LINK, href=audit_url,
                target="_blank", className="small ms-3", style={"display": "none"}),  # shown to admins
         html.Div(id=ids.DELETE_STATUS, role="status", className="small", **{"aria-live": "polite"}),

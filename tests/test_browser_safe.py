@@ -3,6 +3,7 @@ carries the page's token, and deleting that upload through the confirm step."""
 import os
 
 import pytest
+from browser_checks import assert_accessible
 from safe_app import small_csv
 from test_browser import browser, click, downloads, server, text, traces, upload, wait_for  # noqa: F401
 
@@ -39,6 +40,7 @@ def test_an_upload_is_deleted_through_the_confirm_step(server, watched, tmp_path
     assert os.path.exists(stored)
     click(watched, f"//*[@id='{ids.DELETE_OPEN}']")
     wait_for(watched, lambda d: text(d, ids.DELETE_NAME) == "class to delete.csv", what="the confirm step")
+    assert_accessible(watched, "the delete confirm step")
     click(watched, f"//*[@id='{ids.DELETE_CONFIRM}']")
     wait_for(watched, lambda d: "Deleted class to delete.csv" in text(d, ids.DELETE_STATUS), what="deleted")
     assert not os.path.exists(stored)
