@@ -83,8 +83,8 @@ def create_app(store: DatasetStore | None = None, default_data: str | None = Non
     # check the callback against the page without "ID not found in layout" on every load.
     app.validation_layout = html.Div([app.layout, html.Div(id=ids.STUDENT_WHATIF)])
     register_all(app, store)
-    ratelimit.install(app.server, "upload_file")
     security.install(app, store.directory, app.config.routes_pathname_prefix + ROUTE)  # after every callback
+    ratelimit.install(app.server, "upload_file")  # after the cross-site check: forged uploads count for nobody
     if not start:
         return app
     erase.keep_purging(store)  # retention: now, then daily

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from dash.exceptions import DependencyException
 from flask import Response, current_app, g, jsonify, request
-from werkzeug.exceptions import NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge
 
 log = logging.getLogger(__name__)
 TOKEN_COOKIE, TOKEN_HEADER = "_csrf_token", "X-CSRFToken"
@@ -198,8 +198,8 @@ def install(app, directory: str, upload_path: str) -> None:
         return Response("The request body did not arrive in time", status=408, mimetype="text/plain")
 
     @server.errorhandler(UnicodeError)
-    def bad_path(_err):
-        raise NotFound()
+    def bad_path(_err):  # a path or query that does not decode
+        return Response("Not found", status=404, mimetype="text/plain")
 
 
 def form_token() -> str:

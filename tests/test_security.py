@@ -133,3 +133,12 @@ def test_an_html_form_posts_the_token_in_a_hidden_field(tmp_path):
     origin = {"Origin": "http://localhost"}
     assert client.post("/form-test", data={"csrf_token": token}, headers=origin).status_code == 200
     assert client.post("/form-test", data={"csrf_token": "x.y"}, headers=origin).status_code == 403
+
+
+def test_forged_uploads_do_not_use_up_the_person_s_upload_rate(tmp_path, monkeypatch):
+    monkeypatch.setenv("COHORT_ATLAS_UPLOAD_RATE", "2 per minute")
+    app, _ = make_app(str(tmp_path / "data"))
+    client = Client(app)
+    forged = [client.upload(small_csv(9), "x.csv", Origin="http://evil.example").status_code for _ in range(5)]
+    assert forged == [403] * 5
+    assert [client.upload(small_csv(s), f"{s}.csv").status_code for s in (7, 8, 9)] == [200, 200, 429]
