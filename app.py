@@ -20,7 +20,7 @@ from analytics import DataError  # noqa: E402
 from analytics.defaults import PERSONAS  # noqa: E402
 from analytics.ingest.generate import generate_students  # noqa: E402
 from analytics.ingest.terms_gen import generate_terms  # noqa: E402
-from backend import jobs, map_worker  # noqa: E402
+from backend import cli, erase, jobs, map_worker, ratelimit, security  # noqa: E402
 from backend.map_worker.paths import default_cache_dir  # noqa: E402
 from backend.store import DatasetStore  # noqa: E402
 from callbacks import register_all  # noqa: E402
@@ -88,8 +88,11 @@ def create_app(store: DatasetStore | None = None, default_data: str | None = Non
     # check the callback against the page without "ID not found in layout" on every load.
     app.validation_layout = html.Div([app.layout, html.Div(id=ids.STUDENT_WHATIF)])
     register_all(app, store)
+    security.install(app, store.directory, app.config.routes_pathname_prefix + ROUTE)  # after every callback
+    ratelimit.install(app.server, "upload_file")  # after the cross-site check: forged uploads count for nobody
     if not start:
         return app
+    erase.keep_purging(store)  # retention: now, then daily
     if map_worker.enabled() and not jobs.use_celery():  # Celery workers warm UMAP up themselves
         map_worker.supervise(store.directory)  # the ~40 s UMAP compile starts now, not on the first map
     # Warm the first view in the background so the first visitor does not wait for K-Means.
@@ -118,6 +121,9 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in cli.COMMANDS:  # datasets list|delete|purge, audit export
+        return cli.main(argv, lambda: DatasetStore(cache_dir()))
     args = _args(argv)
     if args.demo:
         os.environ["COHORT_ATLAS_DEMO"] = args.demo

@@ -31,7 +31,8 @@ class TermsNotReady(Exception):
 
 
 class Terms:
-    """Mixed into DatasetStore (its `cache`, `directory`, `has`, `filename`, `choices`, `max_bytes`)."""
+    """Mixed into DatasetStore (its `cache` for computed tracking, `durable` for the links and references a
+    person made, `raw`, `directory`, `has`, `filename`, `choices`, `max_bytes`)."""
 
     def link_term(self, dataset_id: str, added_id: str) -> str:
         """The set of `dataset_id`'s terms (or `dataset_id` alone) with `added_id` as its latest term. Raises
@@ -46,17 +47,17 @@ class Terms:
 
     def save_terms(self, members: list[str]) -> str:
         set_id = hashlib.sha256("\0".join(members).encode()).hexdigest()[:20]
-        self.cache.set(("terms", set_id), list(members))
+        self.durable.set(("terms", set_id), list(members))
         for member in members:
-            self.cache.set(("terms-of", member), set_id)
+            self.durable.set(("terms-of", member), set_id)
         return set_id
 
     def term_set(self, dataset_id: str | None) -> str | None:
         """The set a dataset was last linked into (None: it stands alone)."""
-        return self.cache.get(("terms-of", dataset_id)) if dataset_id else None
+        return self.durable.get(("terms-of", dataset_id)) if dataset_id else None
 
     def term_members(self, set_id: str | None) -> list[str] | None:
-        return self.cache.get(("terms", set_id)) if set_id else None
+        return self.durable.get(("terms", set_id)) if set_id else None
 
     @staticmethod
     def _tracking_key(set_id: str, personas: int) -> tuple:
@@ -98,7 +99,7 @@ class Terms:
         try:
             tables = []
             for member in members:
-                data = self.cache.get(("file", self._content(member)))
+                data = self.raw(member)
                 if data is None:
                     return {"error": f"{self.filename(member)} is no longer on the server; upload it again"}
                 tables.append(read_bytes(data, self.filename(member), self.max_bytes, self.sheet(member)))
@@ -130,15 +131,15 @@ class Terms:
         """Check and keep a reference for the dataset and the school. Raises DataError naming file/column/row."""
         reference = read_reference(data, filename)
         entry = {"data": data, "filename": reference.filename}
-        self.cache.set(("reference", dataset_id), entry)
-        self.cache.set(("reference-school", self._school()), entry)
+        self.durable.set(("reference", dataset_id), entry)
+        self.durable.set(("reference-school", self._school()), entry)
         return reference
 
     def reference(self, dataset_id: str | None) -> Reference | None:
-        entry = self.cache.get(("reference", dataset_id)) if dataset_id else None
-        entry = entry or self.cache.get(("reference-school", self._school()))
+        entry = self.durable.get(("reference", dataset_id)) if dataset_id else None
+        entry = entry or self.durable.get(("reference-school", self._school()))
         return read_reference(entry["data"], entry["filename"]) if entry else None
 
     def forget_reference(self, dataset_id: str) -> None:
-        self.cache.delete(("reference", dataset_id))
-        self.cache.delete(("reference-school", self._school()))
+        self.durable.delete(("reference", dataset_id))
+        self.durable.delete(("reference-school", self._school()))

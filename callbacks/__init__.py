@@ -6,6 +6,7 @@ from . import (
     breakdowns,
     class_list,
     classes,
+    datasets,
     filters,
     groups,
     insights,
@@ -27,7 +28,8 @@ from . import (
 )
 
 FEATURES = (upload, mapping, filters, overview, personas, trajectories, breakdowns, progress, groups, outliers, table, profile,
-            map, risk, scenario, interventions, insights, jobs_panel, class_list, classes, terms, benchmarks)
+            map, risk, scenario, interventions, insights, jobs_panel, class_list, classes, terms, benchmarks,
+            datasets)
 
 
 def register_all(app, store) -> None:

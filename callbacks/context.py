@@ -20,6 +20,7 @@ from analytics.predict.risk import NoModel, Scores, score_cohort
 from analytics.predict.summary import ModelSummary
 from analytics.predict.whatif import Context
 from analytics.results import Analysis
+from backend.audit import note_view
 from backend.store import NotReady
 from components.cards import note
 
@@ -90,7 +91,11 @@ def request(store, view: dict | None, *, filters: dict | None = None, model_id: 
     if unknown:
         raise ValueError(f"unknown needs {sorted(unknown)}")
     dataset_id, personas = view["dataset_id"], view.get("personas", PERSONAS)
-    analysis = store.analysis(dataset_id, personas)
+    try:
+        analysis = store.analysis(dataset_id, personas)
+    except KeyError:  # deleted (or expired) while the page showed it: the overview says so, panels stay put
+        raise PreventUpdate from None
+    note_view(store.directory, dataset_id, analysis.filename)
     normal = flt.normalise(analysis, filters)
     selection = store.selection(normal["selection"]) if "selection" in normal else None
     moved = store.move_rows(dataset_id, normal["move"], personas) if "move" in normal else None

@@ -290,3 +290,12 @@ def map_control(kind: str, index: int) -> dict:
 def dom_id(component_id: dict) -> str:
     """The element id Dash gives a pattern-matching id, for a <label for=...>."""
     return json.dumps(component_id, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+# Erasure (components/datasets.py, callbacks/datasets.py)
+DELETE_OPEN = "delete-open"
+DELETE_MODAL = "delete-modal"
+DELETE_NAME = "delete-name"
+DELETE_CONFIRM = "delete-confirm"
+DELETE_CANCEL = "delete-cancel"
+DELETE_STATUS = "delete-status"
+AUDIT_LINK = "audit-link"
