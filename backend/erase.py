@@ -72,7 +72,11 @@ def erase(store, dataset_id: str, who: Identity | None = None) -> list[str]:
                                         "the file", who=who)
         return []
     ids = _dataset_ids(store, content, records)
-    _drop_results(store, ids | _term_sets(store, ids))
+    sets = _term_sets(store, ids)
+    _drop_results(store, ids | sets)
+    for key in list(store.durable.iterkeys()):  # the other terms no longer point at a set that is gone
+        if isinstance(key, tuple) and key[0] == "terms-of" and store.durable.get(key) in sets:
+            store.durable.delete(key)
     store.uploads.forget(sorted(ids))
     store.uploads.remove_file(content)
     store._memo.drop(lambda key: key[0] not in ids)

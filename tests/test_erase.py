@@ -151,3 +151,22 @@ def test_retention_deletes_what_nobody_uploaded_for_too_long(tmp_path, monkeypat
     assert not store.has(old) and traces(store.directory, old) == [] and store.has(recent)
     entry = log_for(store.directory).events()[0]
     assert (entry["action"], entry["username"], entry["dataset_id"]) == ("delete", "retention", old)
+
+
+def test_deleting_a_term_removes_its_term_set_and_the_tracking_of_it(tmp_path):
+    app, store = make_app(str(tmp_path / "data"))
+    client = Client(app)
+    first = pd.read_csv(__import__("io").BytesIO(marked_csv(5)))
+    first.insert(0, "UPN", [f"A{i:05d}" for i in range(len(first))])
+    later = first.assign(Exam_Score=first["Exam_Score"] + 1)
+    one = client.upload(first.to_csv(index=False).encode(), "autumn.csv").json["dataset_id"]
+    two = client.upload(later.to_csv(index=False).encode(), "spring.csv").json["dataset_id"]
+    set_id = store.link_term(one, two)
+    tracked = store.track_terms(set_id, 5)
+    assert not isinstance(tracked, str) and store.has_tracking(set_id, 5)
+    with app.server.test_request_context():
+        erase(store, two)
+    assert store.term_set(one) is None and store.term_members(set_id) is None
+    assert not store.has_tracking(set_id, 5)  # the tracking held the deleted term's students
+    assert not os.path.exists(store.uploads.path(two)) and not cache_keys(store, two)
+    assert store.analysis(one).rows == 300  # the other term stays, on its own
