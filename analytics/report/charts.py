@@ -20,7 +20,7 @@ def bars(items: list[tuple[str, float, str]], title: str, colours: list[str] | N
     top = maximum or max((value for _, value, _ in items), default=0) or 1
     width = LABEL_WIDTH + BAR_WIDTH + TEXT_WIDTH
     height = ROW * len(items) + 6
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
+    parts = [f'<svg role="img" viewBox="0 0 {width} {height}" '
              f'width="100%" style="max-width:{width}px" aria-label="{escape(title, quote=True)}">'
              f"<title>{escape(title)}</title>"]
     for i, (label, value, text) in enumerate(items):
@@ -46,7 +46,7 @@ def diverging(items: list[tuple[str, float]], title: str, limit: float = 1.5) ->
     width = LABEL_WIDTH + 2 * half
     height = ROW * len(items) + 6
     centre = LABEL_WIDTH + half
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width:.0f} {height}" '
+    parts = [f'<svg role="img" viewBox="0 0 {width:.0f} {height}" '
              f'width="100%" style="max-width:{width:.0f}px" aria-label="{escape(title, quote=True)}">'
              f"<title>{escape(title)}</title>"
              f'<line x1="{centre}" y1="0" x2="{centre}" y2="{height}" stroke="#9aa5b1"/>']
