@@ -5,6 +5,7 @@ from . import (
     breakdowns,
     class_list,
     classes,
+    counsellor,
     filters,
     groups,
     insights,
@@ -25,7 +26,8 @@ from . import (
 )
 
 FEATURES = (upload, mapping, filters, overview, personas, trajectories, breakdowns, progress, groups, outliers, table, profile,
-            map, risk, scenario, interventions, insights, jobs_panel, class_list, classes)
+            map, risk, scenario, interventions, insights, jobs_panel, class_list, classes,
+            counsellor)
 
 
 def register_all(app, store) -> None:
