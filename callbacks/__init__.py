@@ -4,6 +4,7 @@ from __future__ import annotations
 from . import (
     breakdowns,
     class_list,
+    class_pages,
     classes,
     counsellor,
     filters,
@@ -27,7 +28,7 @@ from . import (
 
 FEATURES = (upload, mapping, filters, overview, personas, trajectories, breakdowns, progress, groups, outliers, table, profile,
             map, risk, scenario, interventions, insights, jobs_panel, class_list, classes,
-            counsellor)
+            counsellor, class_pages)
 
 
 def register_all(app, store) -> None:

@@ -8,6 +8,7 @@ import json
 # page state (dcc.Store / dcc.Location)
 URL = "url"
 CLASS_LIST_LINK = "class-list-link"  # the printable class list of the current view
+CLASS_PAGES_LINK = "class-pages-link"  # the class report: one printed page per class of the current view
 CLASS_TABLE = "class-table"  # every form (or teacher) with its counts, each a link to its own view
 CLASS_BANNER = "class-banner"  # "Class view: Form 10B" while the view is one class
 CLASSES_SECTION = "classes-section"

@@ -164,6 +164,9 @@ def classes_section() -> html.Div:
     return html.Div([
         section_title("Classes", "easel"),
         dbc.Card(dbc.CardBody([html.Div(CAPTION, className="panel-subtitle mb-2"),
+                               html.A([html.I(className="bi bi-printer me-1", **{"aria-hidden": "true"}),
+                                       "Class report: one page per class"], id=ids.CLASS_PAGES_LINK, href="#",
+                                      target="_blank", rel="noopener", className="d-inline-block mb-2"),
                                html.Div(id=ids.CLASS_TABLE)]), className="section-card mb-5"),
     ], id=ids.CLASSES_SECTION, style={"display": "none"})
 
