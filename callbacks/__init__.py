@@ -19,6 +19,7 @@ from . import (
     personas,
     profile,
     progress,
+    report,
     risk,
     scenario,
     table,
@@ -28,7 +29,7 @@ from . import (
 
 FEATURES = (upload, mapping, filters, overview, personas, trajectories, breakdowns, progress, groups, outliers, table, profile,
             map, risk, scenario, interventions, insights, jobs_panel, class_list, classes,
-            counsellor, class_pages)
+            counsellor, class_pages, report)
 
 
 def register_all(app, store) -> None:

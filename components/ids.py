@@ -247,6 +247,21 @@ ASK_EXAMPLE = "ask-example"  # pattern-matching type: {"type": ASK_EXAMPLE, "ind
 ASK_HISTORY = "ask-history"
 ASK_LOG = "ask-log"
 
+# report section: the leadership report (a background job) and carrying the personas forward
+REPORT_SECTION = "report-section"
+REPORT_STUDENTS = "report-students"  # "include student list" (staff only)
+REPORT_BUTTON = "report-button"
+REPORT_START = "report-start"  # what the job is asked to build: view, filters, who asked
+REPORT_PROGRESS = "report-progress"
+REPORT_PROGRESS_BOX = "report-progress-box"
+REPORT_RESULT = "report-result"
+REPORT_HTML_LINK = "report-html-link"
+REPORT_PDF_LINK = "report-pdf-link"
+MODEL_DOWNLOAD_BUTTON = "model-download-button"
+MODEL_DOWNLOAD = "model-download"
+MODEL_UPLOAD = "model-upload"
+MODEL_STATUS = "model-status"
+
 
 def insight(section: str) -> str:
     return f"insight-{section}"

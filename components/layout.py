@@ -15,6 +15,7 @@ from .jobs import job_progress
 from .map import map_section
 from .outliers import outlier_body
 from .profile import profile_panel
+from .report_panel import report_section
 from .progress import progress_body
 from .risk import risk_section
 from .table import grid, toolbar
@@ -215,6 +216,7 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
             classes_section(),
             outlier_section(),
             table_section(),
+            report_section(),
             html.Footer("Cohort Atlas · open source · clusters are descriptive groupings, not labels for students",
                         className="app-footer"),
         ], fluid="xl", className="app-body", tag="main"),
