@@ -37,9 +37,9 @@ def report_section() -> html.Div:
             html.Div(CARRY, className="panel-subtitle mb-2"),
             html.Div([
                 dbc.Button([html.I(className="bi bi-download me-1"), "Download persona model"],
-                           id=ids.MODEL_DOWNLOAD_BUTTON, color="secondary", outline=True, size="sm", n_clicks=0),
+                           id=ids.MODEL_DOWNLOAD_BUTTON, color="primary", outline=True, size="sm", n_clicks=0),
                 dcc.Upload(dbc.Button([html.I(className="bi bi-upload me-1"), "Apply a model file…"],
-                                      color="secondary", outline=True, size="sm"),
+                                      color="primary", outline=True, size="sm"),
                            id=ids.MODEL_UPLOAD, accept=".json,application/json", max_size=2**20),
             ], className="d-flex flex-wrap gap-2 mb-2"),
             dcc.Download(id=ids.MODEL_DOWNLOAD),
