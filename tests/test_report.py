@@ -151,3 +151,40 @@ def test_cli_without_chromium_says_so_in_one_line(cli, kaggle_path, tmp_path, mo
     monkeypatch.setenv("COHORT_ATLAS_CHROMIUM", "no-such-browser")
     run = cli("report", kaggle_path, "--out", tmp_path / "r.html", "--pdf", tmp_path / "r.pdf")
     assert run.returncode == 2 and "no Chromium found" in run.stderr and run.stderr.count("\n") == 1
+
+
+def test_benchmarks_against_a_reference_for_the_view(school_frame, school):
+    from analytics.compare.reference import load_reference
+    from conftest import ROOT
+
+    keep = (school_frame["Year Group"] == 10).to_numpy()
+    reference = load_reference(str(ROOT / "examples" / "reference-england-ks4.csv"))
+    html = render(build(school, keep, reference=reference))
+    assert "Against the reference (reference-england-ks4.csv)" in html
+    absence = 100 - school_frame.loc[keep, "Attendance %"].mean()
+    row = re.search(r"<td>Attendance</td><td>absence_rate</td><td>all</td><td class=\"n\">([^<]+)</td>", html)
+    assert row and row.group(1) == f"{absence:.1f}"
+    assert "https://" not in html  # sources are named in the reference file, not linked from the report
+
+
+def test_gemini_writes_the_insights_from_aggregates_only(school_frame, school, monkeypatch):
+    import json as json_module
+
+    from fake_gemini import FakeGemini, text_reply
+
+    sections = {"mega_pie_insights": ["**A** is largest."], "trajectory_wise_persona": ["Steady."],
+                "spider_chart_inferences": ["High attendance."], "gender_insights": ["No reliable gap."],
+                "school_insights": ["No reliable gap."], "actionable_recommendations": ["Follow up attendance."],
+                "persona_names": []}
+    fake = FakeGemini()
+    try:
+        fake.reply(text_reply(json_module.dumps(sections)))
+        monkeypatch.setenv("GEMINI_API_KEY", "test-key-not-real-0123456789")
+        monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", fake.url)
+        html = render(build(school))
+    finally:
+        fake.close()
+    assert figures(html, "engine") == ["Gemini"] and "Follow up attendance." in html
+    (request,) = fake.requests
+    assert not any(v in request["body"] for v in school_frame["UPN"])
+    assert not any(v in request["body"] for v in school_frame["Student Name"])

@@ -16,8 +16,9 @@ from analytics.results import Analysis
 
 def fitted(analysis: Analysis):
     """(risk model, what-if context, note): the model of the file's outcome, or None and why not."""
+    from analytics.predict.features import encode
     from analytics.predict.risk import NoModel, fit_risk, predicted_scores
-    from analytics.predict.whatif import prepare
+    from analytics.predict.whatif import Context, levers
 
     if not analysis.exam_column:
         return None, None, "this file has no exam scores to learn from"
@@ -25,7 +26,12 @@ def fitted(analysis: Analysis):
         risk = fit_risk(analysis)
     except NoModel as err:
         return None, None, str(err)
-    return risk, prepare(risk, analysis, predicted_scores(risk, analysis)), ""
+    X = encode(risk.spec, analysis)
+    # the what-if context without the fold models' uncertainty band (whatif.prepare's slowest part): the report
+    # reads the predictions, flags and levers, and draws no what-if
+    ctx = Context(risk, X, predicted_scores(risk, analysis, X), risk.model.predict(X), np.arange(0), [],
+                  levers(risk, X), None)
+    return risk, ctx, ""
 
 
 def school_view(analysis: Analysis, keep: np.ndarray):
