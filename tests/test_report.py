@@ -188,3 +188,14 @@ def test_gemini_writes_the_insights_from_aggregates_only(school_frame, school, m
     (request,) = fake.requests
     assert not any(v in request["body"] for v in school_frame["UPN"])
     assert not any(v in request["body"] for v in school_frame["Student Name"])
+
+
+def test_without_a_risk_model_the_report_says_why_and_can_still_list_students(school_frame):
+    frame = school_frame.drop(columns=["Maths Mock", "English Mock", "Science Mock", "Art Grade"])
+    result = analyse(read_bytes(frame.to_csv(index=False).encode(), "no-marks.csv"), outliers=False)
+    plain = render(build(result))
+    assert "No risk model: this file has no exam scores to learn from." in plain
+    assert not any(name in plain for name in frame["Student Name"])
+    listed = render(build(result, include_students=True))
+    assert "Students in view, in the file&#39;s order" in listed or "Students in view, in the file's order" in listed
+    assert frame["Student Name"].iloc[0] in listed

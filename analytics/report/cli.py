@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+from analytics.defaults import PERSONAS
 from analytics.errors import DataError
 from analytics.ingest.read import DEFAULT_MAX_BYTES
 
@@ -21,7 +22,7 @@ def add_parser(sub, sheet_help: str) -> None:
     rep.add_argument("--reference", metavar="REF.csv", help="compare subjects and groups with these reference "
                      "figures (as `benchmark --reference`)")
     rep.add_argument("--sheet", help=sheet_help)
-    rep.add_argument("--personas", type=int, default=5)
+    rep.add_argument("--personas", type=int, default=PERSONAS)
     rep.add_argument("--model", metavar="MODEL.json", help="place students on an earlier year's persona model")
     rep.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 2**20, help="size limit in MB")
 

@@ -103,17 +103,21 @@ def risk_section(analysis: Analysis, keep: np.ndarray, risk, ctx, threshold: int
             "flags": flag_counts, "support": support, "fairness": groups, "scores": scores}
 
 
-def student_list(analysis: Analysis, keep: np.ndarray, scores) -> pd.DataFrame:
-    """The students in view most likely to end below the pass mark, with their identifiers (staff only)."""
-    rows = np.flatnonzero(keep & scores.at_risk)
-    rows = rows[np.argsort(-scores.chance[rows], kind="stable")][:STUDENT_LIMIT]
+def student_list(analysis: Analysis, keep: np.ndarray, scores=None) -> pd.DataFrame:
+    """The students in view with their identifiers (staff only): those predicted below the pass mark, most likely
+    first, when there is a risk model; else the first in the file's order."""
+    rows = np.flatnonzero(keep if scores is None else keep & scores.at_risk)
+    if scores is not None:
+        rows = rows[np.argsort(-scores.chance[rows], kind="stable")]
+    rows = rows[:STUDENT_LIMIT]
     frame = pd.DataFrame({"row": analysis.sheet_row(rows)})
     for column in analysis.identifier_columns:
         frame[column] = analysis.students[column].astype(str).to_numpy()[rows]
     if PERSONA in analysis.students:
         frame["persona"] = analysis.students[PERSONA].astype(str).to_numpy()[rows]
-    frame["predicted"] = np.round(scores.predicted[rows], 1)
-    frame["chance below"] = np.round(scores.chance[rows], 2)
+    if scores is not None:
+        frame["predicted"] = np.round(scores.predicted[rows], 1)
+        frame["chance below"] = np.round(scores.chance[rows], 2)
     return frame
 
 
@@ -137,6 +141,6 @@ def gather(analysis: Analysis, keep: np.ndarray | None = None, *, view: list[str
         data.risk = risk_section(analysis, keep, risk, ctx, threshold)
         if include_students:
             data.students = student_list(analysis, keep, data.risk["scores"])
-    elif include_students and analysis.identifier_columns:
-        data.students = pd.DataFrame({"row": analysis.sheet_row(np.flatnonzero(keep))[:STUDENT_LIMIT]})
+    elif include_students:
+        data.students = student_list(analysis, keep)
     return data
