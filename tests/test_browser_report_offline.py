@@ -6,7 +6,7 @@ import pytest
 
 from analytics.report.build import build
 from analytics.report.render import render
-from test_browser import CHROMEDRIVER, CHROMIUM
+from test_browser import CHROMEDRIVER, CHROMIUM, pytestmark  # noqa: F401
 
 
 @pytest.fixture(scope="module")
