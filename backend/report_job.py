@@ -29,6 +29,18 @@ def _key(token: str) -> tuple:
     return ("report", token)
 
 
+def save_ask(store, ask: dict) -> str:
+    """Keep what the job is to build on the server: the page holds only this id, so nobody can ask the job for
+    a student list (or someone else's name on the report) by editing what their browser sends."""
+    ask_id = secrets.token_urlsafe(18)
+    store.cache.set(("report-ask", ask_id), dict(ask), expire=KEEP_SECONDS)
+    return ask_id
+
+
+def saved_ask(store, ask_id) -> dict | None:
+    return store.cache.get(("report-ask", ask_id)) if isinstance(ask_id, str) and ask_id else None
+
+
 def build_report(store, ask: dict, say=lambda _text: None) -> dict:
     """`ask`: {dataset_id, personas, filters, include_students, owner, school}. Returns {token, pdf, note,
     students, error}; the HTML and PDF wait in the store under the token."""

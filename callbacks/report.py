@@ -12,7 +12,7 @@ from flask import Response, abort
 from analytics.errors import DataError
 from analytics.models import model_file
 from backend import identity, tasks
-from backend.report_job import may_list_students, stored_report
+from backend.report_job import may_list_students, save_ask, saved_ask, stored_report
 from components import ids
 from components.report_panel import report_links
 
@@ -33,6 +33,11 @@ def report_ask(view: dict | None, filters: dict | None, include_students: bool) 
     return {"dataset_id": view["dataset_id"], "personas": view.get("personas", 5), "filters": filters or {},
             "include_students": bool(include_students) and may_list_students(who), "owner": who.username,
             "school": who.school}
+
+
+def start(store, view: dict | None, filters: dict | None, include_students: bool) -> dict:
+    """What the page keeps for the job: the id of the ask saved on the server, nothing it could edit."""
+    return {"ask": save_ask(store, report_ask(view, filters, include_students))}
 
 
 def download(store, token: str, kind: str) -> Response:
@@ -94,15 +99,16 @@ def register(app, store) -> None:
     @app.callback(Output(ids.REPORT_START, "data"), Input(ids.REPORT_BUTTON, "n_clicks"), State(ids.VIEW, "data"),
                   State(ids.FILTERS, "data"), State(ids.REPORT_STUDENTS, "value"), prevent_initial_call=True)
     def start_report(_clicks, view, filters, include_students):
-        return report_ask(view, filters, include_students)
+        return start(store, view, filters, include_students)
 
     @app.callback(Output(ids.REPORT_RESULT, "children"), Input(ids.REPORT_START, "data"), background=True,
                   interval=1000, prevent_initial_call=True,
                   running=[(Output(ids.REPORT_BUTTON, "disabled"), True, False)],
                   progress=[Output(ids.REPORT_PROGRESS_BOX, "style"), Output(ids.REPORT_PROGRESS, "label")],
                   progress_default=[HIDDEN, ""])
-    def build_report(set_progress, ask):
-        if not ask:
+    def build_report(set_progress, start):
+        ask = saved_ask(store, (start or {}).get("ask"))
+        if ask is None:
             raise PreventUpdate
         reply = tasks.report(store, ask, lambda text: set_progress([SHOWN, text]))
         return report_links(reply, prefix)

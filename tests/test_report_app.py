@@ -108,3 +108,15 @@ def test_a_file_without_personas_has_no_model_to_download(store, kaggle_path):
     dataset_id = store.add(frame.to_csv(index=False).encode(), "scores.csv")
     data, status = report.model_download(store, {"dataset_id": dataset_id, "personas": 5})
     assert "no personas to carry forward" in status
+
+
+def test_the_page_holds_only_an_id_of_what_the_job_builds(store, school, who):
+    from backend.report_job import saved_ask
+
+    _, view = school
+    who("visitor", "governor")
+    kept = report.start(store, view, {}, True)
+    assert list(kept) == ["ask"]  # no flag or name the browser could edit
+    ask = saved_ask(store, kept["ask"])
+    assert ask["include_students"] is False and ask["owner"] == "visitor"
+    assert saved_ask(store, "forged") is None and saved_ask(store, None) is None
