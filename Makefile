@@ -6,7 +6,7 @@ PORT ?= 8050
 HOST ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve test test-fast browser bench bench-explore bench-crossfilter bench-map bench-risk bench-fairness bench-progressive bench-browser bench-school bench-subjects bench-value-added bench-benchmark bench-track clean
+.PHONY: run serve test test-fast browser bench bench-explore bench-crossfilter bench-map bench-risk bench-fairness bench-progressive bench-browser bench-school bench-subjects bench-value-added bench-benchmark bench-track bench-report clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,9 @@ bench-benchmark: $(VENV)/.dev
 
 bench-track: $(VENV)/.dev
 	$(PY) bench/track.py
+
+bench-report: $(VENV)/.dev
+	$(PY) bench/report.py
 
 # Click latency in Chromium; BASELINE=merge (any git ref) also runs that commit side by side.
 BASELINE ?=
