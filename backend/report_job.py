@@ -68,7 +68,8 @@ def build_report(store, ask: dict, say=lambda _text: None) -> dict:
             say("Writing the report…")
             view = [text for _, text in flt.chips(filters)]
             data = build(analysis, keep, view=view, include_students=bool(ask.get("include_students")),
-                         risk=risk, ctx=ctx, risk_note=note, school=ask.get("school"))
+                         risk=risk, ctx=ctx, risk_note=note, school=ask.get("school"),
+                         reference=_reference(store, dataset_id))
             html = render(data)
             say("Printing the PDF…")
             try:
@@ -84,8 +85,9 @@ def build_report(store, ask: dict, say=lambda _text: None) -> dict:
         return {"error": "The report failed unexpectedly; the error was logged on the server."}
     token = secrets.token_urlsafe(18)
     stem = f"cohort-report-{date.today():%Y-%m-%d}"
-    store.cache.set(_key(token), {"html": html, "pdf": pdf, "owner": ask.get("owner"), "stem": stem},
-                    expire=KEEP_SECONDS)
+    store.cache.set(_key(token), {"html": html, "pdf": pdf, "owner": ask.get("owner"), "stem": stem,
+                                  "dataset_id": dataset_id, "filename": analysis.filename,
+                                  "students": bool(ask.get("include_students"))}, expire=KEEP_SECONDS)
     return {"token": token, "pdf": pdf is not None, "note": pdf_note, "students": data.kpis["students"],
             "error": None}
 
@@ -96,3 +98,11 @@ def stored_report(store, token: str, owner: str | None) -> dict | None:
     if not found or found.get("owner") != owner:
         return None
     return found
+
+
+def _reference(store, dataset_id: str):
+    """The reference figures loaded for the dataset (Benchmarks section), so the report compares with them too."""
+    try:
+        return store.reference(dataset_id)
+    except DataError:  # a reference that no longer reads is left out; the Benchmarks section says why
+        return None

@@ -11,6 +11,7 @@ from flask import Response, request as flask_request
 from analytics.defaults import PERSONAS
 from analytics.explore import filters as flt
 from analytics.explore.class_pages import class_pages
+from backend.audit import note_export
 from components import ids
 from components.class_pages import class_pages_report
 
@@ -30,6 +31,7 @@ def page(store, search: str, dashboard: str) -> tuple[str, int]:
     except PreventUpdate:
         return "<!doctype html><title>Class report</title><p>Nothing to list yet.</p>", 404
     back = dashboard + "?" + urlencode({"dataset": dataset}) if not search else dashboard + search
+    note_export(store.directory, dataset, req.analysis.filename, f"printed class pages: {title(req.filters)}")
     return class_pages_report(title(req.filters), req.analysis.filename, class_pages(req.analysis, req.mask),
                               back), 200
 

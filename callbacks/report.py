@@ -12,6 +12,7 @@ from flask import Response, abort
 from analytics.errors import DataError
 from analytics.models import model_file
 from backend import identity, tasks
+from backend.audit import note_export
 from backend.report_job import may_list_students, save_ask, saved_ask, stored_report
 from components import ids
 from components.report_panel import report_links
@@ -46,6 +47,8 @@ def download(store, token: str, kind: str) -> Response:
     if kind not in TYPES or found is None or found.get(kind) is None:
         abort(404)
     body = found[kind]
+    note_export(store.directory, found.get("dataset_id", ""), found.get("filename", ""),
+                f"leadership report ({kind}){' with the student list' if found.get('students') else ''}")
     return Response(body, mimetype=TYPES[kind].split(";")[0], headers={
         "Content-Type": TYPES[kind], "Content-Disposition": f'attachment; filename="{found["stem"]}.{kind}"',
         "Cache-Control": "no-store"})

@@ -5,6 +5,7 @@ import json
 import re
 
 import pandas as pd
+from pathlib import Path
 import pytest
 
 from analytics.ingest.school import generate_school
@@ -12,6 +13,8 @@ from analytics.models import model_file
 from backend import identity, tasks
 from backend.report_job import stored_report
 from callbacks import report
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -57,8 +60,7 @@ def test_the_job_builds_the_view_and_only_its_owner_downloads_it(store, school, 
     client = app.server.test_client()
     page = client.get(f"/download/report/{reply['token']}.html")
     assert page.status_code == 200 and "attachment" in page.headers["Content-Disposition"]
-    if reply["pdf"]:
-        assert client.get(f"/download/report/{reply['token']}.pdf").data.startswith(b"%PDF")
+    assert reply["pdf"] and client.get(f"/download/report/{reply['token']}.pdf").data.startswith(b"%PDF")
     who("other", "teacher")
     assert client.get(f"/download/report/{reply['token']}.html").status_code == 404
     assert client.get("/download/report/nope.html").status_code == 404
@@ -120,3 +122,16 @@ def test_the_page_holds_only_an_id_of_what_the_job_builds(store, school, who):
     ask = saved_ask(store, kept["ask"])
     assert ask["include_students"] is False and ask["owner"] == "visitor"
     assert saved_ask(store, "forged") is None and saved_ask(store, None) is None
+
+
+def test_the_reference_loaded_in_the_benchmarks_section_is_in_the_report(store, school, who):
+    _, view = school
+    who("leader1", "leader")
+    example = ROOT / "examples" / "reference-england-ks4.csv"
+    store.save_reference(view["dataset_id"], example.read_bytes(), example.name)
+    try:
+        reply = tasks.report(store, report.report_ask(view, {}, False))
+        html = stored_report(store, reply["token"], "leader1")["html"]
+    finally:
+        store.forget_reference(view["dataset_id"])
+    assert "Against the reference (reference-england-ks4.csv)" in html and "Attendance" in html
