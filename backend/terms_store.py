@@ -103,7 +103,9 @@ class Terms:
                 if data is None:
                     return {"error": f"{self.filename(member)} is no longer on the server; upload it again"}
                 tables.append(read_bytes(data, self.filename(member), self.max_bytes, self.sheet(member)))
-            return track(tables, None, self.choices(members[0]), int(personas))
+            # each term with the choices its own upload was read with (a later export may have another header
+            # layout, mapped by hand or by its remembered layout); a term without any takes the first term's
+            return track(tables, None, [self.choices(member) for member in members], int(personas))
         except DataError as err:
             return {"error": str(err)}
 
