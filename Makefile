@@ -6,7 +6,7 @@ PORT ?= 8050
 HOST ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast browser bench bench-explore bench-crossfilter bench-map bench-risk bench-fairness bench-progressive bench-browser bench-school bench-subjects bench-value-added bench-benchmark bench-track bench-load clean
+.PHONY: run serve test test-fast browser bench bench-explore bench-crossfilter bench-map bench-risk bench-fairness bench-progressive bench-browser bench-school bench-subjects bench-value-added bench-benchmark bench-track bench-report bench-load clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 run: $(VENV)/.runtime
 	$(PY) app.py --host $(HOST) --port $(PORT)
+
+# Production: gunicorn with threaded workers (gunicorn.conf.py); BIND=0.0.0.0:8050 only behind sign-in and TLS.
+BIND ?= 127.0.0.1:8050
+serve: $(VENV)/.runtime
+	COHORT_ATLAS_BIND=$(BIND) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:server
 
 # Browser tests drive Debian's Chromium through its chromedriver; nothing downloads a browser.
 browser:
@@ -77,6 +82,9 @@ bench-track: $(VENV)/.dev
 # 20 signed-in users cross-filtering for 60 s under gunicorn (threaded workers) plus a few uploads.
 bench-load: $(VENV)/.dev
 	$(PY) bench/load.py
+
+bench-report: $(VENV)/.dev
+	$(PY) bench/report.py
 
 # Click latency in Chromium; BASELINE=merge (any git ref) also runs that commit side by side.
 BASELINE ?=

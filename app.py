@@ -20,8 +20,8 @@ from analytics import DataError  # noqa: E402
 from analytics.defaults import PERSONAS  # noqa: E402
 from analytics.ingest.generate import generate_students  # noqa: E402
 from analytics.ingest.terms_gen import generate_terms  # noqa: E402
-from backend import jobs, map_worker  # noqa: E402
-from backend.auth import cli as auth_cli, setup as auth  # noqa: E402
+from backend import cli, erase, jobs, map_worker, ratelimit, security  # noqa: E402
+from backend.auth import cli as auth_cli, pages as auth_pages, setup as auth  # noqa: E402
 from backend.map_worker.paths import default_cache_dir  # noqa: E402
 from backend.store import DatasetStore  # noqa: E402
 from callbacks import register_all  # noqa: E402
@@ -93,8 +93,13 @@ def create_app(store: DatasetStore | None = None, default_data: str | None = Non
     register_all(app, store)
     if sign_in or (sign_in is None and start):
         auth.install(app, store)
+        if security.form_field not in auth_pages.FORM_FIELDS:  # the sign-in, sign-out and accounts forms
+            auth_pages.FORM_FIELDS.append(security.form_field)
+    security.install(app, store.directory, app.config.routes_pathname_prefix + ROUTE)  # after every callback
+    ratelimit.install(app.server, "upload_file")  # after the cross-site check: forged uploads count for nobody
     if not start:
         return app
+    erase.keep_purging(store)  # retention: now, then daily
     if map_worker.enabled() and not jobs.use_celery():  # Celery workers warm UMAP up themselves
         map_worker.supervise(store.directory)  # the ~40 s UMAP compile starts now, not on the first map
     # Warm the first view in the background so the first visitor does not wait for K-Means.
@@ -126,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in auth_cli.COMMANDS:  # python app.py users add NAME ... / school NAME --ai on
         return auth_cli.main(argv, cache_dir())
+    if argv and argv[0] in cli.COMMANDS:  # datasets list|delete|purge, audit export
+        return cli.main(argv, lambda: DatasetStore(cache_dir()))
     args = _args(argv)
     if args.demo:
         os.environ["COHORT_ATLAS_DEMO"] = args.demo

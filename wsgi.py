@@ -1,4 +1,4 @@
-"""What a production server imports: `gunicorn -w 2 -b 0.0.0.0:8050 wsgi:server`, and with REDIS_URL set,
+"""What a production server imports: `gunicorn -c gunicorn.conf.py wsgi:server`, and with REDIS_URL set,
 `celery -A wsgi.celery_app worker --concurrency 1` for the background jobs. Importing it builds the app, so
 the demo school (or COHORT_ATLAS_DATA) is stored and the map worker starts."""
 from __future__ import annotations

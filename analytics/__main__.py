@@ -15,6 +15,7 @@ from analytics.ingest.school import MAX_ROWS as MAX_SCHOOL_ROWS
 from analytics.ingest.school import generate_school
 from analytics.results import Analysis
 from analytics.summary_text import print_risk, print_summary
+from analytics.report import cli as report_cli
 from analytics.track import cli as track_cli
 
 SHEET_HELP = "for an Excel workbook: the sheet to read, by name or number (default: the first with a table)"
@@ -46,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
                       "(default: the grading scale's pass, 10 on 0-20; else halfway between the two weakest "
                       "trajectories' mean scores)")
     summ.add_argument("--no-risk", action="store_true", help="skip the risk model (faster)")
+    summ.add_argument("--model", metavar="MODEL.json", help="place students on the personas of an earlier year's "
+                      "model file (written with --save-model or downloaded from the dashboard) instead of fitting "
+                      "new ones; --personas is then the model's")
+    summ.add_argument("--save-model", metavar="MODEL.json", help="write the fitted personas, column roles and "
+                      "settings to this file (no student rows), to carry them forward to next year's cohort")
     summ.add_argument("--cache", help="the dashboard's cache directory for --map (default: COHORT_ATLAS_CACHE or "
                       ".cache in the project)")
     ins = sub.add_parser("insights", help="the six insight sections for a view of a CSV or .xlsx file")
@@ -70,7 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="print one JSON object: comparisons, gaps, skipped")
     bench.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 2**20, help="size limit in MB")
     track_cli.add_parser(sub)
-    for command in (summ, ins, ask, bench):
+    report_cli.add_parser(sub, SHEET_HELP)
+    for command in (summ, ins, ask, bench, sub.choices["report"]):
         command.add_argument("--mapping", metavar="FILE.json", help="column choices: roles, subjects (with scale, "
                              "pass_mark, target), identifiers, ignore, outcome; see the README")
     return parser
@@ -168,6 +175,18 @@ def _risk(result: Analysis, pass_mark: float | None) -> dict | None:
         return None
 
 
+def _save_model(result: Analysis, args) -> None:
+    from analytics.models.model_file import dumps
+
+    text = dumps(result, {"pass_mark": args.pass_mark} if args.pass_mark is not None else None)
+    try:
+        with open(args.save_model, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as err:
+        raise DataError(f"cannot write the model file ({err.strerror})", file=args.save_model) from None
+    print(f"wrote the persona model ({len(result.personas)} personas) to {args.save_model}", file=sys.stderr)
+
+
 def _generate(args) -> int:
     rows = args.rows if args.rows is not None else (1000 if args.school else 2000)
     if rows < 1:
@@ -213,8 +232,16 @@ def main(argv: list[str] | None = None) -> int:
             return run_benchmark(args, _choices(args.mapping))
         if args.command == "track":
             return track_cli.run(args, _choices(args.mapping))
+        choices = _choices(args.mapping)
+        if getattr(args, "model", None):
+            from analytics.models.model_file import CHOICE_KEY, read_model
+            choices = {**(choices or {}), CHOICE_KEY: read_model(args.model)}
         result = analyse_file(args.file, args.personas, int(getattr(args, "max_mb", DEFAULT_MAX_BYTES / 2**20)
-                                                            * 2**20), _choices(args.mapping), args.sheet)
+                                                            * 2**20), choices, args.sheet)
+        if args.command == "report":
+            return report_cli.run(result, args, _where(result, args.where))
+        if getattr(args, "save_model", None):
+            _save_model(result, args)
         if args.command == "insights":
             return _insights(result, args)
         if args.command == "ask":

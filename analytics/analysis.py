@@ -19,6 +19,7 @@ from analytics.ingest.mapping import apply_choices, detect
 from analytics.ingest.students import duplicate_ids
 from analytics.ingest.schema import ROLE_BY_NAME
 from analytics.ingest.subjects import COMBINED, combined_score, outcome_column, subject_marks
+from analytics.models.model_file import check_fits, split_choices
 from analytics.models.outliers import find_outliers
 from analytics.models.persona_model import PersonaModel, assign, fit_model, placed_personas, standardise
 from analytics.models.personas import fit_personas
@@ -59,6 +60,8 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outlie
         clock = now
 
     frame = table.frame
+    choices, carried = split_choices(choices, [str(c) for c in frame.columns])  # a model carried forward
+    persona_model = persona_model or carried
     column_map = apply_choices(detect(frame), choices, [str(c) for c in frame.columns],
                                source=f"the mapping for {table.filename}")
     mapping = dict(column_map.roles)
@@ -95,6 +98,7 @@ def analyse(table: Table, personas: int = PERSONAS, dataset_id: str = "", outlie
     z_themes = zscore(themes)
     exam = cleaned.values.get("exam_score")
     if persona_model is not None:
+        check_fits(persona_model, set(cleaned.values.columns), table.filename)
         z_themes = standardise(persona_model, cleaned.values, cleaned.filled, mapping, table.filename)
         themes = z_themes
     lap("themes")

@@ -20,6 +20,11 @@
         });
     }
 
+    function csrfToken() {
+        const found = document.cookie.split('; ').find(function (c) { return c.indexOf('_csrf_token=') === 0; });
+        return found ? decodeURIComponent(found.slice('_csrf_token='.length)) : '';
+    }
+
     function sizeText(bytes) {
         return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + ' MB' : Math.max(1, Math.round(bytes / 1024)) + ' KB';
     }
@@ -67,6 +72,7 @@
         xhr.open('POST', zone.dataset.uploadUrl || '/api/upload');
         xhr.setRequestHeader('Content-Type', 'application/octet-stream');
         xhr.setRequestHeader('X-Filename', encodeURIComponent(file.name));
+        xhr.setRequestHeader('X-CSRFToken', csrfToken()); // the server refuses uploads without it
         xhr.send(file);
     }
 

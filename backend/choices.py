@@ -34,8 +34,8 @@ def _layout_key(key: str) -> tuple:
 
 
 class Choices:
-    """Mixed into DatasetStore, whose `cache` holds ("file", content id), ("choices", dataset id),
-    ("layout", layout key) and ("layout-of", content id) entries."""
+    """Mixed into DatasetStore: a person's choices, ("choices", dataset id) and ("layout", layout key), are kept
+    in its `durable` cache, which never evicts; ("layout-of", content id), computed, in its `cache`."""
 
     def with_choices(self, dataset_id: str, choices: dict | None) -> str:
         """The dataset id of a stored file read with a person's column choices (analytics.ingest.mapping
@@ -49,26 +49,26 @@ class Choices:
             return content
         text = canonical(choices)
         derived = f"{content}{CHOICE_SEP}{hashlib.sha256(text.encode()).hexdigest()[:12]}"
-        if ("choices", derived) not in self.cache:
-            self.cache.set(("choices", derived), json.loads(text))
+        if ("choices", derived) not in self.durable:
+            self.durable.set(("choices", derived), json.loads(text))
         return derived
 
     def choices(self, dataset_id: str | None) -> dict | None:
         """The column choices a dataset id was made with (None: the detected mapping)."""
         if not dataset_id or CHOICE_SEP not in dataset_id:
             return None
-        return self.cache.get(("choices", dataset_id))
+        return self.durable.get(("choices", dataset_id))
 
     def remember_layout(self, key: str, choices: dict | None) -> None:
         """Keep the choices made for a header layout (analytics.ingest.mapping.layout_key); None forgets them.
         Once people sign in, each school's choices are its own."""
         if choices:
-            self.cache.set(_layout_key(key), choices)
+            self.durable.set(_layout_key(key), choices)
         else:
-            self.cache.delete(_layout_key(key))
+            self.durable.delete(_layout_key(key))
 
     def layout_choices(self, key: str) -> dict | None:
-        return self.cache.get(_layout_key(key))
+        return self.durable.get(_layout_key(key))
 
     def layout(self, dataset_id: str) -> str:
         """The header layout key of a stored file (analytics.ingest.mapping.layout_key), read once. Raises
@@ -76,7 +76,7 @@ class Choices:
         content = content_id(dataset_id)
         key = self.cache.get(("layout-of", content))
         if key is None:
-            data = self.cache.get(("file", self._content(content)))
+            data = self.raw(content)
             if data is None:
                 raise KeyError(dataset_id)
             table = read_bytes(data, self.filename(content), self.max_bytes, self.sheet(content))

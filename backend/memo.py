@@ -41,3 +41,9 @@ class Memo:
     def key_lock(self, key: tuple) -> threading.Lock:
         with self._lock:
             return self._key_locks.setdefault(key, threading.Lock())
+
+    def drop(self, keep) -> None:
+        """Forget every value whose key `keep(key)` rejects (an erased dataset's)."""
+        with self._lock:
+            for key in [k for k in self._values if not keep(k)]:
+                del self._values[key]

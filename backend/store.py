@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import time
 
 import numpy as np
@@ -28,13 +29,15 @@ from analytics.results import Analysis, Outliers
 
 from .auth.access import readable
 from .cache import ForkSafeCache
-from .choices import Choices, content_id
+from .choices import Choices
 from .files import Files
 from .limits import job_seconds
 from .locks import dataset_lock, is_locked
 from .memo import Memo
+from .results_cache import ResultCache
 from .subject_store import SubjectModels
 from .terms_store import Terms
+from .uploads import Uploads
 
 RISK_VERSION = 3  # bump when the risk model or its defaults change (pass mark by scale, out-of-fold scores)
 ANALYSIS_VERSION = 9  # bump when the analysis output changes, so stale cache entries are not reused
@@ -58,7 +61,12 @@ class DatasetStore(Files, Choices, SubjectModels, Terms):
     def __init__(self, directory: str, max_bytes: int | None = None, size_limit: int = 4 * 2**30):
         self.directory = directory
         self.max_bytes = max_bytes if max_bytes is not None else max_bytes_from_env()
-        self.cache = ForkSafeCache(directory, size_limit=size_limit)  # job processes are forked
+        # Computed results only: evicting one costs a recomputation from the upload, never the upload itself,
+        # which lives in `uploads`; a person's choices live in `durable`, which never evicts. Job processes are
+        # forked, so both caches are fork-safe. secure_delete: an erased dataset leaves no bytes in free pages.
+        self.cache = ResultCache(directory, size_limit=size_limit, sqlite_secure_delete=1)
+        self.durable = ForkSafeCache(os.path.join(directory, "kept"), eviction_policy="none", sqlite_secure_delete=1)
+        self.uploads = Uploads(directory)
         self._memo = Memo(MEMO_SIZE)  # (analysis, done): done once the outliers (or why none) are merged in
         self._models = Memo(MEMO_SIZE * 4)  # risk models (the outcome's, each subject's) and what-if contexts
 
@@ -67,6 +75,7 @@ class DatasetStore(Files, Choices, SubjectModels, Terms):
         rows = sorted({int(r) for r in rows})
         selection_id = hashlib.sha256(f"{dataset_id}:{rows}".encode()).hexdigest()[:16]
         self.cache.set(("selection", selection_id), np.asarray(rows, dtype=np.int64))
+        self.cache.set(("selection-of", dataset_id, selection_id), True)  # so erasing the dataset finds it
         return selection_id
 
     def selection(self, selection_id: str | None):
@@ -85,8 +94,8 @@ class DatasetStore(Files, Choices, SubjectModels, Terms):
         self.cache.set(("map", ANALYSIS_VERSION, MAP_VERSION, dataset_id), projection)
 
     def filename(self, dataset_id: str) -> str:
-        meta = self.cache.get(("meta", content_id(dataset_id)))
-        return meta["filename"] if meta else dataset_id
+        meta = self.meta(dataset_id)
+        return meta.filename if meta else dataset_id
 
     def analysis_lock(self, dataset_id: str, personas: int = PERSONAS):
         """The lock held while a dataset's core analysis is computed, by whichever process does it."""
@@ -103,7 +112,7 @@ class DatasetStore(Files, Choices, SubjectModels, Terms):
             with self.analysis_lock(dataset_id, personas):
                 result = self.cache.get(key)  # another process may have finished it while this one waited
                 if result is None:
-                    data = self.cache.get(("file", self._content(dataset_id)))
+                    data = self.raw(dataset_id)
                     if data is None:
                         raise KeyError(dataset_id)
                     table = read_bytes(data, self.filename(dataset_id), self.max_bytes, self.sheet(dataset_id))
@@ -118,6 +127,8 @@ class DatasetStore(Files, Choices, SubjectModels, Terms):
         if not self.has(dataset_id):  # unknown, or not this person's to read
             raise KeyError(dataset_id)
         key = (dataset_id, int(personas))
+        if not self.has(dataset_id):  # erased, perhaps by another process whose memo is not this one
+            raise KeyError(dataset_id)
         found = self._memo.get(key)
         if found is None:
             with self._memo.key_lock(key):  # one unpickling per process, not one per request
@@ -179,7 +190,10 @@ class DatasetStore(Files, Choices, SubjectModels, Terms):
         """True once the job ("outliers", "risk" or "subjects") has cached its result for this dataset."""
         if job == "subjects":
             return self.subjects_done(dataset_id)
-        return (self._outliers_key(dataset_id) if job == "outliers" else self._risk_key(dataset_id)) in self.cache
+        # read, not only looked up: a damaged entry reads as missing, so its job runs again and rebuilds it
+        if job == "outliers":
+            return self.cache.get(self._outliers_key(dataset_id)) is not None
+        return self._risk_entry(dataset_id) is not None
 
     def busy(self, job: str, dataset_id: str) -> bool:
         """True while some process is running `job` ("outliers", "risk" or "subjects") on this dataset."""

@@ -74,3 +74,10 @@ def run(store, job: str, dataset_id: str, personas: int = 5, progress=None) -> d
         return reply(dataset_id, job, message, store)
     store.clear_failure(job, dataset_id)
     return reply(dataset_id, job, store=store)
+
+
+def report(store, ask: dict, progress=None) -> dict:
+    """The leadership report for one view (backend/report_job.py): {token, pdf, note, students, error}."""
+    from .report_job import build_report
+
+    return build_report(store, ask, progress or (lambda _text: None))

@@ -31,7 +31,8 @@ class TermsNotReady(Exception):
 
 
 class Terms:
-    """Mixed into DatasetStore (its `cache`, `directory`, `has`, `filename`, `choices`, `max_bytes`)."""
+    """Mixed into DatasetStore (its `cache` for computed tracking, `durable` for the links and references a
+    person made, `raw`, `directory`, `has`, `filename`, `choices`, `max_bytes`)."""
 
     def link_term(self, dataset_id: str, added_id: str) -> str:
         """The set of `dataset_id`'s terms (or `dataset_id` alone) with `added_id` as its latest term. Raises
@@ -48,19 +49,19 @@ class Terms:
 
     def save_terms(self, members: list[str]) -> str:
         set_id = hashlib.sha256("\0".join(members).encode()).hexdigest()[:20]
-        self.cache.set(("terms", set_id), list(members))
+        self.durable.set(("terms", set_id), list(members))
         for member in members:
-            self.cache.set(("terms-of", member), set_id)
+            self.durable.set(("terms-of", member), set_id)
         return set_id
 
     def term_set(self, dataset_id: str | None) -> str | None:
         """The set a dataset was last linked into (None: it stands alone, or is not this person's to read)."""
-        return self.cache.get(("terms-of", dataset_id)) if dataset_id and self.has(dataset_id) else None
+        return self.durable.get(("terms-of", dataset_id)) if dataset_id and self.has(dataset_id) else None
 
     def term_members(self, set_id: str | None) -> list[str] | None:
         """The set's dataset ids in term order; None for an unknown set or one with a term this person may not
         read (sign-in: a set id of another school answers as an unknown one)."""
-        members = self.cache.get(("terms", set_id)) if set_id else None
+        members = self.durable.get(("terms", set_id)) if set_id else None
         return members if members and all(self.has(member) for member in members) else None
 
     @staticmethod
@@ -107,11 +108,13 @@ class Terms:
         try:
             tables = []
             for member in members:
-                data = self.cache.get(("file", self._content(member)))
+                data = self.raw(member)
                 if data is None:
                     return {"error": f"{self.filename(member)} is no longer on the server; upload it again"}
                 tables.append(read_bytes(data, self.filename(member), self.max_bytes, self.sheet(member)))
-            return track(tables, None, self.choices(members[0]), int(personas))
+            # each term with the choices its own upload was read with (a later export may have another header
+            # layout, mapped by hand or by its remembered layout); a term without any takes the first term's
+            return track(tables, None, [self.choices(member) for member in members], int(personas))
         except DataError as err:
             return {"error": str(err)}
 
@@ -139,15 +142,15 @@ class Terms:
         """Check and keep a reference for the dataset and the school. Raises DataError naming file/column/row."""
         reference = read_reference(data, filename)
         entry = {"data": data, "filename": reference.filename}
-        self.cache.set(("reference", dataset_id), entry)
-        self.cache.set(("reference-school", self._school()), entry)
+        self.durable.set(("reference", dataset_id), entry)
+        self.durable.set(("reference-school", self._school()), entry)
         return reference
 
     def reference(self, dataset_id: str | None) -> Reference | None:
-        entry = self.cache.get(("reference", dataset_id)) if dataset_id else None
-        entry = entry or self.cache.get(("reference-school", self._school()))
+        entry = self.durable.get(("reference", dataset_id)) if dataset_id else None
+        entry = entry or self.durable.get(("reference-school", self._school()))
         return read_reference(entry["data"], entry["filename"]) if entry else None
 
     def forget_reference(self, dataset_id: str) -> None:
-        self.cache.delete(("reference", dataset_id))
-        self.cache.delete(("reference-school", self._school()))
+        self.durable.delete(("reference", dataset_id))
+        self.durable.delete(("reference-school", self._school()))

@@ -122,7 +122,8 @@ def uploader(url: str, count: int, seconds: float, personas: int, results: Resul
         time.sleep(seconds / (count + 1))
         data = generate_students(3000, seed=100 + i).to_csv(index=False).encode()
         reply = timed(results, "uploads", lambda d=data, n=i: session.post(
-            url + "api/upload", data=d, headers={"X-Filename": f"load-{n}.csv"}, timeout=120))
+            url + "api/upload", data=d, headers={"X-Filename": f"load-{n}.csv",
+                                                 "X-CSRFToken": session.cookies.get("_csrf_token", "")}, timeout=120))
         if reply is not None and reply.status_code == 200:
             grid = {"type": "student-table", "startRow": 0, "endRow": 100}
             dep = {"output": "..student-table.getRowsResponse...table-count.children..",

@@ -5,7 +5,10 @@ from . import (
     benchmarks,
     breakdowns,
     class_list,
+    class_pages,
     classes,
+    counsellor,
+    datasets,
     filters,
     groups,
     insights,
@@ -18,6 +21,7 @@ from . import (
     personas,
     profile,
     progress,
+    report,
     risk,
     scenario,
     table,
@@ -27,7 +31,8 @@ from . import (
 )
 
 FEATURES = (upload, mapping, filters, overview, personas, trajectories, breakdowns, progress, groups, outliers, table, profile,
-            map, risk, scenario, interventions, insights, jobs_panel, class_list, classes, terms, benchmarks)
+            map, risk, scenario, interventions, insights, jobs_panel, class_list, classes, terms, benchmarks,
+            datasets, counsellor, class_pages, report)
 
 
 def register_all(app, store) -> None:

@@ -10,6 +10,7 @@ from flask import Response, request as flask_request
 from analytics.defaults import PERSONAS
 from analytics.explore import filters as flt
 from analytics.explore.class_list import class_needs
+from backend.audit import note_export
 from components import ids
 from components.class_report import class_report
 
@@ -38,6 +39,7 @@ def page(store, search: str, dashboard: str) -> tuple[str, int]:
         return "<!doctype html><title>Class list</title><p>Nothing to list yet.</p>", 404
     back = dashboard + "?" + urlencode({"dataset": dataset}) if not search else dashboard + search
     subjects = class_needs(req.analysis, req.mask)
+    note_export(store.directory, dataset, req.analysis.filename, f"printed class list: {title(req.filters)}")
     return class_report(title(req.filters), req.analysis.filename, subjects, back), 200
 
 

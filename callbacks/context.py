@@ -21,6 +21,7 @@ from analytics.predict.summary import ModelSummary
 from analytics.predict.whatif import Context
 from analytics.results import Analysis
 from backend.auth.access import teacher_rows, visible
+from backend.audit import note_view
 from backend.store import NotReady
 from components.cards import note
 
@@ -93,9 +94,13 @@ def request(store, view: dict | None, *, filters: dict | None = None, model_id: 
     if unknown:
         raise ValueError(f"unknown needs {sorted(unknown)}")
     dataset_id, personas = view["dataset_id"], view.get("personas", PERSONAS)
-    if not store.has(dataset_id):  # unknown, or not this person's to read: the same answer
+    if not store.has(dataset_id):  # unknown, deleted, or not this person's to read: the same answer
         raise PreventUpdate
-    analysis = visible(store.analysis(dataset_id, personas))
+    try:
+        analysis = visible(store.analysis(dataset_id, personas))
+    except KeyError:  # deleted (or expired) while the page showed it: the overview says so, panels stay put
+        raise PreventUpdate from None
+    note_view(store.directory, dataset_id, analysis.filename)
     normal = flt.normalise(analysis, filters)
     selection = store.selection(normal["selection"]) if "selection" in normal else None
     moved = store.move_rows(dataset_id, normal["move"], personas) if "move" in normal else None

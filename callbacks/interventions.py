@@ -7,6 +7,7 @@ from dash.exceptions import PreventUpdate
 from analytics.explore import export
 from analytics.predict import interventions
 from analytics.predict.staff_list import staff_list
+from backend.audit import note_export
 from components import ids
 from components.figures import pretty
 from components.interventions import column_defs, csv_name, headers
@@ -45,6 +46,7 @@ def csv_content(store, view, filters, mark_value, model_id, subject=None) -> dic
     req, frame = intervention_frame(store, view, filters, mark_value, model_id, subject)
     if frame is None:
         raise PreventUpdate
+    note_export(store.directory, req.dataset_id, req.analysis.filename, f"{csv_name(req.subject)}: {len(frame):,} rows")
     return dcc.send_string(export.to_csv(frame, headers(list(frame.columns), req.subject)), csv_name(req.subject))
 
 

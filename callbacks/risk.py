@@ -51,12 +51,17 @@ def model_state(store, view: dict | None, model_id: str | None, levers_set: dict
             "placeholder": f"{req.model.risk.default_pass_mark:g}"}
 
 
+# Not display:none: the intervention grid inside keeps its width, so AG Grid's resize handler never tries to
+# fit its columns into zero pixels (a console warning each time the panels hide).
+COLLAPSED = {"visibility": "hidden", "height": 0, "overflow": "hidden"}
+
+
 def panels_style(store, view, model_id) -> tuple[dict, dict]:
     """(risk panels, fairness card) styles: hidden when no model can score the file, so it does not leave
     blank cards and an empty grid (the status line above says what the file lacks); shown while one is fitted."""
     req = request(store, view, model_id=model_id, need=("risk",))
     shown = req.missing is None or req.missing.pending
-    return (SHOWN, SHOWN) if shown else (HIDDEN, HIDDEN)
+    return (SHOWN, SHOWN) if shown else (COLLAPSED, HIDDEN)
 
 
 def summary_content(store, view, filters, mark_value, model_id, subject=None):

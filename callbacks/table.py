@@ -10,6 +10,7 @@ from dash.exceptions import PreventUpdate
 
 from analytics.explore import export, table_query, views
 from analytics.results import PERSONA, ROW, TRAJECTORY
+from backend.audit import note_export
 from backend.auth.access import view_key
 from components import ids
 from components.table import CSV_NAME, column_defs, headers, rows
@@ -61,6 +62,7 @@ def csv_download(store, view: dict | None, filters: dict | None, grid: dict | No
     """The whole view as the table shows it (grid filters and sort too), formulas neutralised."""
     req = request(store, view, filters=filters)
     frame = views.table_frame(req.analysis, positions=ordered(req, view, filters, grid))
+    note_export(store.directory, req.dataset_id, req.analysis.filename, f"{CSV_NAME}: {len(frame):,} rows")
     return dcc.send_string(export.to_csv(frame, headers(list(frame.columns), ROW)), CSV_NAME)
 
 

@@ -11,6 +11,10 @@ from werkzeug.exceptions import ClientDisconnected
 
 from analytics import DataError
 from analytics.ingest.read import check_size
+from analytics.ingest.screen import screen
+from backend.audit import log_for
+from backend.erase import refuse
+from backend.uploads import DiskFull, QuotaExceeded
 from components import ids
 from components.cards import upload_error, upload_success
 
@@ -50,7 +54,12 @@ def receive(store, read, content_length: int | None, filename: str, rest=None) -
         if content_length is not None and size < content_length:
             raise DataError(f"the upload was cut short: {size:,} of its {content_length:,} bytes arrived; "
                             "upload it again", file=filename)
-        dataset_id = store.add(data, filename)
+        screen(data, filename)  # bytes that are no table are refused before anything is kept
+        dataset_id = store.upload(data, filename)
+    except DiskFull as err:
+        return {"error": str(err)}, 507
+    except QuotaExceeded as err:
+        return {"error": str(err)}, 403
     except DataError as err:
         return {"error": str(err)}, 413 if (size or 0) > store.max_bytes else 400
     except Exception:
@@ -71,6 +80,7 @@ def analyse_upload(store, result: dict | None, personas: int) -> tuple:
         dataset_id, note = remembered(store, dataset_id, personas)  # choices kept for files with these columns
         analysis = store.analysis(dataset_id, personas)
     except DataError as err:
+        refuse(store, result.get("dataset_id"))  # a file that cannot be analysed is not kept
         return no_update, upload_error(str(err)), HIDDEN
     except KeyError:
         return no_update, upload_error(f"file '{filename}': the upload was lost on the server; try again"), HIDDEN
@@ -122,7 +132,7 @@ def _read_body(limit: int) -> bytes:
                 break
             chunks.append(chunk)
             total += len(chunk)
-    except ClientDisconnected:  # receive() compares what arrived with the Content-Length and refuses it
+    except (ClientDisconnected, OSError):  # or a read timeout: receive() finds the body cut short
         pass
     return b"".join(chunks)
 
@@ -145,6 +155,8 @@ def register(app, store) -> None:
     def upload_file():
         filename = clean_filename(request.headers.get("X-Filename"))
         reply, status = receive(store, _read_body, request.content_length, filename, _rest_of_body)
+        log_for(store.directory).record("upload" if status == 200 else "refuse", reply.get("dataset_id"), filename,
+                                        None if status == 200 else reply.get("error"))
         return jsonify(reply), status
 
     @app.callback(Output(ids.UPLOADED, "data"), Output(ids.UPLOAD_STATUS, "children"),

@@ -18,7 +18,7 @@ tr{break-inside:avoid}body{margin:0}}
 """
 
 
-def _table(needs) -> str:
+def needs_table(needs) -> str:
     if needs.rows.empty:
         return f'<p class="none">Nobody in this class is {escape(needs.rule)}.</p>'
     headers = {"row": "Row", "mark": "Mark", "progress": "Progress (points against pupils with the same prior "
@@ -47,6 +47,6 @@ def class_report(title: str, filename: str, subjects: list, back: str) -> str:
     for needs in subjects:
         parts.append(f"<h2>{escape(needs.subject)}: {len(needs.rows):,} of {needs.with_mark:,} with a mark</h2>")
         parts.append(f'<p class="rule">Listed: {escape(needs.rule)}, furthest below first.</p>')
-        parts.append(_table(needs))
+        parts.append(needs_table(needs))
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)} · class list'
             f'</title><style>{STYLE}</style></head><body><main>{"".join(parts)}</main></body></html>')

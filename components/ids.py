@@ -8,6 +8,7 @@ import json
 # page state (dcc.Store / dcc.Location)
 URL = "url"
 CLASS_LIST_LINK = "class-list-link"  # the printable class list of the current view
+CLASS_PAGES_LINK = "class-pages-link"  # the class report: one printed page per class of the current view
 CLASS_TABLE = "class-table"  # every form (or teacher) with its counts, each a link to its own view
 CLASS_BANNER = "class-banner"  # "Class view: Form 10B" while the view is one class
 CLASSES_SECTION = "classes-section"
@@ -201,6 +202,9 @@ PROFILE_EXPLANATION = "profile-explanation"
 PROFILE_FLAGS = "profile-flags"
 PROFILE_SMALLEST = "profile-smallest"
 SIMILAR_LIST = "similar-list"
+COUNSEL_BUTTON = "counsel-button"  # the counsellor's view of the open student
+COUNSEL_BODY = "counsel-body"
+COUNSEL_ENGINE = "counsel-engine"  # which engine wrote it
 SIMILAR_STUDENT = "similar-student"  # pattern-matching type: {"type": SIMILAR_STUDENT, "row": data row}
 STUDENT_WHATIF = "student-whatif"
 STUDENT_LEVER = "student-lever"  # pattern-matching type: {"type": STUDENT_LEVER, "role": lever role}
@@ -277,6 +281,20 @@ BENCH_CHART = "bench-chart"
 BENCH_TABLE = "bench-table"
 BENCH_GAPS = "bench-gaps"
 BENCH_SKIPPED = "bench-skipped"
+# report section: the leadership report (a background job) and carrying the personas forward
+REPORT_SECTION = "report-section"
+REPORT_STUDENTS = "report-students"  # "include student list" (staff only)
+REPORT_BUTTON = "report-button"
+REPORT_START = "report-start"  # {"ask": id} of what the job is to build, kept on the server
+REPORT_PROGRESS = "report-progress"
+REPORT_PROGRESS_BOX = "report-progress-box"
+REPORT_RESULT = "report-result"
+REPORT_HTML_LINK = "report-html-link"
+REPORT_PDF_LINK = "report-pdf-link"
+MODEL_DOWNLOAD_BUTTON = "model-download-button"
+MODEL_DOWNLOAD = "model-download"
+MODEL_UPLOAD = "model-upload"
+MODEL_STATUS = "model-status"
 
 
 def insight(section: str) -> str:
@@ -290,3 +308,12 @@ def map_control(kind: str, index: int) -> dict:
 def dom_id(component_id: dict) -> str:
     """The element id Dash gives a pattern-matching id, for a <label for=...>."""
     return json.dumps(component_id, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+# Erasure (components/datasets.py, callbacks/datasets.py)
+DELETE_OPEN = "delete-open"
+DELETE_MODAL = "delete-modal"
+DELETE_NAME = "delete-name"
+DELETE_CONFIRM = "delete-confirm"
+DELETE_CANCEL = "delete-cancel"
+DELETE_STATUS = "delete-status"
+AUDIT_LINK = "audit-link"

@@ -16,6 +16,7 @@ from .jobs import job_progress
 from .map import map_section
 from .outliers import outlier_body
 from .profile import profile_panel
+from .report_panel import report_section
 from .progress import progress_body
 from .risk import risk_section
 from .table import grid, toolbar
@@ -175,6 +176,9 @@ def classes_section() -> html.Div:
     return html.Div([
         section_title("Classes", "easel"),
         dbc.Card(dbc.CardBody([html.Div(CAPTION, className="panel-subtitle mb-2"),
+                               html.A([html.I(className="bi bi-printer me-1", **{"aria-hidden": "true"}),
+                                       "Class report: one page per class"], id=ids.CLASS_PAGES_LINK, href="#",
+                                      target="_blank", rel="noopener", className="d-inline-block mb-2"),
                                html.Div(id=ids.CLASS_TABLE)]), className="section-card mb-5"),
     ], id=ids.CLASSES_SECTION, style={"display": "none"})
 
@@ -225,6 +229,7 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
             classes_section(),
             outlier_section(),
             table_section(),
+            report_section(),
             html.Footer("Cohort Atlas · open source · clusters are descriptive groupings, not labels for students",
                         className="app-footer"),
         ], fluid="xl", className="app-body", tag="main"),

@@ -8,11 +8,13 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from . import ids
+from .counsellor import counsel_section
 from .figures import pretty
 
 
 def profile_panel() -> dbc.Offcanvas:
-    return dbc.Offcanvas([html.Div(id=ids.PROFILE_BODY), html.Div(id=ids.PROFILE_TERMS), html.Div(id=ids.PROFILE_RISK)],
+    return dbc.Offcanvas([html.Div(id=ids.PROFILE_BODY), html.Div(id=ids.PROFILE_TERMS), html.Div(id=ids.PROFILE_RISK),
+                          counsel_section()],
                          id=ids.PROFILE,
                          title="Student", placement="end",
                          is_open=False, scrollable=True, backdrop=False, className="profile-panel")

@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from . import ids
+from .datasets import delete_controls
 from .mapping import mapping_modal, mapping_opener
 from .terms import add_term_control
 
@@ -34,5 +35,6 @@ def upload_card(upload_url: str, max_bytes: int) -> dbc.Card:
         mapping_opener(),
         add_term_control(),
         mapping_modal(),
+        delete_controls(),
         dcc.Store(id=ids.UPLOAD_RESULT),
     ], className="upload-body"), className="section-card h-100")

@@ -125,6 +125,7 @@ def kaggle_jobs_done(tmp_path_factory, kaggle_bytes) -> str:
     warm = DatasetStore(directory, max_bytes=STORE_BYTES)
     warm.run_jobs(warm.add(kaggle_bytes, KAGGLE), 5)
     warm.cache.close()
+    warm.durable.close()
     return directory
 
 

@@ -36,6 +36,13 @@ def login(client, username: str, password: str):
     return client.post("/login", data={"username": username, "password": password})
 
 
+def upload(client, data: bytes, filename: str):
+    """POST /api/upload as the page does: with the security token of the cookie the server gave this client."""
+    cookie = client.get_cookie("_csrf_token")
+    token = {"X-CSRFToken": cookie.value} if cookie else {}
+    return client.post("/api/upload", data=data, headers={"X-Filename": filename, **token})
+
+
 def fire(app, client, output: str, values: dict, changed: str):
     """POST /_dash-update-component for the callback whose outputs include `output` ("id.prop")."""
     key = next(k for k in app.callback_map if output in k and "@" not in k)

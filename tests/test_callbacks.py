@@ -251,12 +251,14 @@ def test_layout_has_every_component(dash_app):
 def test_upload_route(dash_app):
     app, store = dash_app
     client = app.server.test_client()
+    client.get("/")  # the page sets the token the upload card sends back (backend/security.py)
+    token = {"X-CSRFToken": client.get_cookie("_csrf_token").value}
     small = b"Hours_Studied,Attendance,Exam_Score\n1,80,60\n2,90,70\n3,85,65\n"
-    reply = client.post("/api/upload", data=small, headers={"X-Filename": "class%201.csv"})
+    reply = client.post("/api/upload", data=small, headers={"X-Filename": "class%201.csv", **token})
     assert reply.status_code == 200 and reply.json["filename"] == "class 1.csv" and store.has(reply.json["dataset_id"])
-    too_big = client.post("/api/upload", data=b"a,b\n" * 2**18 + b"1,2\n", headers={"X-Filename": "big.csv"})
+    too_big = client.post("/api/upload", data=b"a,b\n" * 2**18 + b"1,2\n", headers={"X-Filename": "big.csv", **token})
     assert too_big.status_code == 413 and "over the 1 MB limit" in too_big.json["error"]
-    empty = client.post("/api/upload", data=b"", headers={"X-Filename": "empty.csv"})
+    empty = client.post("/api/upload", data=b"", headers={"X-Filename": "empty.csv", **token})
     assert empty.status_code == 400 and "empty" in empty.json["error"]
 
 

@@ -1,6 +1,7 @@
 """Excel workbooks as a school saves them: typed cells, several sheets, a title above the header, bad files."""
 import datetime as dt
 import io
+import os
 import zipfile
 
 import numpy as np
@@ -249,8 +250,8 @@ def test_upload_names_the_sheet_and_another_can_be_chosen(store, school_book, ka
     expected = pd.read_csv(kaggle_path).head(160).tail(60)["Exam_Score"]
     assert analysis.students["Exam_Score"].tolist() == expected.tolist()
     assert store.with_sheet(first, "Year 11") == chosen  # the same dataset when chosen again
-    files = [k for k in store.cache.iterkeys() if isinstance(k, tuple) and k[0] == "file"]
-    assert sum(store.cache.get(k) == school_book for k in files) == 1  # the bytes are kept once
+    kept = [store.uploads.read(name[:-4]) for name in os.listdir(store.uploads.root) if name.endswith(".bin")]
+    assert kept.count(school_book) == 1  # the bytes are kept once
     uploaded, message, value = upload.choose_sheet(store, "Notes", chosen, 5)
     assert uploaded is no_update and value == "Year 11" and "sheet 'Notes' has no table" in str(message)
 

@@ -7,7 +7,7 @@ import io
 import pandas as pd
 import pytest
 from dash.exceptions import PreventUpdate
-from signin import acting, fire, job_of, login, signed_in_app
+from signin import acting, fire, job_of, login, signed_in_app, upload
 
 from analytics.ingest.school import generate_school
 from backend.auth import access, ai
@@ -44,7 +44,7 @@ def world(tmp_path_factory, kaggle_path, school_csv):
         for name in ("lead-a", "lead-b", "t7a", "iqbal", "t-other"):
             clients[name] = app.server.test_client()
             assert login(clients[name], name, PASSWORD).status_code == 303
-        reply = clients["lead-a"].post("/api/upload", data=school_csv, headers={"X-Filename": "year7.csv"})
+        reply = upload(clients["lead-a"], school_csv, "year7.csv")
         assert reply.status_code == 200
         yield app, store, clients, reply.json["dataset_id"]
 
@@ -127,7 +127,7 @@ def test_anonymous_callbacks_and_uploads_are_refused(world, school_csv):
 
 def test_the_same_bytes_from_two_schools_are_two_datasets(world, school_csv):
     app, store, clients, dataset = world
-    again = clients["lead-b"].post("/api/upload", data=school_csv, headers={"X-Filename": "ours.csv"}).json
+    again = upload(clients["lead-b"], school_csv, "ours.csv").json
     assert again["dataset_id"] != dataset
     with acting(LEADER_A):
         assert store.filename(dataset) == "year7.csv" and not store.has(again["dataset_id"])
@@ -172,12 +172,12 @@ def test_special_category_columns_follow_the_school_setting(world):
 
 def test_scored_by_lists_only_models_the_user_may_read(world, kaggle_bytes):
     app, store, clients, _ = world
-    with_exams = clients["lead-a"].post("/api/upload", data=kaggle_bytes, headers={"X-Filename": "2025.csv"}).json
+    with_exams = upload(clients["lead-a"], kaggle_bytes, "2025.csv").json
     store.run_jobs(with_exams["dataset_id"])
     frame = pd.read_csv(io.BytesIO(kaggle_bytes)).head(300).drop(columns=["Exam_Score"])
     no_exams = frame.to_csv(index=False).encode()
-    ours = clients["lead-a"].post("/api/upload", data=no_exams, headers={"X-Filename": "spring.csv"}).json
-    theirs = clients["lead-b"].post("/api/upload", data=no_exams, headers={"X-Filename": "spring.csv"}).json
+    ours = upload(clients["lead-a"], no_exams, "spring.csv").json
+    theirs = upload(clients["lead-b"], no_exams, "spring.csv").json
     with acting(LEADER_A):
         menu = [s.dataset_id for s, _ in usable_models(store, store.analysis(ours["dataset_id"]))]
         assert with_exams["dataset_id"] in menu

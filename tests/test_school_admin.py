@@ -2,7 +2,7 @@
 the AI switch, each limited to the admin's or reader's own school."""
 import pytest
 from dash.exceptions import PreventUpdate
-from signin import acting, login
+from signin import acting, login, upload
 from test_isolation import LEADER_A, LEADER_B, PASSWORD, school_csv, view, world  # noqa: F401
 
 from analytics.ingest.school import generate_school
@@ -25,7 +25,7 @@ def test_an_admin_manages_the_accounts_and_switches_of_their_own_school(world): 
     # another school's account is not this admin's to change, nor a dataset of another school to share
     admin.post("/admin/users", data={"username": "lead-b", "role": "teacher", "password": "x" * 10})
     assert access._users.get("lead-b").role == "leader"
-    theirs = clients["lead-b"].post("/api/upload", data=b"a,b\n1,2\n", headers={"X-Filename": "b.csv"}).json
+    theirs = upload(clients["lead-b"], b"a,b\n1,2\n", "b.csv").json
     admin.post("/admin/share", data={"dataset": theirs["dataset_id"], "username": "new-t"})
     assert not access._users.is_shared(theirs["dataset_id"], "new-t")
     admin.post("/admin/share", data={"dataset": dataset, "username": "new-t"})

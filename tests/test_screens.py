@@ -46,7 +46,7 @@ def test_a_file_nothing_can_score_hides_the_model_panels(tmp_path, kaggle_path):
     frame = pd.read_csv(kaggle_path).head(200).drop(columns=["Exam_Score"])
     dataset = lonely.add(frame.to_csv(index=False).encode(), "no-scores.csv")
     view = {"dataset_id": dataset, "personas": 5}
-    assert risk.panels_style(lonely, view, None) == (HIDDEN, HIDDEN)
+    assert risk.panels_style(lonely, view, None) == (risk.COLLAPSED, HIDDEN)
     assert risk.setup(lonely, view, None)["box"] == HIDDEN  # no empty "Scored by" menu either
     assert "This file has no exam scores" in text_of(risk.model_state(lonely, view, None)["status"])
 

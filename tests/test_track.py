@@ -216,3 +216,15 @@ def test_track_exit_status_in_a_real_process(term_files):
     done = subprocess.run([sys.executable, "-m", "analytics", "track", str(term_files / "term1.csv")], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and done.stderr.startswith("error:") and done.stderr.count("\n") == 1
+
+
+def test_a_later_term_with_another_header_layout_is_read_with_its_own_choices(terms):
+    renamed = terms[1].rename(columns={"Maths Mock": "Mathematics (mock %)", "UPN": "Pupil UPN"})
+    first = {"subjects": [{"column": "Maths Mock", "name": "Maths"}]}
+    own = {"roles": {"student_id": "Pupil UPN"}, "subjects": [{"column": "Mathematics (mock %)", "name": "Maths"}]}
+    with pytest.raises(DataError, match="Maths Mock"):  # the first term's choices do not fit the new header
+        track([table(terms[0], "term1.csv"), table(renamed, "term2.csv")], choices=first)
+    tracked = track([table(terms[0], "term1.csv"), table(renamed, "term2.csv")], choices=[first, own])
+    both = terms[0].merge(terms[1], on="UPN", suffixes=("", " 2"))
+    assert len(tracked.linked) == len(both)
+    assert tracked.subjects["Maths"][1] == pytest.approx(terms[1]["Maths Mock"].astype(float).mean())

@@ -60,19 +60,23 @@ def track_files(paths: list[str], id_column: str | None = None, choices: dict | 
     return track([read_path(p, max_bytes) for p in paths], id_column, choices, personas)
 
 
-def track(tables: list[Table], id_column: str | None = None, choices: dict | None = None,
+def track(tables: list[Table], id_column: str | None = None, choices: dict | list | None = None,
           personas: int = PERSONAS) -> Tracking:
-    """Tables in term order, first term first; `choices` (a --mapping) apply to every term."""
+    """Tables in term order, first term first; `choices` (a --mapping) apply to every term, or a list gives each
+    term its own (a later export with another header layout, mapped by hand; None there: the first term's)."""
     if len(tables) < 2:
         raise DataError(f"tracking needs at least two terms' files, not {len(tables)}")
-    first = analyse(tables[0], personas, outliers=False, choices=choices)
+    per_term = list(choices) if isinstance(choices, list) else [choices] * len(tables)
+    per_term += [None] * (len(tables) - len(per_term))
+    per_term = [per_term[0]] + [own if own is not None else per_term[0] for own in per_term[1:]]
+    first = analyse(tables[0], personas, outliers=False, choices=per_term[0])
     model = first.persona_model
     warnings: list[str] = []
     if model is None:
         warnings.append(f"{first.filename}: no personas ({first.skipped.get('personas', 'not fitted')}); "
                         "persona moves are not shown.")
-    analyses = [first] + [analyse(t, personas, outliers=False, choices=choices, persona_model=model)
-                          for t in tables[1:]]
+    analyses = [first] + [analyse(t, personas, outliers=False, choices=own, persona_model=model)
+                          for t, own in zip(tables[1:], per_term[1:])]
     if model is None:
         for a in analyses[1:]:
             a.personas = []

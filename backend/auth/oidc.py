@@ -95,5 +95,5 @@ def install(server, users, prefix: str, config: Settings) -> None:
         elif user.school != school:
             return refused(f"{email} belongs to another school's account")
         next_url = session.pop("sso_next", prefix)
-        sign_in(user)
+        sign_in(user, "single sign-on")
         return redirect(next_url, 303)

@@ -11,6 +11,7 @@ import flask_login
 from flask import current_app, has_request_context
 
 from backend import identity
+from backend.audit import log_for
 from backend.identity import LOCAL
 
 from . import access, admin, oidc, web
@@ -39,6 +40,7 @@ def install(app, store, announce=None) -> Users:
     users = Users(data_dir(store.directory))
     access.use_accounts(users)
     web.configure(server, users, users_dir(users))
+    server.extensions[web.AUDIT] = log_for(store.directory)
     sso = oidc.settings()
     web.routes(server, users, prefix, sso)
     if sso:

@@ -8,14 +8,16 @@ import time
 from urllib.parse import urlencode
 
 import flask_login
-from flask import Response, jsonify, redirect, request, session
+from flask import Response, current_app, jsonify, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
 
+from ..identity import Identity
 from . import pages
 from .users import Users
 
 IDLE_MINUTES = 60
 SEEN_EVERY = 60  # seconds between refreshes of the idle clock (each one re-sends the cookie)
+AUDIT = "cohort_atlas_audit"  # server.extensions: the AuditLog sign-ins go to
 PUBLIC_ASSETS = ("assets/vendor/", "assets/style.css", "assets/signin.css", "_favicon.ico")
 
 
@@ -75,11 +77,19 @@ def configure(server, users: Users, directory: str) -> flask_login.LoginManager:
     return manager
 
 
-def sign_in(user) -> None:
+def sign_in(user, how: str = "password") -> None:
     session.clear()  # a fresh session: nothing from before sign-in carries over
     session.permanent = True
     session["seen"] = time.time()
     flask_login.login_user(Account(user))
+    audit("sign-in", Identity(user.username, user.school, user.role), how)
+
+
+def audit(action: str, who: Identity, detail: str | None = None) -> None:
+    """An entry in the audit log (backend/audit.py) of the store this server serves, once it is installed."""
+    found = current_app.extensions.get(AUDIT)
+    if found is not None:
+        found.record(action, detail=detail, who=who)
 
 
 def safe_next(target: str | None, home: str) -> str:
@@ -95,6 +105,11 @@ def wants_page() -> bool:
         return False
     accept = request.accept_mimetypes
     return accept.accept_html and accept["text/html"] >= accept["application/json"]
+
+
+def form_post() -> bool:
+    """A browser's HTML form (its answer is a page, never a 401 that the browser would report as an error)."""
+    return request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def routes(server, users: Users, prefix: str, sso) -> None:
@@ -130,10 +145,15 @@ def routes(server, users: Users, prefix: str, sso) -> None:
 
     @server.post(prefix + "login")
     def login():
-        user = users.verify(request.form.get("username", "").strip(), request.form.get("password", ""))
+        username = request.form.get("username", "").strip()
+        user = users.verify(username, request.form.get("password", ""))
         if user is None:
+            known = users.get(username) if username else None
+            audit("sign-in-failed", Identity(username[:64] or "(none)", known.school if known else "", ""),
+                  "wrong password" if known else "unknown username")
+            # a form's answer is a page with the message (200): a 401 would be a console error in the browser
             return _page(prefix, request.form.get("next"), "That username and password do not match an account.",
-                         sso, 401)
+                         sso, 200 if form_post() else 401)
         sign_in(user)
         return redirect(safe_next(request.form.get("next") or request.args.get("next"), home), 303)
 
