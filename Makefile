@@ -38,7 +38,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch $@
 
 test: $(VENV)/.dev browser node_modules/.package-lock.json
-	$(PY) -m pytest -q -n 2 --dist loadgroup
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 test-fast: $(VENV)/.dev
 	$(PY) -m pytest -q -m "not browser"

@@ -27,7 +27,7 @@ from backend.store import DatasetStore  # noqa: E402
 from callbacks import register_all  # noqa: E402
 from callbacks.upload import ROUTE  # noqa: E402
 from components import ids  # noqa: E402
-from components.layout import layout  # noqa: E402
+from components.layout import full_layout, layout  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEMO_ROWS, DEMO_SEED = 2000, 7
@@ -85,11 +85,13 @@ def create_app(store: DatasetStore | None = None, default_data: str | None = Non
     # Vendored CSS (no CDN: the app must work offline) loads before assets/style.css, which overrides it.
     app.config.external_stylesheets = [app.get_asset_url(f"vendor/{name}") for name in VENDOR_CSS]
     upload_url = app.config.requests_pathname_prefix + ROUTE
-    app.layout = layout(default_id, upload_url, store.max_bytes)
+    prefix = app.config.requests_pathname_prefix
+    app.layout = layout(default_id, upload_url, store.max_bytes, prefix)  # the shell; the open tab goes in it
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
-    # The profile card's what-if result exists only once a card with sliders is drawn; naming it here lets Dash
-    # check the callback against the page without "ID not found in layout" on every load.
-    app.validation_layout = html.Div([app.layout, html.Div(id=ids.STUDENT_WHATIF)])
+    # Dash checks every callback against the shell with every tab in it, and the profile card's what-if result,
+    # which exists only once a card with sliders is drawn.
+    app.validation_layout = html.Div([full_layout(default_id, upload_url, store.max_bytes, prefix),
+                                      html.Div(id=ids.STUDENT_WHATIF)])
     register_all(app, store)
     if sign_in or (sign_in is None and start):
         auth.install(app, store)

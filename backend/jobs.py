@@ -65,13 +65,28 @@ def background_manager(cache_dir: str):
         from dash import CeleryManager
 
         return CeleryManager(celery_app())
-    from dash import DiskcacheManager
-
     from .cache import ForkSafeCache
 
     # A cache of its own: job results and progress must not share the dataset store's size-limited eviction.
     # Fork-safe: the job processes that write into it are forked while server threads read it.
-    return DiskcacheManager(ForkSafeCache(os.path.join(cache_dir, "jobs")))
+    return diskcache_manager(ForkSafeCache(os.path.join(cache_dir, "jobs")))
+
+
+def diskcache_manager(cache):
+    """Dash's DiskcacheManager, except that stopping a job which ended meanwhile is not an error. A job started
+    again (a new upload while the last one's jobs run) stops the old one first; Dash checks that its process
+    exists, then lists its children, and a process that exits in between answered the new job with a 500."""
+    import psutil
+    from dash import DiskcacheManager
+
+    class Manager(DiskcacheManager):
+        def terminate_job(self, job):
+            try:
+                super().terminate_job(job)
+            except psutil.NoSuchProcess:  # it ended on its own: nothing is left to stop
+                log.info("background job %s ended before it was stopped", job)
+
+    return Manager(cache)
 
 
 def project_dataset(store, dataset_id: str, personas: int, progress=None) -> dict:

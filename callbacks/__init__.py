@@ -25,6 +25,7 @@ from . import (
     risk,
     scenario,
     table,
+    tabs,
     terms,
     trajectories,
     upload,
@@ -32,7 +33,7 @@ from . import (
 
 FEATURES = (upload, mapping, filters, overview, personas, trajectories, breakdowns, progress, groups, outliers, table, profile,
             map, risk, scenario, interventions, insights, jobs_panel, class_list, classes, terms, benchmarks,
-            datasets, counsellor, class_pages, report)
+            datasets, counsellor, class_pages, report, tabs)
 
 
 def register_all(app, store) -> None:

@@ -45,8 +45,15 @@ def classes_panel(store, view, filters, search, prefix: str = "/") -> tuple:
 def register(app, store) -> None:
     prefix = app.config.requests_pathname_prefix
 
-    @app.callback(Output(ids.CLASS_TABLE, "children"), Output(ids.CLASS_BANNER, "children"),
-                  Output(ids.CLASSES_SECTION, "style"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
-                  State(ids.URL, "search"))
+    # the banner is on every tab, the table only on Subjects: two callbacks, so a click on another tab
+    # computes only the banner
+    @app.callback(Output(ids.CLASS_TABLE, "children"), Output(ids.CLASSES_SECTION, "style"),
+                  Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"), State(ids.URL, "search"))
     def show_classes(view, filters, search):
-        return classes_panel(store, view, filters, search, prefix)
+        table, _, style = classes_panel(store, view, filters, search, prefix)
+        return table, style
+
+    @app.callback(Output(ids.CLASS_BANNER, "children"), Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),
+                  State(ids.URL, "search"))
+    def show_class_banner(view, filters, search):
+        return classes_panel(store, view, filters, search, prefix)[1]

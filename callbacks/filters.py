@@ -41,8 +41,9 @@ INPUTS = dict(search=Input(ids.URL, "search"), dataset_id=Input(ids.DATASET_ID, 
               personas=Input(ids.PERSONA_COUNT, "value"), mark=Input(ids.PASS_MARK, "value"),
               subject=Input(ids.SUBJECT, "value"), uploaded=Input(ids.UPLOADED, "data"),
               controls={key: Input(ids.FILTER_CONTROLS[key][0], "value") for key in KEYS},
-              selected=Input(ids.STUDENT_MAP, "selectedData"),
-              clicks={chart: Input(chart, "clickData") for chart in CLICKS},
+              # chart clicks and map selections: each tab relays its own charts' to this one store
+              # (callbacks/tabs.py), so the inputs of this callback are all on every tab
+              click=Input(ids.CHART_CLICK, "data"),
               clear=Input(ids.FILTERS_CLEAR, "n_clicks"), chips=Input({"type": ids.CHIP_CLEAR, "key": ALL}, "n_clicks"))
 
 
@@ -168,6 +169,14 @@ def sync(store, trigger, search, dataset_id, personas, uploaded, current, contro
             "subject_box": {} if names else {"display": "none"}}
 
 
+def relayed(click: dict) -> tuple:
+    """(trigger, map selection, {chart: clickData}) of a click a tab relayed to ids.CHART_CLICK."""
+    source = click["source"]
+    if click.get("prop") == "selectedData":
+        return source, click.get("value"), {}
+    return source, None, {source: click.get("value")}
+
+
 def _selected_rows(selected: dict | None) -> list[int]:
     rows = []
     for point in (selected or {}).get("points", []):
@@ -180,11 +189,16 @@ def _selected_rows(selected: dict | None) -> list[int]:
 
 def register(app, store) -> None:
     @app.callback(output=OUTPUT, inputs=INPUTS, state=dict(current=State(ids.FILTERS, "data")))
-    def update_view_state(search, dataset_id, personas, mark, subject, uploaded, controls, selected, clicks, clear,
+    def update_view_state(search, dataset_id, personas, mark, subject, uploaded, controls, click, clear,
                           chips, current):
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and not (ctx.triggered and ctx.triggered[0].get("value")):
             return unchanged()  # chips were re-drawn (n_clicks 0); nothing was pressed
+        selected, clicks = None, {}
+        if trigger == ids.CHART_CLICK:  # as if the chart itself had fired
+            if not click or click.get("source") not in (*CLICKS, ids.STUDENT_MAP):
+                return unchanged()
+            trigger, selected, clicks = relayed(click)
         return sync(store, trigger, search, dataset_id, personas, uploaded, current, controls, selected, clicks,
                     mark, subject)
 

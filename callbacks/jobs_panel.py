@@ -4,7 +4,7 @@ file with subjects, each subject's model.
 One background callback per job, on Dash's background-callback manager (backend/jobs.py: a job process per
 run, or a Celery worker). The overview callback starts a job only when the view it publishes lacks the job's
 result (ids.JOB_START), so a view whose results are stored starts no process and redraws nothing. A started job
-shows its panel's progress bar with what it is doing (written when the step changes, not on a clock) and
+shows its progress bar (above every tab) with what it is doing (written when the step changes, not on a clock) and
 always writes its reply to the jobs-ready store, which every panel that needs outliers or the risk model
 listens to: those panels may have drawn "being computed", even when the result turns out to have been stored
 meanwhile by another request.

@@ -211,15 +211,29 @@ def figure_or_patch(fig, key: list | None, drawn: list | None, triggered: frozen
     return fig
 
 
+def map_start(store, view: dict | None):
+    """What starts the map's job when the Explore tab opens (or its view changes): the view while its layout is
+    not cached yet, else no_update. The map is laid out only once someone opens the tab that shows it."""
+    if not view:
+        raise PreventUpdate
+    analysis = request(store, view).analysis
+    return dict(view) if len(analysis.themes) >= MIN_THEMES and not store.has_projection(view["dataset_id"]) \
+        else no_update
+
+
 def register(app, store) -> None:
-    # Started by a view whose layout is not cached yet (callbacks/overview.py), or by the Run button.
+    @app.callback(Output(ids.JOB_START["map"], "data"), Input(ids.VIEW, "data"))
+    def start_map(view):
+        return map_start(store, view)
+
+    # Started by a view whose layout is not cached yet (start_map above), or by the Run button.
     @app.callback(Output(ids.MAP_READY, "data"), Input(ids.JOB_START["map"], "data"), Input(ids.MAP_RUN, "n_clicks"),
                   State(ids.VIEW, "data"), background=True, interval=1000, prevent_initial_call=True,
                   progress=[Output(ids.MAP_PROGRESS, "value"), Output(ids.MAP_PROGRESS, "label")],
                   progress_default=[0, ""],
+                  # only what is on every tab: the Run button, on Explore, hides itself once pressed
                   running=[(Output(ids.MAP_PROGRESS_BOX, "style"), SHOWN, HIDDEN),
-                           (Output(ids.MAP_CANCEL, "disabled"), False, True),
-                           (Output(ids.MAP_RUN, "disabled"), True, False)],
+                           (Output(ids.MAP_CANCEL, "disabled"), False, True)],
                   cancel=[Input(ids.MAP_CANCEL, "n_clicks")])
     def compute_map(set_progress, _start, _run, view):
         return map_job(store, view, set_progress)

@@ -1,5 +1,6 @@
 """Dataset or persona count changes: run (or fetch) the analysis once, then publish the small `view` key and
-start the background jobs (map, outliers, risk) whose results are not stored yet."""
+start the background jobs (outliers, risk, subjects) whose results are not stored yet. The map's job starts in
+its own tab (callbacks/map.py), when the map is shown."""
 from __future__ import annotations
 
 import logging
@@ -17,8 +18,9 @@ from .common import HIDDEN, SHOWN, in_place, only_for
 from .context import request
 
 log = logging.getLogger(__name__)
+SHELL_JOBS = tuple(job for job in ids.JOB_START if job != "map")  # the map's start store is in its tab
 OUTPUTS = (ids.VIEW, ids.SKIPPED_ALERTS, ids.DASHBOARD_ERROR, ids.NAVBAR_DATASET, ids.DATASET_SUMMARY,
-           ids.PERSONA_SECTION, ids.TRAJECTORY_SECTION, *ids.JOB_START.values())
+           *(ids.JOB_START[job] for job in SHELL_JOBS))
 KEEP = (no_update,) * len(OUTPUTS)
 
 
@@ -48,18 +50,29 @@ def overview(store, dataset_id: str, personas: int) -> tuple:
                html.Div(f"{analysis.rows:,} students · {len(analysis.mapping)} recognised columns",
                         className="dataset-meta")]
     view = {"dataset_id": dataset_id, "personas": personas}
+    starts = dict(zip(ids.JOB_START, job_starts(store, analysis, view)))
     return (view, skipped_alerts(analysis.skipped), None, analysis.filename, summary,
-            SHOWN if analysis.personas else HIDDEN, SHOWN if analysis.trajectories else HIDDEN,
-            *job_starts(store, analysis, view))
+            *(starts[job] for job in SHELL_JOBS))
+
+
+def section_styles(store, view: dict | None) -> tuple[dict, dict]:
+    """(personas, trajectories) section styles: a model the file cannot support leaves no empty section."""
+    analysis = request(store, view).analysis
+    return SHOWN if analysis.personas else HIDDEN, SHOWN if analysis.trajectories else HIDDEN
 
 
 def register(app, store) -> None:
-    props = ["data", "children", "children", "children", "children", "style", "style"] + ["data"] * len(ids.JOB_START)
+    props = ["data", "children", "children", "children", "children"] + ["data"] * len(SHELL_JOBS)
     outputs = [Output(i, p) for i, p in zip(OUTPUTS, props)]
 
     @app.callback(*outputs, Input(ids.DATASET_ID, "data"), Input(ids.PERSONA_COUNT, "value"))
     def show_overview(dataset_id, personas):
         return overview(store, dataset_id, personas)
+
+    @app.callback(Output(ids.PERSONA_SECTION, "style"), Output(ids.TRAJECTORY_SECTION, "style"),
+                  Input(ids.VIEW, "data"))
+    def show_sections(view):
+        return section_styles(store, view)
 
     @app.callback(Output(ids.KPI_ROW, "children"), Output({"type": ids.KPI_PART, "part": ALL}, "children"),
                   Input(ids.VIEW, "data"), Input(ids.FILTERS, "data"),

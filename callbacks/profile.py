@@ -37,6 +37,11 @@ def clicked_cell(trigger, student_cell, outlier_cell, intervention_cell) -> dict
             ids.INTERVENTION_TABLE: intervention_cell}.get(trigger)
 
 
+# where a student can be clicked, and what the click is: each tab relays its own to ids.STUDENT_PICK
+SOURCES = {ids.STUDENT_MAP: "clickData", ids.STUDENT_TABLE: "cellClicked", ids.OUTLIER_TABLE: "cellClicked",
+           ids.INTERVENTION_TABLE: "cellClicked"}
+
+
 def profile_content(analysis, row: int | None, allowed=None) -> tuple:
     """(card body, open?, title). `allowed` (a teacher's rows) also limits the students like this one."""
     if row is None:
@@ -55,12 +60,19 @@ def register(app, store) -> None:
     # without a loop between callbacks.
     @app.callback(Output(ids.STUDENT, "data"), Output(ids.PROFILE_BODY, "children"), Output(ids.PROFILE, "is_open"),
                   Output(ids.PROFILE, "title"),
-                  Input(ids.STUDENT_MAP, "clickData"), Input(ids.STUDENT_TABLE, "cellClicked"),
-                  Input(ids.OUTLIER_TABLE, "cellClicked"), Input(ids.INTERVENTION_TABLE, "cellClicked"),
+                  Input(ids.STUDENT_PICK, "data"),
                   Input({"type": ids.SIMILAR_STUDENT, "row": ALL}, "n_clicks"), Input(ids.PROFILE, "is_open"),
                   Input(ids.VIEW, "data"), prevent_initial_call=True)
-    def show_student(map_click, cell, outlier_cell, intervention_cell, _similar, is_open, view):
+    def show_student(pick, _similar, is_open, view):
         trigger = ctx.triggered_id
+        map_click = cell = outlier_cell = intervention_cell = None
+        if trigger == ids.STUDENT_PICK:  # as if the map or grid itself had fired
+            if not pick or pick.get("source") not in SOURCES:
+                return (no_update,) * 4
+            trigger, value = pick["source"], pick.get("value")
+            map_click = value if trigger == ids.STUDENT_MAP else None
+            cell, outlier_cell, intervention_cell = (value if trigger == grid else None for grid in
+                                                     (ids.STUDENT_TABLE, ids.OUTLIER_TABLE, ids.INTERVENTION_TABLE))
         if trigger == "view":
             return None, None, False, "Student"
         if trigger == "profile":

@@ -107,9 +107,9 @@ def register(app, store) -> None:
     def start_report(_clicks, view, filters, include_students):
         return start(store, view, filters, include_students)
 
+    # what the job reports is on every tab (components/jobs.py): it goes on when a person leaves the Report tab
     @app.callback(Output(ids.REPORT_RESULT, "children"), Input(ids.REPORT_START, "data"), background=True,
                   interval=1000, prevent_initial_call=True,
-                  running=[(Output(ids.REPORT_BUTTON, "disabled"), True, False)],
                   progress=[Output(ids.REPORT_PROGRESS_BOX, "style"), Output(ids.REPORT_PROGRESS, "label")],
                   progress_default=[HIDDEN, ""])
     def build_report(set_progress, start):
@@ -124,6 +124,9 @@ def register(app, store) -> None:
                   Input(ids.MODEL_DOWNLOAD_BUTTON, "n_clicks"), Input(ids.MODEL_UPLOAD, "contents"),
                   State(ids.MODEL_UPLOAD, "filename"), State(ids.VIEW, "data"), prevent_initial_call=True)
     def carry_forward(_clicks, contents, filename, view):
+        # opening the Report tab fires this (its output `uploaded` is outside the tab) with nothing pressed
+        if not (ctx.triggered and ctx.triggered[0].get("value")):
+            raise PreventUpdate
         if ctx.triggered_id == ids.MODEL_UPLOAD:
             uploaded, status = model_apply(store, view, contents, filename)
             return no_update, status, uploaded

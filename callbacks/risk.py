@@ -121,14 +121,19 @@ def target_content(store, view, filters, target, model_id, mark_value):
 
 def register(app, store) -> None:
     # every panel that needs the risk model also listens to JOBS_READY: it redraws when the fit finishes
+    # The Scored-by menu and the pass mark are shared settings (every tab); the fairness choice is the Risk tab's.
     @app.callback(output={"options": Output(ids.RISK_MODEL, "options"), "value": Output(ids.RISK_MODEL, "value"),
-                          "box": Output(ids.RISK_MODEL_BOX, "style"),
-                          "fair_options": Output(ids.FAIRNESS_BY, "options"),
-                          "fair_value": Output(ids.FAIRNESS_BY, "value")},
+                          "box": Output(ids.RISK_MODEL_BOX, "style")},
                   inputs={"view": Input(ids.VIEW, "data"), "_jobs": Input(ids.JOBS_READY, "data")},
                   state={"current": State(ids.RISK_MODEL, "value")})
     def show_setup(view, _jobs, current):
-        return setup(store, view, current)
+        menu = setup(store, view, current)
+        return {key: menu[key] for key in ("options", "value", "box")}
+
+    @app.callback(Output(ids.FAIRNESS_BY, "options"), Output(ids.FAIRNESS_BY, "value"), Input(ids.VIEW, "data"))
+    def show_fairness_choice(view):
+        menu = setup(store, view, None)
+        return menu["fair_options"], menu["fair_value"]
 
     @app.callback(Output(ids.RISK_PANELS, "style"), Output(ids.FAIRNESS_BOX, "style"), Input(ids.VIEW, "data"),
                   Input(ids.RISK_MODEL, "value"), Input(ids.JOBS_READY, "data"))
@@ -138,8 +143,7 @@ def register(app, store) -> None:
     # the menu's value is an input here, not state: read as state, the status kept naming the last model
     # until the view changed
     @app.callback(output={"status": Output(ids.RISK_STATUS, "children"),
-                          "sliders": Output(ids.SCENARIO_SLIDERS, "children"),
-                          "placeholder": Output(ids.PASS_MARK, "placeholder")},
+                          "sliders": Output(ids.SCENARIO_SLIDERS, "children")},
                   inputs={"view": Input(ids.VIEW, "data"), "model_id": Input(ids.RISK_MODEL, "value"),
                           "subject": Input(ids.SUBJECT, "value"), "_jobs": Input(ids.JOBS_READY, "data")},
                   state={"lever_ids": State({"type": ids.LEVER, "role": ALL}, "id"),
@@ -147,7 +151,13 @@ def register(app, store) -> None:
     def show_model_state(view, model_id, subject, _jobs, lever_ids, lever_values):
         same_view = ctx.triggered_id in (ids.JOBS_READY, ids.SUBJECT)  # a subject's model has the same levers
         kept = {i["role"]: v for i, v in zip(lever_ids or [], lever_values or [])} if same_view else None
-        return model_state(store, view, model_id, kept, subject)
+        state = model_state(store, view, model_id, kept, subject)
+        return {"status": state["status"], "sliders": state["sliders"]}
+
+    @app.callback(Output(ids.PASS_MARK, "placeholder"), Input(ids.VIEW, "data"), Input(ids.RISK_MODEL, "value"),
+                  Input(ids.SUBJECT, "value"), Input(ids.JOBS_READY, "data"))
+    def show_pass_mark_default(view, model_id, subject, _jobs):
+        return model_state(store, view, model_id, None, subject)["placeholder"]
 
     # the pass mark's value belongs to the view state (callbacks/filters.py): the URL carries it, and a new
     # upload starts from its own default

@@ -23,6 +23,19 @@ JOB_PROGRESS = {job: (f"{job}-job-progress", f"{job}-job-box") for job in ("outl
 # what starts each background job: set with the view only while the job's result is not stored yet
 JOB_START = {job: f"{job}-job-start" for job in ("map", "outliers", "risk", "subjects")}
 
+# tabs: one per job; the URL's path names the tab, its query the view (callbacks/tabs.py)
+TABS_NAV = "tabs-nav"
+TAB = "tab"  # {tab, at}: the open tab and when its sections were put in the page
+TAB_CONTENT = "tab-content"  # the open tab's sections: a hidden tab's panels are not in the page at all
+CHART_CLICK = "chart-click"  # {chart, prop, value, at}: a chart click or map selection, relayed from its tab
+STUDENT_PICK = "student-pick"  # {source, value, at}: a student clicked on a map or grid, relayed from its tab
+ADMIN_SECTION = "admin-section"
+
+
+def tab_link(tab: str) -> str:
+    return f"tab-{tab}"
+
+
 # navbar, upload and settings
 NAVBAR_DATASET = "navbar-dataset"
 DROP_ZONE = "drop-zone"

@@ -1,10 +1,13 @@
-"""The progress bar a panel shows while its background job (outliers, the risk model) computes."""
+"""The progress bars of the background jobs (outliers, the risk model, the subjects' models, the map)."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import html
 
 from . import ids
+from .map import map_progress
+from .report_panel import report_progress
+from .terms import terms_progress
 
 HIDDEN = {"display": "none"}
 NAMES = {"outliers": "Finding unusual profiles", "risk": "Learning the risk model",
@@ -20,3 +23,10 @@ def job_progress(job: str) -> html.Div:
                      style={"height": "1.25rem"}),
         className="d-flex align-items-center mb-3"), id=box, style=HIDDEN,
         **{"data-control-label": NAMES.get(job, "Background job")})
+
+
+def jobs_strip() -> html.Div:
+    """Every job's progress bar (hidden while none runs), above every tab: a job started on one tab goes on, and
+    says what it is doing, when a person opens another."""
+    return html.Div([job_progress("outliers"), job_progress("risk"), job_progress("subjects"), map_progress(),
+                     terms_progress(), report_progress()], className="jobs-strip")

@@ -1,4 +1,5 @@
-"""The page: navbar, upload and settings, KPIs, persona/trajectory sections, breakdowns and the student table."""
+"""The page: a shell every tab shares (navbar, tab bar, upload and settings, filter bar, KPIs, the student card
+and the stores) and one small function per tab listing its sections. Only the open tab is in the page."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
@@ -12,14 +13,15 @@ from .figures import empty
 from .filters import filter_bar
 from . import benchmarks, terms
 from .insights import insights_section
-from .jobs import job_progress
+from .jobs import jobs_strip
 from .map import map_section
 from .outliers import outlier_body
 from .profile import profile_panel
 from .report_panel import report_section
 from .progress import progress_body
-from .risk import risk_section
+from .risk import risk_section, risk_tools
 from .table import grid, toolbar
+from .tabs import tab_nav
 from .theme import GRAPH_CONFIG
 from .upload import upload_card
 
@@ -70,6 +72,8 @@ def settings_card() -> dbc.Card:
                  "motivation, resources, family, wellbeing, environment, homework, behaviour). Trajectories group "
                  "previous vs current score.",
                  className="settings-help"),
+        html.Hr(className="my-3"),
+        risk_tools(),
         html.Hr(className="my-3"),
         html.Div("Showing", className="settings-label"),
         html.Div(id=ids.DATASET_SUMMARY, className="dataset-summary"),
@@ -144,6 +148,8 @@ def progress_section() -> html.Div:
         section_title("Progress", "speedometer2"),
         dbc.Card(dbc.CardBody(progress_body(graph(ids.PROGRESS_CHART))), className="section-card mb-5"),
     ], id=ids.PROGRESS_SECTION)
+
+
 def groups_section() -> html.Div:
     """The groups a school is judged on: where each group stands on each subject, and the FSM/SEN/EAL gaps."""
     return html.Div([
@@ -167,8 +173,9 @@ def over_time_section() -> html.Div:
 
 
 def benchmark_section() -> html.Div:
-    """The school against reference figures it loads (components/benchmarks.py)."""
-    return benchmarks.benchmark_section(panel, section_title)
+    """The school against reference figures it loads (components/benchmarks.py). The loaded-reference marker
+    sits with it: the loader and every panel that redraws on it are on this tab."""
+    return html.Div([benchmarks.benchmark_section(panel, section_title), dcc.Store(id=ids.BENCH_LOADED)])
 
 
 def classes_section() -> html.Div:
@@ -186,7 +193,7 @@ def classes_section() -> html.Div:
 def outlier_section() -> html.Div:
     return html.Div([
         section_title("Unusual profiles", "exclamation-diamond"),
-        dbc.Card(dbc.CardBody([job_progress("outliers"), *outlier_body()]), className="section-card mb-5"),
+        dbc.Card(dbc.CardBody(outlier_body()), className="section-card mb-5"),
     ], id=ids.OUTLIER_SECTION)
 
 
@@ -197,7 +204,54 @@ def table_section() -> html.Div:
     ], id=ids.TABLE_SECTION)
 
 
-def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
+def admin_section() -> html.Div:
+    return html.Div([
+        section_title("Administration", "gear"),
+        dbc.Card(dbc.CardBody(html.P("Accounts, retention and the audit log will be managed here once sign-in is "
+                                     "set up.", className="panel-subtitle mb-0")), className="section-card mb-5"),
+    ], id=ids.ADMIN_SECTION)
+
+
+# One function per tab, listing its sections in page order: a new section goes into its job's list.
+def overview_tab() -> list:
+    return [persona_section(), trajectory_section(), breakdown_section()]
+
+
+def explore_tab() -> list:
+    return [map_section(), outlier_section(), table_section()]
+
+
+def risk_tab() -> list:
+    return [risk_section()]
+
+
+def subjects_tab() -> list:
+    return [groups_section(), progress_section(), over_time_section(), benchmark_section(), classes_section()]
+
+
+def insights_tab() -> list:
+    return [insights_section()]
+
+
+def report_tab() -> list:
+    return [report_section()]
+
+
+def admin_tab() -> list:
+    return [admin_section()]
+
+
+TAB_SECTIONS = {"overview": overview_tab, "explore": explore_tab, "risk": risk_tab, "subjects": subjects_tab,
+                "insights": insights_tab, "report": report_tab, "admin": admin_tab}
+
+
+def tab_content(tab: str) -> list:
+    """What the tab shows; callbacks/tabs.py puts it in the page when the tab opens."""
+    return TAB_SECTIONS[tab]()
+
+
+def layout(default_dataset: str, upload_url: str, max_bytes: int, prefix: str = "/") -> html.Div:
+    """The shell: everything every tab shares. The open tab's sections go into ids.TAB_CONTENT."""
     return html.Div([
         navbar(),
         dbc.Container([
@@ -216,20 +270,9 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
             html.Div(id=ids.CLASS_BANNER),
             *filter_bar(),
             dbc.Row(id=ids.KPI_ROW, className="mb-2"),
-            risk_section(),
-            insights_section(),
-            map_section(),
-            persona_section(),
-            trajectory_section(),
-            breakdown_section(),
-            progress_section(),
-            groups_section(),
-            over_time_section(),
-            benchmark_section(),
-            classes_section(),
-            outlier_section(),
-            table_section(),
-            report_section(),
+            tab_nav(prefix),
+            jobs_strip(),
+            html.Div(id=ids.TAB_CONTENT),  # the open tab's sections (callbacks/tabs.py)
             html.Footer("Cohort Atlas · open source · clusters are descriptive groupings, not labels for students",
                         className="app-footer"),
         ], fluid="xl", className="app-body", tag="main"),
@@ -241,7 +284,16 @@ def layout(default_dataset: str, upload_url: str, max_bytes: int) -> html.Div:
         dcc.Store(id=ids.FILTERS, data={}),
         dcc.Store(id=ids.STUDENT),  # 0-based data row of the student whose profile is open
         dcc.Store(id=ids.JOBS_READY, data=None),  # background jobs write here when they finish
-        *[dcc.Store(id=start) for start in ids.JOB_START.values()],  # a view's jobs that have work to do
+        # a view's jobs that have work to do; the map's start sits in its tab (the map is laid out when shown)
+        *[dcc.Store(id=start) for job, start in ids.JOB_START.items() if job != "map"],
         dcc.Store(id=ids.TERMS_SET), dcc.Store(id=ids.TERMS_START), dcc.Store(id=ids.TERMS_READY),
-        dcc.Store(id=ids.BENCH_LOADED),
+        dcc.Store(id=ids.TAB),  # {tab, at}: the open tab and when it was put in the page
+        dcc.Store(id=ids.CHART_CLICK),  # chart clicks and map selections of the open tab (callbacks/tabs.py)
+        dcc.Store(id=ids.STUDENT_PICK),  # students clicked in the open tab: the card opens on them
     ])
+
+
+def full_layout(default_dataset: str, upload_url: str, max_bytes: int, prefix: str = "/") -> html.Div:
+    """The shell with every tab in it: what Dash validates the callbacks against (app.validation_layout)."""
+    return html.Div([layout(default_dataset, upload_url, max_bytes, prefix),
+                     *[html.Div(tab_content(tab), id=f"all-{tab}") for tab in TAB_SECTIONS]])

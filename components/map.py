@@ -52,14 +52,6 @@ def map_section() -> html.Div:
         dbc.Select(id=ids.MAP_COLOUR, options=colour_options(["persona"]), value="persona", size="sm",
                    style={"width": "auto"}),
     ], className="d-flex align-items-center")
-    # The job's `running` state toggles the outer style; Bootstrap's d-flex is !important, so it sits inside.
-    progress = html.Div(html.Div([
-        dbc.Progress(id=ids.MAP_PROGRESS, value=0, striped=True, animated=True, className="flex-grow-1",
-                     style={"height": "1.25rem"}),
-        dbc.Button([html.I(className="bi bi-x-circle me-1"), "Cancel"], id=ids.MAP_CANCEL, size="sm",
-                   color="link", disabled=True, className="ms-2"),
-    ], className="d-flex align-items-center mb-2", **{"data-control-label": "Student map progress"}),
-        id=ids.MAP_PROGRESS_BOX, style=HIDDEN)
     return html.Div([
         html.Div([html.H2([html.I(className="bi bi-stars me-2"), "Student map"], className="section-title"),
                   colour], className="section-head"),
@@ -67,15 +59,28 @@ def map_section() -> html.Div:
             html.Div("Each dot is a student; students with similar theme scores sit close together. Click one "
                      "to open their profile, or draw a lasso to filter the dashboard to a group.",
                      className="panel-subtitle mb-2"),
-            progress,
             dcc.Graph(id=ids.STUDENT_MAP, figure=empty(), config=MAP_CONFIG, style={"height": f"{MAP_HEIGHT}px"}),
             html.Div([html.Span(id=ids.MAP_NOTE),
                       dbc.Button("Draw the map", id=ids.MAP_RUN, size="sm", color="primary", outline=True,
                                  className="ms-2", style=HIDDEN)], className="panel-caption"),
         ]), className="section-card mb-4"),
+        dcc.Store(id=ids.JOB_START["map"]),  # the view, while its map is not laid out yet: starts the job
         dcc.Store(id=ids.MAP_READY),  # set when the background job has the layout cached; redraws the map
         dcc.Store(id=ids.MAP_DRAWN),  # what the browser's map shows apart from the filters; None: no map yet
     ], id=ids.MAP_SECTION)
+
+
+def map_progress() -> html.Div:
+    """The map job's progress bar and Cancel button. They sit with the other jobs' bars, on every tab: a job
+    keeps reporting after a person leaves the Explore tab, and Dash needs what it reports to be in the page."""
+    # The job's `running` state toggles the outer style; Bootstrap's d-flex is !important, so it sits inside.
+    return html.Div(html.Div([
+        dbc.Progress(id=ids.MAP_PROGRESS, value=0, striped=True, animated=True, className="flex-grow-1",
+                     style={"height": "1.25rem"}),
+        dbc.Button([html.I(className="bi bi-x-circle me-1"), "Cancel"], id=ids.MAP_CANCEL, size="sm",
+                   color="link", disabled=True, className="ms-2"),
+    ], className="d-flex align-items-center mb-2", **{"data-control-label": "Student map progress"}),
+        id=ids.MAP_PROGRESS_BOX, style=HIDDEN)
 
 
 def placeholder(message: str) -> Figure:

@@ -28,9 +28,6 @@ def report_section() -> html.Div:
                 dbc.Button([html.I(className="bi bi-file-earmark-arrow-down me-1"), "Build the report"],
                            id=ids.REPORT_BUTTON, color="primary", size="sm", n_clicks=0),
             ], className="d-flex align-items-center flex-wrap gap-2 mb-2"),
-            html.Div(dbc.Progress(id=ids.REPORT_PROGRESS, value=100, striped=True, animated=True,
-                                  style={"height": "1.25rem"}), id=ids.REPORT_PROGRESS_BOX, style=HIDDEN,
-                     className="mb-2"),
             html.Div(id=ids.REPORT_RESULT, role="status"),
             html.Hr(),
             html.H3("Carry the personas forward", className="h6"),
@@ -47,6 +44,13 @@ def report_section() -> html.Div:
         ]), className="section-card mb-5"),
         dcc.Store(id=ids.REPORT_START),
     ], id=ids.REPORT_SECTION)
+
+
+def report_progress() -> html.Div:
+    """The report job's bar: with the other jobs' bars, on every tab (the job goes on when the tab closes)."""
+    return html.Div(dbc.Progress(id=ids.REPORT_PROGRESS, value=100, striped=True, animated=True,
+                                 style={"height": "1.25rem"}), id=ids.REPORT_PROGRESS_BOX, style=HIDDEN,
+                    className="mb-2", **{"data-control-label": "Building the report"})
 
 
 def report_links(reply: dict, prefix: str) -> list:

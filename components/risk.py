@@ -8,7 +8,6 @@ from dash import dcc, html
 from . import ids
 from .figures import pretty
 from .interventions import intervention_body
-from .jobs import job_progress
 from .scenario import scenario_body
 
 HIDDEN = {"display": "none"}
@@ -17,24 +16,27 @@ METHODS = [("model", "Risk model"), ("baseline_mean", "Predict the mean"),
            ("baseline_previous", "Previous score only")]
 
 
-def risk_section() -> html.Div:
-    tools = html.Div([
+def risk_tools() -> html.Div:
+    """Subject, pass mark and scoring model: part of the view (the URL carries them) that the risk panels, the map
+    and the questions read, so they sit with the shared settings rather than in one tab."""
+    return html.Div([
         html.Div([html.Label("Subject", htmlFor=ids.SUBJECT, className="settings-label me-2 mb-0"),
                   dbc.Select(id=ids.SUBJECT, options=[], value=OUTCOME, size="sm", style={"width": "auto"})],
                  id=ids.SUBJECT_BOX, className="risk-model-box me-3", style=HIDDEN),  # no subjects: hidden
-        html.Label("Pass mark", htmlFor=ids.PASS_MARK, className="settings-label me-2 mb-0"),
-        dbc.Input(id=ids.PASS_MARK, type="number", debounce=True, size="sm", style={"width": "6rem"},
-                  placeholder="auto"),
-        html.Div([html.Label("Scored by", htmlFor=ids.RISK_MODEL, className="settings-label ms-3 me-2 mb-0"),
+        html.Div([html.Label("Pass mark", htmlFor=ids.PASS_MARK, className="settings-label me-2 mb-0"),
+                  dbc.Input(id=ids.PASS_MARK, type="number", debounce=True, size="sm", style={"width": "6rem"},
+                            placeholder="auto")], className="d-flex align-items-center me-3"),
+        html.Div([html.Label("Scored by", htmlFor=ids.RISK_MODEL, className="settings-label me-2 mb-0"),
                   dbc.Select(id=ids.RISK_MODEL, options=[], placeholder="Choose a model…", size="sm",
                              style={"width": "auto"})],
                  id=ids.RISK_MODEL_BOX, className="risk-model-box", style=HIDDEN),  # d-flex would beat HIDDEN
-    ], className="d-flex align-items-center")
+    ], className="d-flex align-items-center flex-wrap gap-2")
+
+
+def risk_section() -> html.Div:
     return html.Div([
-        html.Div([html.H2([html.I(className="bi bi-activity me-2"), "Risk before exams"], className="section-title"),
-                  tools], className="section-head"),
-        job_progress("risk"),
-        job_progress("subjects"),
+        html.Div(html.H2([html.I(className="bi bi-activity me-2"), "Risk before exams"], className="section-title"),
+                 className="section-head"),
         html.Div(id=ids.RISK_STATUS),
         html.Div([
             dbc.Row([

@@ -41,6 +41,14 @@ def _select(control: str, label: str, options=None, value=None):
                                 className="radar-select")], className="d-flex align-items-center me-3 mb-2")
 
 
+def terms_progress() -> html.Div:
+    """The linking job's bar: with the other jobs' bars, on every tab (the job goes on when the tab closes)."""
+    return html.Div(html.Div(dbc.Progress(value=100, striped=True, animated=True, label="Linking the terms…",
+                                          className="flex-grow-1 job-progress", style={"height": "1.25rem"}),
+                             className="d-flex align-items-center mb-3"),
+                    id=ids.TERMS_PROGRESS, style={"display": "none"}, **{"data-control-label": "Linking the terms"})
+
+
 def over_time_section(graph, panel, section_title) -> html.Div:
     """The section; `graph`, `panel` and `section_title` are the layout's own helpers, so it looks like the rest."""
     measure = dbc.RadioItems(id=ids.TERMS_MEASURE, value="mean", inline=True,
@@ -52,10 +60,6 @@ def over_time_section(graph, panel, section_title) -> html.Div:
                          html.Div(measure, className="mb-2")], className="d-flex flex-wrap align-items-center")
     return html.Div([
         section_title("Over time", "calendar-range"),
-        html.Div(html.Div(dbc.Progress(value=100, striped=True, animated=True, label="Linking the terms…",
-                                       className="flex-grow-1 job-progress", style={"height": "1.25rem"}),
-                          className="d-flex align-items-center mb-3"),
-                 id=ids.TERMS_PROGRESS, style={"display": "none"}, **{"data-control-label": "Linking the terms"}),
         html.Div(id=ids.TERMS_SUMMARY),
         dbc.Row([
             dbc.Col(panel("Persona moves between terms",

@@ -27,37 +27,35 @@ from backend import map_worker  # noqa: E402
 from backend.store import DatasetStore  # noqa: E402
 
 # UMAP compiles for ~40 s in every new process, so the whole session shares ONE map worker: the projection
-# tests, the map worker tests and the browser tests' server (which finds it running on its cache directory and
-# starts none of its own). It starts as soon as collection shows that some selected test needs it, so its
-# warm-up overlaps the tests that come first.
-MAP_WORKER_DIR = tempfile.mkdtemp(prefix="cohort-atlas-map-worker-")
-MAP_SUPERVISOR: list = []  # the session's Supervisor once started
+# tests, the map worker tests and the browser tests' servers (which find it running on its cache directory and
+# start none of their own). It starts as soon as collection shows that some selected test needs it, so its
+# warm-up overlaps the tests that come first. Under pytest-xdist (`make test`: two processes) the controller
+# starts it before the test processes exist and hands them its directory, so they share it too.
+SHARED_DIR = "COHORT_ATLAS_TEST_MAP_DIR"
+MAP_WORKER_DIR = os.environ.get(SHARED_DIR) or tempfile.mkdtemp(prefix="cohort-atlas-map-worker-")
+MAP_SUPERVISOR: list = []  # the session's Supervisor, in the process that started it
 
 
-def start_map_worker() -> "map_worker.Supervisor":
-    if not MAP_SUPERVISOR:
+def start_map_worker() -> None:
+    if not MAP_SUPERVISOR and not os.environ.get("PYTEST_XDIST_WORKER"):
         MAP_SUPERVISOR.append(map_worker.Supervisor(MAP_WORKER_DIR, interval=1.0).start())
-    return MAP_SUPERVISOR[0]
 
 
-def pytest_collection_modifyitems(config, items):
-    # `make test` runs two pytest-xdist workers: everything that uses the map worker (the browser tests and the
-    # projection tests) goes to one of them, so the ~40 s UMAP warm-up happens once, in one process.
-    for item in items:
-        if "map_worker_dir" in item.fixturenames:
-            item.add_marker(pytest.mark.xdist_group("map"))
+def pytest_configure(config):
+    is_controller = not hasattr(config, "workerinput") and (config.getoption("numprocesses", None) or 0)
+    if is_controller and map_worker.enabled():
+        os.environ[SHARED_DIR] = MAP_WORKER_DIR  # inherited by the test processes xdist starts next
+        start_map_worker()
 
 
 def pytest_collection_finish(session):
-    # Under xdist every worker collects every test but runs only its share: there the worker starts lazily,
-    # in the `map_worker_dir` fixture, in the one process that runs the "map" group.
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        return
     if map_worker.enabled() and any("map_worker_dir" in item.fixturenames for item in session.items):
         start_map_worker()
 
 
 def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # the controller owns the shared worker and its directory
     for supervisor in MAP_SUPERVISOR:
         supervisor.stop()
     shutil.rmtree(MAP_WORKER_DIR, ignore_errors=True)
@@ -71,11 +69,6 @@ def map_worker_dir() -> str:
     reply = map_worker.ping(MAP_WORKER_DIR, wait=60)
     assert reply and reply["ok"], "the map worker did not start"
     return MAP_WORKER_DIR
-
-
-@pytest.fixture(scope="session")
-def map_supervisor(map_worker_dir) -> "map_worker.Supervisor":
-    return start_map_worker()
 
 
 @pytest.fixture(scope="session")

@@ -150,7 +150,11 @@ def text(driver, element_id):
 
 def click_css(driver, selector, what="element"):
     """Click what a person would click, once it is on screen and not covered (re-rendered grids included)."""
-    from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
+    from selenium.common.exceptions import (
+        ElementClickInterceptedException,
+        ElementNotInteractableException,
+        StaleElementReferenceException,
+    )
 
     def attempt(d):
         try:
@@ -158,8 +162,8 @@ def click_css(driver, selector, what="element"):
             d.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
             element.click()
             return True
-        except (ElementClickInterceptedException, StaleElementReferenceException):
-            return False
+        except (ElementClickInterceptedException, ElementNotInteractableException, StaleElementReferenceException):
+            return False  # covered, still sliding in, or redrawn: tried again
 
     wait_for(driver, attempt, what=f"click {what}")
 
@@ -202,20 +206,53 @@ def upload(driver, path):
     driver.find_element("id", ids.UPLOAD_INPUT).send_keys(str(path))
 
 
+# a section each tab shows once it is open
+TAB_MARK = {"overview": ids.PERSONA_SECTION, "explore": ids.TABLE_SECTION, "risk": ids.RISK_SECTION,
+            "subjects": ids.GROUPS_SECTION, "insights": ids.INSIGHTS_SECTION, "report": ids.REPORT_SECTION,
+            "admin": ids.ADMIN_SECTION}
+IN_VIEW = "const v = document.querySelector('#kpi-students .kpi-value'); return v ? v.textContent : null;"
+
+
+def in_view(driver) -> str | None:
+    """The number of students in view, as the Students tile (on every tab) shows it."""
+    try:
+        return driver.execute_script(IN_VIEW)
+    except Exception:  # re-rendered while read
+        return None
+
+
+def loaded(driver, students: str, what: str = "dataset loaded", timeout=40) -> None:
+    wait_for(driver, lambda d: in_view(d) == students, timeout=timeout, what=f"{what}: {students} students")
+
+
+def open_tab(driver, tab: str) -> None:
+    """Click the tab, as a person does, and wait for its sections."""
+    click_css(driver, f"#{ids.tab_link(tab)}", f"the {tab} tab")
+    wait_for(driver, lambda d: d.find_elements("id", TAB_MARK[tab]), what=f"the {tab} tab's sections")
+
+
+def goto(driver, server, tab: str, query: str = "") -> None:
+    """Open the dashboard on a tab by its address, as a copied link does."""
+    driver.get(server + tab + query)
+    wait_for(driver, lambda d: d.find_elements("id", TAB_MARK[tab]), what=f"the {tab} tab's sections")
+
+
 def test_opens_on_the_demo_dashboard(server, browser):
     browser.get(server)
     wait_for(browser, lambda d: slices(d, ids.PERSONA_DONUT) == 5, what="demo persona donut")
     assert slices(browser, ids.TRAJECTORY_DONUT) == 3
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo table count")
     assert "demo-cohort" in text(browser, ids.NAVBAR_DATASET)
-    assert "students" in text(browser, ids.KPI_ROW).lower() and "2,000" in text(browser, ids.KPI_ROW)
+    wait_for(browser, lambda d: "2,000" in text(d, ids.KPI_ROW), what="demo KPIs")
+    assert "students" in text(browser, ids.KPI_ROW).lower()
     for graph, count in [(ids.PERSONA_RADAR, 5), (ids.TRAJECTORY_MIX, 5), (ids.GENDER_BREAKDOWN, 8), (ids.SCHOOL_BREAKDOWN, 8),
                          (ids.SCORE_DISTRIBUTION, 5)]:
         wait_for(browser, lambda d: traces(d, graph) == count, what=f"{count} traces in {graph}")
+    open_tab(browser, "explore")
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo table count")
 
 
 def test_upload_kaggle_then_bad_files(server, browser, downloads, kaggle_path, tmp_path):
-    browser.get(server)
+    goto(browser, server, "explore")
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
     file_input = browser.find_element("id", ids.UPLOAD_INPUT)
     assert file_input.get_attribute("type") == "file"
@@ -225,8 +262,6 @@ def test_upload_kaggle_then_bad_files(server, browser, downloads, kaggle_path, t
     assert "Loaded student_performance_factors.csv: 6,607 students, 5 personas, 3 trajectories" \
         in text(browser, ids.UPLOAD_STATUS)
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "6,607 students", what="Kaggle table count")
-    for donut, count in [(ids.PERSONA_DONUT, 5), (ids.TRAJECTORY_DONUT, 3)]:
-        wait_for(browser, lambda d: slices(d, donut) == count and students(d, donut) == 6607, what=f"Kaggle {donut}")
     assert "6,607" in text(browser, ids.KPI_ROW)
 
     click(browser, "//*[@id='download-csv']")
@@ -234,6 +269,10 @@ def test_upload_kaggle_then_bad_files(server, browser, downloads, kaggle_path, t
     wait_for(browser, lambda d: exported.exists() and exported.read_text().count("\n") >= 6607, what="CSV export")
     lines = exported.read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 6608 and lines[0].startswith('"Row","Persona","Trajectory"')
+
+    open_tab(browser, "overview")
+    for donut, count in [(ids.PERSONA_DONUT, 5), (ids.TRAJECTORY_DONUT, 3)]:
+        wait_for(browser, lambda d: slices(d, donut) == count and students(d, donut) == 6607, what=f"Kaggle {donut}")
 
     noise = tmp_path / "noise.csv"
     noise.write_bytes(os.urandom(4096))
@@ -245,7 +284,7 @@ def test_upload_kaggle_then_bad_files(server, browser, downloads, kaggle_path, t
         alert = browser.find_element("css selector", "#upload-status .alert")
         assert "alert-danger" in alert.get_attribute("class")
         assert "Traceback" not in alert.text
-        assert text(browser, ids.TABLE_COUNT) == "6,607 students"
+        assert in_view(browser) == "6,607"
         assert slices(browser, ids.PERSONA_DONUT) == 5 and students(browser, ids.PERSONA_DONUT) == 6607
         assert "student_performance_factors.csv" in text(browser, ids.NAVBAR_DATASET)
 
@@ -262,7 +301,7 @@ for (const type of ['dragenter', 'dragover', 'drop']) {
 
 
 def test_drop_a_file_on_the_zone(server, browser, kaggle_path):
-    browser.get(server)
+    goto(browser, server, "explore")
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
     head = "".join(kaggle_path.read_text().splitlines(keepends=True)[:301])
     browser.execute_script(DROP, "dropped.csv", head)
@@ -291,22 +330,24 @@ def click_slice(driver, graph_id, index):
 
 def test_click_a_persona_filters_every_view_and_lives_in_the_url(server, browser, kaggle_path):
     browser.get(server)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
+    loaded(browser, "2,000", "demo loaded")
     upload(browser, kaggle_path)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "6,607 students", what="Kaggle file loaded")
-    wait_for(browser, lambda d: slices(d, ids.PERSONA_DONUT) == 5, what="persona donut")
+    loaded(browser, "6,607", "Kaggle file loaded")
+    wait_for(browser, lambda d: slices(d, ids.PERSONA_DONUT) == 5 and students(d, ids.PERSONA_DONUT) == 6607,
+             what="persona donut")
     name, size = browser.execute_script(PLOT.format(ids.PERSONA_DONUT) + "return [p.data[0].labels[1], p.data[0].values[1]];")
     click_slice(browser, ids.PERSONA_DONUT, 1)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == f"{size:,} students", what="table filtered to the persona")
     wait_for(browser, lambda d: "in this view, of 6,607" in text(d, ids.KPI_ROW), what="KPIs follow the filter")
     assert f"{size:,}" in text(browser, ids.KPI_ROW)
     assert name in text(browser, ids.FILTER_CHIPS)
+    wait_for(browser, lambda d: students(d, ids.TRAJECTORY_DONUT) == size, what="trajectory donut follows")
+    open_tab(browser, "explore")  # the table, on another tab, shows the same students
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == f"{size:,} students", what="table filtered to the persona")
     personas_in_table = browser.execute_script(
         "return [...new Set(document.querySelectorAll('#student-table .ag-center-cols-container [col-id=\"Persona\"], "
         "#student-table .ag-pinned-left-cols-container [col-id=\"Persona\"]')).values()].map(c => c.textContent);")
     assert personas_in_table and set(personas_in_table) == {name}
-    wait_for(browser, lambda d: students(d, ids.TRAJECTORY_DONUT) == size, what="trajectory donut follows")
-    assert "persona=" in browser.current_url
+    assert "persona=" in browser.current_url and "/explore?" in browser.current_url
 
     browser.get(browser.current_url)  # a copied address reopens the same view
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == f"{size:,} students", what="same view after reload")
@@ -322,16 +363,16 @@ def test_click_a_persona_filters_every_view_and_lives_in_the_url(server, browser
 def test_click_the_same_slice_again_clears_it(server, browser):
     browser.get(server)
     wait_for(browser, lambda d: slices(d, ids.TRAJECTORY_DONUT) == 3, what="trajectory donut")
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
+    loaded(browser, "2,000", "demo loaded")
     size = browser.execute_script(PLOT.format(ids.TRAJECTORY_DONUT) + "return p.data[0].values[0];")
     click_slice(browser, ids.TRAJECTORY_DONUT, 0)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == f"{size:,} students", what="one trajectory")
+    loaded(browser, f"{size:,}", "one trajectory")
     click_slice(browser, ids.TRAJECTORY_DONUT, 0)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="cleared by a second click")
+    loaded(browser, "2,000", "cleared by a second click")
 
 
 def test_table_row_opens_the_profile_card(server, browser):
-    browser.get(server)
+    goto(browser, server, "explore")
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
     row = click_first_row(browser, ids.STUDENT_TABLE, "Hours_Studied", "first student in the table")
     wait_for(browser, lambda d: text(d, ids.PROFILE_ROW) == f"Row {row}", what="profile card for the clicked row")
@@ -346,7 +387,7 @@ MAP_POINTS = ("const p = document.querySelector('#student-map .js-plotly-plot');
 
 
 def test_student_map_draws_every_demo_student(server, browser):
-    browser.get(server)
+    goto(browser, server, "explore")
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
     # The session's map worker (warmed up while other tests ran) lays out the demo in seconds.
     wait_for(browser, lambda d: d.execute_script(MAP_POINTS) == 2000, timeout=240, what="2,000 points on the map")
@@ -379,7 +420,7 @@ NEIGHBOUR_RING = ("const gd = document.querySelector('#student-map .js-plotly-pl
 def test_click_a_map_point_opens_that_student(server, browser):
     from selenium.webdriver.common.action_chains import ActionChains
 
-    browser.get(server)
+    goto(browser, server, "explore")
     wait_for(browser, lambda d: d.execute_script(MAP_POINTS) == 2000, timeout=240, what="2,000 points on the map")
     graph = browser.find_element("css selector", "#student-map .js-plotly-plot")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", graph)
@@ -408,27 +449,31 @@ GREY_POINTS = ("const p = document.querySelector('#student-map .js-plotly-plot')
 def test_the_map_draws_after_an_upload_and_follows_the_filters(server, browser, kaggle_path):
     """The map of an uploaded file appears (the held-back draw callback redraws once its job is done), and a
     persona click greys the other students by a Patch: the same points, only their selection changes."""
-    browser.get(server)
+    goto(browser, server, "explore")
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
     upload(browser, kaggle_path)
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "6,607 students", what="Kaggle file loaded")
     wait_for(browser, lambda d: d.execute_script(MAP_POINTS) == 6607, timeout=300, what="6,607 points on the map")
     assert browser.execute_script(GREY_POINTS) == 0
-    browser.execute_script("document.querySelector('#student-map .js-plotly-plot').data.forEach(t => t.__kept = 1);")
+    open_tab(browser, "overview")  # the persona is picked on the Overview; the map, drawn anew, follows it
+    wait_for(browser, lambda d: students(d, ids.PERSONA_DONUT) == 6607, what="the Kaggle personas")
     size = browser.execute_script(PLOT.format(ids.PERSONA_DONUT) + "return p.data[0].values[1];")
     click_slice(browser, ids.PERSONA_DONUT, 1)
+    loaded(browser, f"{size:,}", "one persona")
+    open_tab(browser, "explore")
     wait_for(browser, lambda d: d.execute_script(GREY_POINTS) == 6607 - size, what="the other personas grey")
     assert browser.execute_script(MAP_POINTS) == 6607 and f"{size:,} of 6,607 students" in text(browser, ids.MAP_NOTE)
-    # patched in place: the traces the browser drew before the click are still there
-    kept = "return document.querySelector('#student-map .js-plotly-plot').data.filter(t => t.__kept).length;"
-    assert browser.execute_script(kept) > 0
+    browser.execute_script("document.querySelector('#student-map .js-plotly-plot').data.forEach(t => t.__kept = 1);")
     click(browser, "//*[@id='filters-clear']")
     wait_for(browser, lambda d: d.execute_script(GREY_POINTS) == 0, what="no student grey once cleared")
     assert browser.execute_script(MAP_POINTS) == 6607
+    # patched in place: the traces the browser drew before the change are still there
+    kept = "return document.querySelector('#student-map .js-plotly-plot').data.filter(t => t.__kept).length;"
+    assert browser.execute_script(kept) > 0
 
 
 def test_outlier_filter_and_table_open_an_unusual_student(server, browser):
-    browser.get(server)
+    goto(browser, server, "explore")
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
     wait_for(browser, lambda d: text(d, ids.OUTLIER_COUNT).endswith("students"), what="outlier table")
     outliers = int(text(browser, ids.OUTLIER_COUNT).split()[0].replace(",", ""))
@@ -449,13 +494,15 @@ FIRST_ROW = ("const c = document.querySelector(\"#student-table .ag-pinned-left-
 
 def test_table_sorts_and_filters_the_whole_view_on_the_server(server, browser):
     browser.get(server)
+    wait_for(browser, lambda d: slices(d, ids.PERSONA_DONUT) == 5, what="demo persona donut")
+    name, size = browser.execute_script(PLOT.format(ids.PERSONA_DONUT) + "return [p.data[0].labels[2], p.data[0].values[2]];")
+    open_tab(browser, "explore")
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
     header = "#student-table .ag-pinned-left-header [col-id='row'] .ag-header-cell-label"
     click_css(browser, header, "Row header")  # ascending
     wait_for(browser, lambda d: d.execute_script(FIRST_ROW) == "2", what="row 2 first after sorting up")
     click_css(browser, header, "Row header")  # descending: the last row comes first, though the browser never held it
     wait_for(browser, lambda d: d.execute_script(FIRST_ROW) == "2001", what="row 2001 first after sorting")
-    name, size = browser.execute_script(PLOT.format(ids.PERSONA_DONUT) + "return [p.data[0].labels[2], p.data[0].values[2]];")
     box = browser.find_element("css selector", "#student-table .ag-pinned-left-header .ag-floating-filter[col-id='Persona'] input")
     box.send_keys(name)
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == f"{size:,} of 2,000 students", what="grid filter count")
@@ -476,10 +523,10 @@ def set_slider(driver, role, value, kind="lever"):
 
 
 def test_attendance_slider_student_explanation_and_intervention_csv(server, browser, downloads, kaggle_path):
-    browser.get(server)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
+    goto(browser, server, "risk")
+    loaded(browser, "2,000", "demo loaded")
     upload(browser, kaggle_path)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "6,607 students", what="Kaggle file loaded")
+    loaded(browser, "6,607", "Kaggle file loaded")
     wait_for(browser, lambda d: "of 6,607 students in view" in text(d, ids.RISK_SUMMARY), timeout=90,
              what="risk summary for the Kaggle file")
     at_risk = int(text(browser, ids.RISK_COUNT).replace(",", ""))
@@ -498,7 +545,7 @@ def test_attendance_slider_student_explanation_and_intervention_csv(server, brow
     wait_for(browser, lambda d: "predicted score by" in text(d, ids.PROFILE_EXPLANATION), what="explanation on the card")
     assert "chance of ending below" in text(browser, ids.PROFILE_RISK)
     assert text(browser, ids.PROFILE_SMALLEST)
-    browser.find_element("css selector", ".profile-panel .btn-close").click()
+    click_css(browser, ".profile-panel .btn-close", "close the profile card")
 
     click_css(browser, "#download-interventions", "intervention CSV")
     exported = downloads / "cohort-atlas-interventions.csv"
@@ -510,13 +557,17 @@ def test_attendance_slider_student_explanation_and_intervention_csv(server, brow
 
 
 def test_insights_follow_the_filter_and_a_question_gets_its_table(server, browser):
-    browser.get(server)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
+    goto(browser, server, "insights")
+    loaded(browser, "2,000", "demo loaded")
     wait_for(browser, lambda d: "built-in engine" in text(d, ids.INSIGHTS_ENGINE), what="offline insights")
     before = text(browser, "insight-mega_pie_insights")
     assert "2,000 students" in before and "largest persona" in before
+    open_tab(browser, "overview")
+    wait_for(browser, lambda d: slices(d, ids.PERSONA_DONUT) == 5, what="demo persona donut")
     name = browser.execute_script(PLOT.format(ids.PERSONA_DONUT) + "return p.data[0].labels[3];")
     click_slice(browser, ids.PERSONA_DONUT, 3)
+    wait_for(browser, lambda d: name in text(d, ids.FILTER_CHIPS), what="the persona filter")
+    open_tab(browser, "insights")
     wait_for(browser, lambda d: text(d, "insight-mega_pie_insights") not in ("", before), what="insights follow")
     assert name in text(browser, "insight-mega_pie_insights") and "of 2,000" in text(browser, ids.INSIGHTS_FACTS)
     box = browser.find_element("id", ids.ASK_INPUT)

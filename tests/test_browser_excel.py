@@ -1,5 +1,6 @@
 """In headless Chromium: an Excel workbook uploaded through the file input, then another of its sheets chosen."""
-from test_browser import browser, downloads, pytestmark, server, slices, text, upload, wait_for  # noqa: F401
+from test_browser import (browser, downloads, goto, loaded, open_tab, pytestmark, server, slices, text,  # noqa: F401
+                          upload, wait_for)
 from test_ingest_excel import kaggle_rows, rows_of, workbook
 
 from components import ids
@@ -11,7 +12,7 @@ def test_upload_a_workbook_and_choose_another_sheet(server, browser, kaggle_path
     path.write_bytes(workbook({"Notes": [["Spring term export"]],
                                "Year 10": [["Oak Academy — Year 10"], [None]] + rows_of(frame.head(300)),
                                "Year 11": rows_of(frame.tail(200))}))
-    browser.get(server)
+    goto(browser, server, "explore")
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
     assert not browser.find_element("id", ids.SHEET_BOX).is_displayed()  # a CSV has no sheets to choose
 
@@ -22,7 +23,6 @@ def test_upload_a_workbook_and_choose_another_sheet(server, browser, kaggle_path
     assert "Read sheet 'Year 10'; the workbook also has 'Notes', 'Year 11'; choose another with the Sheet menu " \
         "below" in status
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "300 students", what="table of Year 10")
-    wait_for(browser, lambda d: slices(d, ids.PERSONA_DONUT) == 5, what="personas of Year 10")
     first_row = f"#{ids.STUDENT_TABLE} .ag-pinned-left-cols-container [row-index='0'] [col-id='row']"
     # the sheet's row: under a title, a blank row and the header (the grid fills in after the table count)
     wait_for(browser, lambda d: [e.text for e in d.find_elements("css selector", first_row)] == ["4"],
@@ -37,3 +37,6 @@ def test_upload_a_workbook_and_choose_another_sheet(server, browser, kaggle_path
     wait_for(browser, lambda d: "sheet 'Year 11': 200 students" in text(d, ids.UPLOAD_STATUS), what="Year 11 read")
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "200 students", what="table of Year 11")
     assert "oak academy.xlsx" in text(browser, ids.NAVBAR_DATASET)
+    open_tab(browser, "overview")
+    wait_for(browser, lambda d: slices(d, ids.PERSONA_DONUT) == 5, what="personas of Year 11")
+    loaded(browser, "200", "Year 11")

@@ -1,5 +1,5 @@
 """In headless Chromium: a school's file shows its groups; a click on a heat-map cell filters every panel."""
-from test_browser import browser, downloads, pytestmark, server, text, upload, wait_for  # noqa: F401
+from test_browser import browser, downloads, goto, loaded, pytestmark, server, text, upload, wait_for  # noqa: F401
 from test_groups import school_frame
 
 from components import ids
@@ -22,10 +22,10 @@ def test_a_heat_map_cell_click_filters_the_table_and_the_gaps_follow(server, bro
     frame = school_frame()
     path = tmp_path / "school.csv"
     frame.to_csv(path, index=False)
-    browser.get(server)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
+    goto(browser, server, "subjects")
+    loaded(browser, "2,000", "demo loaded")
     upload(browser, path)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "600 students", what="school file loaded")
+    loaded(browser, "600", "school file loaded")
     wait_for(browser, lambda d: d.execute_script(CELL, "FSM: Y", "Maths") is not None, what="heat map drawn")
     wait_for(browser, lambda d: "EHC plan (E)" in text(d, ids.GAPS_TABLE), what="gaps table")
     before = text(browser, ids.GAPS_TABLE)
@@ -36,7 +36,7 @@ def test_a_heat_map_cell_click_filters_the_table_and_the_gaps_follow(server, bro
     ActionChains(browser).move_to_element_with_offset(graph, int(round(dx)), int(round(dy))).pause(0.3) \
         .click().perform()
     fsm = int((frame["FSM"] == "Y").sum())
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == f"{fsm:,} students", what="table filtered to FSM")
+    loaded(browser, f"{fsm:,}", "filtered to FSM")
     assert "fsm=Y" in browser.current_url and "Disadvantaged (FSM): Y" in text(browser, ids.FILTER_CHIPS)
     wait_for(browser, lambda d: text(d, ids.GAPS_TABLE) not in ("", before), what="gaps follow the filter")
     wait_for(browser, lambda d: d.execute_script(

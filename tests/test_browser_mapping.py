@@ -2,7 +2,8 @@
 dashboard follow; the panel passes axe-core; a bad choice is said in the panel and changes nothing."""
 from browser_checks import assert_accessible
 from selenium.common.exceptions import TimeoutException
-from test_browser import browser, click_css, downloads, pytestmark, server, text, upload, wait_for  # noqa: F401
+from test_browser import (browser, click_css, downloads, in_view, loaded, pytestmark, server, text,  # noqa: F401
+                          upload, wait_for)
 from test_mapping import mis_frame
 
 from components import ids
@@ -39,15 +40,15 @@ def open_panel(driver):
 def test_leaving_attendance_out_changes_the_personas(server, browser, tmp_path):  # noqa: F811
     path = tmp_path / "mis-export.csv"
     mis_frame(STUDENTS, seed=5).to_csv(path, index=False)
-    browser.get(server)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
+    browser.get(server)  # the Overview: the personas show what the mapping changes
+    loaded(browser, "2,000", "demo loaded")
     upload(browser, path)
     wait_for(browser, lambda d: f"Loaded mis-export.csv: {STUDENTS} students" in text(d, ids.UPLOAD_STATUS),
              what="the upload's status")
     wait_for(browser, lambda d: "attendance" in text(d, ids.PERSONA_LIST).lower(), what="personas by attendance")
     wait_for(browser, lambda d: "16 columns" in text(d, ids.MAPPING_SUMMARY), what="the columns summary")
     # the page settled (its grids redrawn with the new file's columns), so axe sees what a person does
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == f"{STUDENTS} students", what="the new table")
+    loaded(browser, f"{STUDENTS:,}", "the new file")
     drawn = lambda d: not [g for g in d.find_elements("css selector", '[aria-colcount="0"]')  # noqa: E731
                            if g.is_displayed()]
     try:
@@ -85,7 +86,7 @@ def test_leaving_attendance_out_changes_the_personas(server, browser, tmp_path):
     wait_for(browser, lambda d: text(d, ids.PERSONA_LIST) and "attendance" not in text(d, ids.PERSONA_LIST).lower(),
              timeout=60, what="personas without attendance")
     assert "your choices" in text(browser, ids.MAPPING_SUMMARY)
-    assert f"{STUDENTS} students" in text(browser, ids.TABLE_COUNT)
+    assert in_view(browser) == f"{STUDENTS:,}"
 
     open_panel(browser)  # the panel now shows the choice as the person's own
     rows = {r.find_element("tag name", "th").text: r.text

@@ -1,7 +1,7 @@
 """In headless Chromium: a typed pass mark goes into the address, and that address reopens with it."""
 import re
 
-from test_browser import browser, downloads, pytestmark, server, text, wait_for  # noqa: F401
+from test_browser import browser, downloads, goto, pytestmark, server, text, wait_for  # noqa: F401
 
 from components import ids
 
@@ -13,7 +13,7 @@ def pass_mark_box(driver):
 def test_a_typed_pass_mark_lives_in_the_url(server, browser):  # noqa: F811
     from selenium.webdriver.common.keys import Keys
 
-    browser.get(server)
+    goto(browser, server, "risk")
     wait_for(browser, lambda d: "students in view" in text(d, ids.RISK_SUMMARY), timeout=120,
              what="risk summary for the demo cohort")
     assert "pass_mark" not in browser.current_url
@@ -23,7 +23,7 @@ def test_a_typed_pass_mark_lives_in_the_url(server, browser):  # noqa: F811
     wait_for(browser, lambda d: "pass_mark=47.5" in d.current_url, what="pass mark in the address")
     wait_for(browser, lambda d: "Pass mark 47.5: set by you" in text(d, ids.RISK_SUMMARY), what="summary at 47.5")
     address = browser.current_url
-    assert re.search(r"[?&]dataset=\w+", address)
+    assert re.search(r"[?&]dataset=\w+", address) and "/risk?" in address
 
     browser.get("about:blank")
     browser.get(address)

@@ -5,6 +5,9 @@ from test_browser import (  # noqa: F401
     browser,
     click_first_row,
     downloads,
+    goto,
+    loaded,
+    open_tab,
     pytestmark,
     server,
     signed_in_opener,
@@ -29,10 +32,10 @@ def test_report_classes_and_counsellor(server, browser, tmp_path):  # noqa: F811
     frame = generate_school(400, seed=5)
     path = tmp_path / "oak-school.csv"
     frame.to_csv(path, index=False)
-    browser.get(server)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
+    goto(browser, server, "subjects")  # the classes
+    loaded(browser, "2,000", "demo loaded")
     upload(browser, path)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "400 students", what="school file loaded")
+    loaded(browser, "400", "school file loaded")
 
     pages = wait_for(browser, lambda d: (d.find_element("id", ids.CLASS_PAGES_LINK).get_attribute("href") or "")
                      if "dataset=" in (d.find_element("id", ids.CLASS_PAGES_LINK).get_attribute("href") or "")
@@ -41,6 +44,7 @@ def test_report_classes_and_counsellor(server, browser, tmp_path):  # noqa: F811
     body = fetch(pages).read().decode()
     assert body.count('<section class="class-page"') == frame["Form"].nunique()
 
+    open_tab(browser, "report")
     scroll_click(browser, ids.REPORT_BUTTON)
     link = wait_for(browser, lambda d: d.find_elements("id", ids.REPORT_HTML_LINK), timeout=90,
                     what="the report's download links")[0]
@@ -52,6 +56,7 @@ def test_report_classes_and_counsellor(server, browser, tmp_path):  # noqa: F811
         assert fetch(pdf[0].get_attribute("href")).read().startswith(b"%PDF")
     assert_accessible(browser, "the report section with its downloads")
 
+    open_tab(browser, "explore")
     row = click_first_row(browser, ids.STUDENT_TABLE, "UPN", "first student in the table")
     wait_for(browser, lambda d: text(d, ids.PROFILE_ROW) == f"Row {row}", what="the profile card")
     scroll_click(browser, ids.COUNSEL_BUTTON)

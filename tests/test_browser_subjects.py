@@ -5,7 +5,8 @@ import time
 
 import numpy as np
 import pandas as pd
-from test_browser import browser, click_css, downloads, pytestmark, server, text, upload, wait_for  # noqa: F401
+from test_browser import (browser, click_css, downloads, goto, loaded, pytestmark, server, text,  # noqa: F401
+                          upload, wait_for)
 from test_mapping import mis_frame
 
 from analytics.explore.filters import from_query
@@ -22,13 +23,13 @@ def test_upload_pick_a_subject_and_download_its_intervention_list(server, browse
     frame.loc[::14, "Maths Mock"] = np.nan  # pupils absent from the maths mock
     path = tmp_path / "year-10-export.csv"
     frame.to_csv(path, index=False)
-    browser.get(server)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
+    goto(browser, server, "risk")
+    loaded(browser, "2,000", "demo loaded")
     assert not browser.find_element("id", ids.SUBJECT_BOX).is_displayed()  # the demo has no subjects
 
     start = time.perf_counter()
     upload(browser, path)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "1,500 students", what="MIS export loaded")
+    loaded(browser, "1,500", "MIS export loaded")
     wait_for(browser, lambda d: d.find_element("id", ids.SUBJECT_BOX).is_displayed(), what="subject menu")
     menu = Select(browser.find_element("id", ids.SUBJECT))
     assert [o.text for o in menu.options if o.get_attribute("value")] == [

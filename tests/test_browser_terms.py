@@ -8,6 +8,9 @@ from test_browser import (  # noqa: F401
     click_css,
     click_first_row,
     downloads,
+    goto,
+    loaded,
+    open_tab,
     pytestmark,
     server,
     text,
@@ -43,11 +46,11 @@ def test_add_a_term_see_the_sankey_and_click_a_move(server, browser, terms):  # 
     from selenium.webdriver.common.action_chains import ActionChains
 
     frames, paths = terms
-    browser.get(server)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
-    assert "has one term" in text(browser, ids.TERMS_SUMMARY)
+    goto(browser, server, "subjects")
+    loaded(browser, "2,000", "demo loaded")
+    wait_for(browser, lambda d: "has one term" in text(d, ids.TERMS_SUMMARY), what="one term")
     upload(browser, paths[0])
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == f"{ROWS:,} students", what="first term loaded")
+    loaded(browser, f"{ROWS:,}", "first term loaded")
     browser.find_element("css selector", f"#{ids.TERM_UPLOAD} input[type=file]").send_keys(str(paths[1]))
     wait_for(browser, lambda d: "Added spring.csv as term 2 of 2" in text(d, ids.TERM_STATUS), what="term added")
     wait_for(browser, lambda d: (d.execute_script(LINKS) or {}).get("value"), timeout=60, what="Sankey drawn")
@@ -74,8 +77,9 @@ def test_add_a_term_see_the_sankey_and_click_a_move(server, browser, terms):  # 
               if chip.endswith(f"T{key.split(':')[0]} {key.split(':', 1)[1].split('>')[0]} → "
                                f"T{int(key.split(':')[0]) + 1} {key.split('>')[1]}")]
     assert len(picked) == 1, chip
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == f"{picked[0]:,} students", what="the movers in the table")
     assert picked[0] == count or move.split(">")[1] not in chip
+    open_tab(browser, "explore")  # the students who made the move, in the table
+    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == f"{picked[0]:,} students", what="the movers in the table")
 
     row = int(click_first_row(browser, ids.STUDENT_TABLE, "UPN", "first mover in the table"))
     wait_for(browser, lambda d: "across terms" in text(d, ids.PROFILE_TERMS).lower(), what="the line across terms")
@@ -88,6 +92,7 @@ def test_add_a_term_see_the_sankey_and_click_a_move(server, browser, terms):  # 
 
 def test_the_example_reference_loads_with_one_click(server, browser, terms):  # noqa: F811
     frames, _ = terms
+    open_tab(browser, "subjects")
     click_css(browser, f"#{ids.BENCH_EXAMPLE}", "use the example reference")
     wait_for(browser, lambda d: "Attendance" in text(d, ids.BENCH_TABLE), what="benchmark table")
     absence = 100 - frames[0]["Attendance %"].astype(float).mean()

@@ -49,23 +49,23 @@ def test_overview_publishes_small_view_and_kpis(store, kaggle_id):
     assert "Teacher_Quality: 78" in kpis  # the per-column tooltip
     assert out["skipped-alerts"] == [] and out["dashboard-error"] is None
     assert out["navbar-dataset"] == KAGGLE
-    assert out["persona-section"] == {} and out["trajectory-section"] == {}
+    assert overview.section_styles(store, out["view"]) == ({}, {})
 
 
 def test_overview_unknown_dataset_keeps_previous_view(store):
     out = dict(zip(overview.OUTPUTS, overview.overview(store, "not-a-dataset", 5)))
-    assert out["view"] is no_update and out["persona-section"] is no_update
+    assert out["view"] is no_update and out["navbar-dataset"] is no_update
     assert "upload it again" in text(out["dashboard-error"])
 
 
 def test_overview_hides_skipped_models_and_names_columns(store, partial):
     no_traj, no_personas = partial
     out = dict(zip(overview.OUTPUTS, overview.overview(store, no_traj.dataset_id, 5)))
-    assert out["trajectory-section"] == {"display": "none"} and out["persona-section"] == {}
+    assert overview.section_styles(store, out["view"]) == ({}, {"display": "none"})
     assert "Previous_Scores" in text(out["skipped-alerts"]) and "Exam_Score" in text(out["skipped-alerts"])
     assert "no exam score column" in text(overview.kpi_content(store, out["view"], {}))
     out = dict(zip(overview.OUTPUTS, overview.overview(store, no_personas.dataset_id, 5)))
-    assert out["persona-section"] == {"display": "none"} and out["trajectory-section"] == {}
+    assert overview.section_styles(store, out["view"]) == ({"display": "none"}, {})
     assert "Hours_Studied" in text(out["skipped-alerts"])
 
 
@@ -239,7 +239,7 @@ def dash_app(tmp_path_factory, kaggle_path):
 
 def test_layout_has_every_component(dash_app):
     app, _ = dash_app
-    found = ids(app.layout)
+    found = ids(app.validation_layout)  # the shell and every tab
     for needed in ["drop-zone", "upload-progress", "upload-status", "upload-result", "persona-count", "kpi-row",
                    "persona-donut", "trajectory-donut", "persona-radar", "radar-persona", "persona-list",
                    "trajectory-mix", "gender-breakdown", "school-breakdown", "breakdown-mode",

@@ -61,13 +61,17 @@ def test_a_view_starts_only_the_jobs_whose_results_are_missing(fresh):
     from components import ids
 
     store, dataset = fresh
+    from callbacks.map import map_start
+
     out = dict(zip(overview.OUTPUTS, overview.overview(store, dataset, 5)))
     view = out[ids.VIEW]
-    assert [out[ids.JOB_START[job]] for job in ("map", "outliers", "risk")] == [view] * 3
+    assert [out[ids.JOB_START[job]] for job in ("outliers", "risk")] == [view] * 2
+    assert ids.JOB_START["map"] not in out  # the map's job starts when its tab opens
+    assert map_start(store, view) == view
     store.run_jobs(dataset)
     out = dict(zip(overview.OUTPUTS, overview.overview(store, dataset, 5)))
     assert out[ids.JOB_START["outliers"]] is no_update and out[ids.JOB_START["risk"]] is no_update
-    assert out[ids.JOB_START["map"]] == out[ids.VIEW]  # no layout cached yet
+    assert map_start(store, view) == view  # no layout cached yet
 
 
 def test_a_job_past_its_time_limit_says_so_and_runs_again_once_the_limit_is_raised(fresh, monkeypatch):
@@ -115,3 +119,24 @@ def test_a_file_that_cannot_train_a_model_finishes_its_job_with_the_reason(fresh
     assert tasks.run(store, "risk", dataset)["ok"]
     with pytest.raises(NoModel, match="no exam score column"):
         store.risk(dataset)
+
+
+def test_stopping_a_job_that_ended_meanwhile_is_not_an_error(tmp_path, monkeypatch):
+    """A new upload stops the previous upload's running jobs; one that exits between Dash's check and its kill
+    made the new job's request fail with a 500."""
+    import subprocess
+    import sys
+
+    import psutil
+
+    from backend.cache import ForkSafeCache
+    from backend.jobs import diskcache_manager
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    monkeypatch.setattr(psutil, "pid_exists", lambda pid: True)  # it still existed when Dash looked
+    with pytest.raises(psutil.NoSuchProcess):  # what Dash's own manager does
+        from dash import DiskcacheManager
+
+        DiskcacheManager(ForkSafeCache(str(tmp_path / "plain"))).terminate_job(ended.pid)
+    diskcache_manager(ForkSafeCache(str(tmp_path / "jobs"))).terminate_job(ended.pid)  # no error

@@ -13,7 +13,7 @@ from analytics.models.projection import Projection
 from backend.store import DatasetStore
 from callbacks import map as map_callbacks
 from components import map as map_component
-from components.layout import layout
+from components.layout import full_layout, layout
 
 KAGGLE = "student_performance_factors.csv"
 
@@ -157,7 +157,7 @@ def test_layout_has_the_map_section():
                 found.add(json.dumps(node.id, sort_keys=True) if isinstance(node.id, dict) else node.id)
             walk(getattr(node, "children", None))
 
-    walk(layout("dataset", "/api/upload", 2**20))
+    walk(full_layout("dataset", "/api/upload", 2**20))  # the shell and every tab
     assert {"student-map", "map-colour", "map-progress", "map-progress-box", "map-cancel", "map-note", "map-run",
             "map-ready", "filters", "student"} <= found
 
@@ -239,11 +239,13 @@ def test_progress_labels():
 
 
 def test_background_manager_is_diskcache_unless_redis_is_configured(monkeypatch, tmp_path):
+    from dash import DiskcacheManager
+
     from backend import jobs
 
     monkeypatch.delenv("REDIS_URL", raising=False)
     manager = jobs.background_manager(str(tmp_path))
-    assert type(manager).__name__ == "DiskcacheManager" and manager.handle.directory == str(tmp_path / "jobs")
+    assert isinstance(manager, DiskcacheManager) and manager.handle.directory == str(tmp_path / "jobs")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there: creating must not connect
     monkeypatch.setattr(jobs, "_celery", None)
     assert type(jobs.background_manager(str(tmp_path))).__name__ == "CeleryManager"

@@ -155,23 +155,28 @@ def test_worker_refuses_a_wrong_key_and_a_second_copy(worker):
     assert map_worker.ping(worker)["ok"]
 
 
-# --- last: kills the session's worker ----------------------------------------------------------------------
+# --- a worker of its own, killed ---------------------------------------------------------------------------
 
-def test_worker_killed_is_replaced_and_the_next_map_succeeds(map_supervisor, worker, worker_store, kaggle_path,
-                                                               monkeypatch):
-    store, _ = worker_store
-    data = pd.read_csv(kaggle_path).tail(200).to_csv(index=False).encode()
-    dataset_id = store.add(data, "kaggle-last-200.csv")
+def test_worker_killed_is_replaced_and_the_next_map_succeeds(tmp_path, kaggle_path, monkeypatch):
+    # Its own supervisor and cache: the session's worker is shared by other test processes. Its workers skip
+    # the UMAP warm-up (tests/no_warm_up): they only serve the map cached here.
+    monkeypatch.setenv("PYTHONPATH", os.path.join(ROOT, "tests", "no_warm_up"))
+    directory = str(tmp_path / "cache")
+    store = DatasetStore(directory, max_bytes=50 * 2**20)
+    dataset_id = store.add(pd.read_csv(kaggle_path).tail(200).to_csv(index=False).encode(), "kaggle-last-200.csv")
     store.analysis(dataset_id, 5)
     store.set_projection(dataset_id, Projection(np.zeros((200, 2), np.float32), False, 200, 0.1, "cached"))
-    # The replacement skips the UMAP warm-up (tests/no_warm_up): it only serves the map cached above.
-    monkeypatch.setenv("PYTHONPATH", os.path.join(ROOT, "tests", "no_warm_up"))
-    before = map_worker.ping(worker)["pid"]
-    os.kill(before, signal.SIGKILL)  # as the kernel's OOM killer would
-    deadline = time.time() + 60
-    while (reply := map_worker.ping(worker)) is None or reply["pid"] == before:
-        assert time.time() < deadline, "the supervisor did not start a new map worker"
-        time.sleep(0.3)
-    assert map_supervisor.process.pid == reply["pid"] and map_worker.running(worker)
-    answer = map_worker.request(worker, dataset_id, 5)
-    assert answer["ok"] and answer["pid"] == reply["pid"] and answer["rows"] == 200 and answer["cached"]
+    supervisor = map_worker.Supervisor(directory, interval=0.5).start()
+    try:
+        first = map_worker.ping(directory, wait=60)
+        assert first and first["ok"], "the supervisor did not start a map worker"
+        os.kill(first["pid"], signal.SIGKILL)  # as the kernel's OOM killer would
+        deadline = time.time() + 60
+        while (reply := map_worker.ping(directory)) is None or reply["pid"] == first["pid"]:
+            assert time.time() < deadline, "the supervisor did not start a new map worker"
+            time.sleep(0.3)
+        assert supervisor.process.pid == reply["pid"] and map_worker.running(directory)
+        answer = map_worker.request(directory, dataset_id, 5)
+        assert answer["ok"] and answer["pid"] == reply["pid"] and answer["rows"] == 200 and answer["cached"]
+    finally:
+        supervisor.stop()
