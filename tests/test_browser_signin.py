@@ -17,7 +17,7 @@ def test_sign_out_and_in_again_through_accessible_pages(server, browser):  # noq
     wait_for(browser, lambda d: d.find_elements("id", "username"), what="the sign-in page after signing out")
     assert browser.execute_script("return document.scripts.length") == 0
     assert_accessible(browser, "the sign-in page")
-    browser.get(server + "?dataset=unknown")  # signed out: the dashboard sends the browser to sign in
+    browser.get(server + "explore?dataset=unknown")  # signed out: the dashboard sends the browser to sign in
     wait_for(browser, lambda d: "/login?next=" in d.current_url, what="the redirect to sign in")
     browser.find_element("id", "username").send_keys(ADMIN)
     browser.find_element("id", "password").send_keys(PASSWORD)
