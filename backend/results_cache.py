@@ -22,17 +22,31 @@ DAMAGE = (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeErro
 class ResultCache(ForkSafeCache):
     def get(self, key, default=None, *args, **kwargs):
         try:
-            found = super().get(key, _MISSING, *args, **kwargs)
+            found = self._read(key, *args, **kwargs)
         except DAMAGE as err:  # the value no longer reads: compute it again
             log.warning("dropping unreadable cache entry %r: %s", key, err.__class__.__name__)
             self._drop(key)
             return default
+        if found is _MISSING and super().__contains__(key):  # read again: another process may have replaced it
+            try:
+                found = super().get(key, _MISSING, *args, **kwargs)
+            except DAMAGE:
+                found = _MISSING
         if found is _MISSING:
             if super().__contains__(key):  # a row whose value file is gone: diskcache reads it as a miss
                 log.warning("dropping cache entry %r whose value file is missing", key)
                 self._drop(key)
             return default
         return found
+
+    def _read(self, key, *args, **kwargs):
+        # Another process replacing the entry deletes the old value file between our reading its row and its
+        # file: that reads as damage once, and the second read finds the new value. Only a value that fails
+        # twice is damaged (dropping it on the first failure threw away the other process's fresh result).
+        try:
+            return super().get(key, _MISSING, *args, **kwargs)
+        except DAMAGE:
+            return super().get(key, _MISSING, *args, **kwargs)
 
     def set(self, key, value, *args, **kwargs):
         try:

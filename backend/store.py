@@ -163,13 +163,16 @@ class DatasetStore(Files, Choices, SubjectModels, Terms):
         """The outlier job: find and cache a dataset's outliers (once, whoever asks), for every persona
         count, since they depend on the themes only."""
         key = self._outliers_key(dataset_id)
-        if key not in self.cache:
+        entry = self.cache.get(key)
+        if entry is None:
             with dataset_lock(self.directory, *key):
-                if key not in self.cache:
+                entry = self.cache.get(key)
+                if entry is None:  # kept for the next ask; used now even if the disk was too full to keep it
                     start = time.perf_counter()
                     found = outliers_for(self.core(dataset_id, personas))
-                    self.cache.set(key, {"found": found, "seconds": round(time.perf_counter() - start, 4)})
-        found = self.cache.get(key)["found"]
+                    entry = {"found": found, "seconds": round(time.perf_counter() - start, 4)}
+                    self.cache.set(key, entry)
+        found = entry["found"]
         return found if isinstance(found, Outliers) else None
 
     def record_failure(self, job: str, dataset_id: str, message: str, limit: float | None = None) -> None:
