@@ -60,7 +60,8 @@ def kpi_row(k: dict) -> list:
         notes.append(html.Li(f"and {len(k['warning_list']) - TOOLTIP_WARNINGS} more"))
     warnings = [html.Div("Warnings", className="fw-semibold mt-2 mb-1"), html.Ul(notes)] if notes else []
     tooltip = dbc.Tooltip([html.Div("Cells filled in, per column", className="fw-semibold mb-1"), *imputed_list,
-                           *warnings], target="kpi-quality", placement="bottom", className="quality-tooltip")
+                           *warnings], target="kpi-quality", placement="bottom", className="quality-tooltip",
+                          fade=False)  # a half-faded tooltip is text at too little contrast for a moment
     return [dbc.Col(t, xs=12, sm=6, xl=True, className="mb-3") for t in tiles] + [tooltip]
 
 
