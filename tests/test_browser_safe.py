@@ -37,6 +37,7 @@ def test_an_upload_is_deleted_through_the_confirm_step(server, watched, tmp_path
     upload(watched, path)
     wait_for(watched, lambda d: "Loaded class to delete.csv: 200 students" in text(d, ids.UPLOAD_STATUS),
              what="upload with the page's token")
+    dataset = watched.execute_script("return new URLSearchParams(location.search).get('dataset')")
     # the file is kept under its content hash (a signed-in person's dataset id also names its uploader)
     stored = os.path.join(map_worker_dir, "uploads", f"{DatasetStore.content_hash(path.read_bytes())}.bin")
     assert os.path.exists(stored)
