@@ -44,14 +44,19 @@ def page(store, search: str, dashboard: str) -> tuple[str, int]:
 
 
 def register(app, store) -> None:
-    dashboard = app.config.requests_pathname_prefix
-    # in the browser: the link follows the URL without a request per filter click
-    app.clientside_callback(
-        f"function(search) {{ return '{dashboard}{ROUTE}' + (search || ''); }}",
-        Output(ids.CLASS_LIST_LINK, "href"), Input(ids.URL, "search"))
+    print_route(app, ROUTE, ids.CLASS_LIST_LINK, lambda search, dashboard: page(store, search, dashboard))
 
-    @app.server.get(app.config.routes_pathname_prefix + ROUTE)
-    def class_list_page():
+
+def print_route(app, route: str, link_id: str, render) -> None:
+    """A printable page at `route` for the view in the dashboard's URL, and the link to it that follows the URL
+    in the browser, without a request per filter click. `render(search, dashboard)` -> (html, status)."""
+    dashboard = app.config.requests_pathname_prefix
+    app.clientside_callback(
+        f"function(search) {{ return '{dashboard}{route}' + (search || ''); }}",
+        Output(link_id, "href"), Input(ids.URL, "search"))
+
+    @app.server.get(app.config.routes_pathname_prefix + route, endpoint=route)
+    def printable():
         search = "?" + flask_request.query_string.decode("utf-8", "replace")
-        body, status = page(store, search if search != "?" else "", dashboard)
+        body, status = render(search if search != "?" else "", dashboard)
         return Response(body, status=status, mimetype="text/html")

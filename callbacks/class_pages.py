@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from dash import Input, Output
 from dash.exceptions import PreventUpdate
-from flask import Response, request as flask_request
 
 from analytics.defaults import PERSONAS
 from analytics.explore import filters as flt
@@ -15,7 +13,7 @@ from backend.audit import note_export
 from components import ids
 from components.class_pages import class_pages_report
 
-from .class_list import title
+from .class_list import print_route, title
 from .context import request
 
 ROUTE = "print/class-pages"
@@ -37,13 +35,4 @@ def page(store, search: str, dashboard: str) -> tuple[str, int]:
 
 
 def register(app, store) -> None:
-    dashboard = app.config.requests_pathname_prefix
-    app.clientside_callback(
-        f"function(search) {{ return '{dashboard}{ROUTE}' + (search || ''); }}",
-        Output(ids.CLASS_PAGES_LINK, "href"), Input(ids.URL, "search"))
-
-    @app.server.get(app.config.routes_pathname_prefix + ROUTE)
-    def class_pages_page():
-        search = "?" + flask_request.query_string.decode("utf-8", "replace")
-        body, status = page(store, search if search != "?" else "", dashboard)
-        return Response(body, status=status, mimetype="text/html")
+    print_route(app, ROUTE, ids.CLASS_PAGES_LINK, lambda search, dashboard: page(store, search, dashboard))

@@ -21,6 +21,7 @@ STORE_BYTES = 50 * 2**20
 sys.path.insert(0, str(ROOT))
 
 from browser_checks import console_errors  # noqa: E402
+from fake_gemini import FakeGemini  # noqa: E402
 
 from analytics import analyse_file  # noqa: E402
 from backend import map_worker  # noqa: E402
@@ -237,3 +238,11 @@ def no_console_errors(request):
     severe = [m for m in console_errors(driver) if not any(allowed in m for allowed in CONSOLE_ALLOWED)]
     if severe:
         pytest.fail("browser console errors and warnings:\n" + "\n".join(m[:600] for m in severe), pytrace=False)
+
+
+@pytest.fixture
+def fake():
+    """A local stand-in for the Gemini API that the real SDK talks to (tests/fake_gemini.py)."""
+    server = FakeGemini()
+    yield server
+    server.close()

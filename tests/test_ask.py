@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import ROOT
-from fake_gemini import FakeGemini, call_reply, text_reply
+from fake_gemini import call_reply, text_reply
 
 from analytics.analysis import analyse_file
 from analytics.insights import ask, ask_gemini
@@ -157,13 +157,6 @@ def test_what_to_do_for_a_group_uses_the_insights_suggestions(kaggle, raw):
         theme = themes[row._3]
         assert line.startswith(f"- **{row.persona}** ({int(here.sum()):,} students): {SUPPORT[theme].lower()}")
         assert f"{s.loc[here, 'z_' + theme].mean():+.2f} SD" in line
-
-
-@pytest.fixture
-def fake():
-    server = FakeGemini()
-    yield server
-    server.close()
 
 
 def test_gemini_tools_take_number_conditions_and_unknown_columns_come_back_as_errors(fake, kaggle, raw):

@@ -5,7 +5,8 @@ import json
 
 import numpy as np
 import pytest
-from fake_gemini import FakeGemini, text_reply
+from fake_gemini import text_reply
+from test_predict_callbacks import words
 
 from analytics.ingest.school import generate_school
 from analytics.insights import counsellor
@@ -15,23 +16,6 @@ from components import ids
 KEY = "test-key-not-real-0123456789"
 REPLY = {"profile": ["In the **A** persona."], "strengths": ["Homework is strong."], "risks": ["Attendance is low."],
          "smallest_change": ["A little more homework."]}
-
-
-def words(component) -> str:
-    if component is None:
-        return ""
-    if isinstance(component, (str, int, float)):
-        return str(component)
-    if isinstance(component, (list, tuple)):
-        return " ".join(words(c) for c in component)
-    return words(getattr(component, "children", None))
-
-
-@pytest.fixture
-def fake():
-    server = FakeGemini()
-    yield server
-    server.close()
 
 
 @pytest.fixture(scope="module")

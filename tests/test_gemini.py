@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 import pytest
-from fake_gemini import FakeGemini, text_reply
+from fake_gemini import text_reply
 
 from analytics.analysis import analyse_file
 from analytics.insights import facts as facts_module
@@ -17,13 +17,6 @@ VALID = {
     "school_insights": ["No reliable gap."], "actionable_recommendations": ["Attendance follow-up for A."],
     "persona_names": [{"persona": "A", "suggested_name": "Steady attenders"}],
 }
-
-
-@pytest.fixture
-def fake():
-    server = FakeGemini()
-    yield server
-    server.close()
 
 
 @pytest.fixture(scope="module")
