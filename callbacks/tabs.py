@@ -17,7 +17,9 @@ from dash import Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from backend import identity
+from backend.erase import retention_days
 from components import ids
+from components.admin import admin_section
 from components.cards import note
 from components.layout import TAB_SECTIONS, tab_content
 from components.tabs import DEFAULT, HIDDEN, TABS, tab_key
@@ -83,12 +85,17 @@ def tab_sources(sources: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def render(tab: str, current: dict | None, admin: bool) -> tuple:
+def render(tab: str, current: dict | None, who: identity.Identity | None, prefix: str = "/") -> tuple:
     """(sections, tab store, admin link style) for the tab the path names; PreventUpdate when it is open."""
     if current and current.get("tab") == tab:
         raise PreventUpdate
-    content = tab_content(tab) if admin or tab != "admin" else [
-        note("Only administrators can open this tab; the dashboard's other tabs are open to you.")]
+    admin = bool(who and who.is_admin)
+    if tab != "admin":
+        content = tab_content(tab)
+    elif admin:  # the local user of a server without sign-in has no accounts page to go to
+        content = [admin_section(prefix, accounts=who != identity.LOCAL, retention_days=retention_days())]
+    else:
+        content = [note("Only administrators can open this tab; the dashboard's other tabs are open to you.")]
     return content, {"tab": tab, "at": time.time()}, {} if admin else HIDDEN
 
 
@@ -99,8 +106,7 @@ def register(app, store) -> None:
                   Output(f"{ids.tab_link('admin')}-item", "style"),
                   Input(ids.URL, "pathname"), State(ids.TAB, "data"))
     def show_tab(pathname, current):
-        who = identity.current()
-        return render(tab_key(app.strip_relative_path(pathname or prefix)), current, bool(who and who.is_admin))
+        return render(tab_key(app.strip_relative_path(pathname or prefix)), current, identity.current(), prefix)
 
     keys = [tab.key for tab in TABS]
     app.clientside_callback(

@@ -151,3 +151,8 @@ def suppressed_note(long, threshold: int):
     cells = "cell" if hidden == 1 else "cells"
     return note(f"{hidden} {cells} with fewer than {threshold} students {'is' if hidden == 1 else 'are'} not drawn "
                 "(small groups are not reported); the student table still lists them.")
+
+
+def section_title(title: str, icon: str, tools=None) -> html.Div:
+    return html.Div([html.H2([html.I(className=f"bi bi-{icon} me-2"), title], className="section-title"),
+                     html.Div(tools) if tools is not None else None], className="section-head")

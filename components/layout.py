@@ -8,6 +8,8 @@ from dash import dcc, html
 from analytics import defaults
 
 from . import ids
+from .admin import admin_section
+from .cards import section_title
 from .classes import CAPTION
 from .figures import empty
 from .filters import filter_bar
@@ -39,11 +41,6 @@ def panel(title: str, body, subtitle: str | None = None, tools=None, card_id: st
     caption = html.Div(id=caption_id, className="panel-caption") if caption_id else None
     return dbc.Card(dbc.CardBody([head, body, caption]), className="section-card h-100",
                     **({"id": card_id} if card_id else {}))
-
-
-def section_title(title: str, icon: str, tools=None) -> html.Div:
-    return html.Div([html.H2([html.I(className=f"bi bi-{icon} me-2"), title], className="section-title"),
-                     html.Div(tools) if tools is not None else None], className="section-head")
 
 
 def navbar() -> dbc.Navbar:
@@ -202,14 +199,6 @@ def table_section() -> html.Div:
         section_title("Students", "table"),
         dbc.Card(dbc.CardBody([toolbar(), grid()]), className="section-card mb-5"),
     ], id=ids.TABLE_SECTION)
-
-
-def admin_section() -> html.Div:
-    return html.Div([
-        section_title("Administration", "gear"),
-        dbc.Card(dbc.CardBody(html.P("Accounts, retention and the audit log will be managed here once sign-in is "
-                                     "set up.", className="panel-subtitle mb-0")), className="section-card mb-5"),
-    ], id=ids.ADMIN_SECTION)
 
 
 # One function per tab, listing its sections in page order: a new section goes into its job's list.

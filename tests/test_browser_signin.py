@@ -7,7 +7,7 @@ from components import ids
 
 
 def test_sign_out_and_in_again_through_accessible_pages(server, browser):  # noqa: F811
-    browser.get(server + "admin")
+    browser.get(server + "accounts")
     wait_for(browser, lambda d: "Accounts of" in d.find_element("tag name", "h1").text, what="the accounts page")
     assert ADMIN in browser.find_element("tag name", "table").text
     assert_accessible(browser, "the accounts page")

@@ -71,7 +71,7 @@ def test_the_sign_in_form_carries_the_security_token_and_a_forged_post_is_refuse
     assert client.post("/login", data=data, headers={"Origin": "http://evil.example"}).status_code == 403
     signed = client.post("/login", data={**data, "csrf_token": token}, headers=same_site)
     assert signed.status_code == 303
-    for path in ("/logout", "/admin"):
+    for path in ("/logout", "/accounts"):
         page_html = client.get(path).get_data(as_text=True)
         forms = page_html.count('<form method="post"')
         assert forms and page_html.count(f'name="csrf_token" value="{token}"') == forms, path

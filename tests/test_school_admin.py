@@ -15,29 +15,29 @@ def test_an_admin_manages_the_accounts_and_switches_of_their_own_school(world): 
     access._users.save("admin-a", "School A", "admin", PASSWORD)
     admin = app.server.test_client()
     login(admin, "admin-a", PASSWORD)
-    page = admin.get("/admin").get_data(as_text=True)
+    page = admin.get("/accounts").get_data(as_text=True)
     assert "Accounts of School A" in page and "lead-a" in page and "lead-b" not in page and "<script" not in page
-    made = admin.post("/admin/users", data={"username": "new-t", "role": "teacher", "classes": "7B",
+    made = admin.post("/accounts/users", data={"username": "new-t", "role": "teacher", "classes": "7B",
                                             "password": "new teacher password"})
     assert made.status_code == 303
     assert access._users.verify("new-t", "new teacher password").school == "School A"
     assert login(app.server.test_client(), "new-t", "new teacher password").status_code == 303
     # another school's account is not this admin's to change, nor a dataset of another school to share
-    admin.post("/admin/users", data={"username": "lead-b", "role": "teacher", "password": "x" * 10})
+    admin.post("/accounts/users", data={"username": "lead-b", "role": "teacher", "password": "x" * 10})
     assert access._users.get("lead-b").role == "leader"
     theirs = upload(clients["lead-b"], b"a,b\n1,2\n", "b.csv").json
-    admin.post("/admin/share", data={"dataset": theirs["dataset_id"], "username": "new-t"})
+    admin.post("/accounts/share", data={"dataset": theirs["dataset_id"], "username": "new-t"})
     assert not access._users.is_shared(theirs["dataset_id"], "new-t")
-    admin.post("/admin/share", data={"dataset": dataset, "username": "new-t"})
+    admin.post("/accounts/share", data={"dataset": dataset, "username": "new-t"})
     assert access._users.is_shared(store.root(dataset), "new-t")
     # the AI switch: off until this admin turns it on; a form posted from another site changes nothing
     access._users.set_setting("School A", "ai", "off")
-    assert admin.post("/admin/school", data={"ai": "on", "special": ["admin", "leader"]},
+    assert admin.post("/accounts/school", data={"ai": "on", "special": ["admin", "leader"]},
                       headers={"Origin": "http://evil.example"}).status_code == 403
     assert access._users.setting("School A", "ai") == "off"
-    admin.post("/admin/school", data={"ai": "on", "special": ["admin", "leader"]})
+    admin.post("/accounts/school", data={"ai": "on", "special": ["admin", "leader"]})
     assert access._users.setting("School A", "ai") == "on"
-    assert clients["lead-a"].get("/admin").status_code == 403  # leaders read data; admins manage accounts
+    assert clients["lead-a"].get("/accounts").status_code == 403  # leaders read data; admins manage accounts
 
 
 def test_another_schools_terms_answer_as_unknown_ones(world, school_csv):  # noqa: F811

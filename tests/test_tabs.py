@@ -5,6 +5,7 @@ import pytest
 from dash.exceptions import PreventUpdate
 
 from analytics.explore import filters as flt
+from backend.identity import LOCAL, Identity
 from backend.store import DatasetStore
 from callbacks import tabs
 from callbacks.clicks import CLICKS
@@ -54,7 +55,7 @@ def test_the_page_holds_only_the_open_tab(app, places):
     shell = tabs.component_ids(app.layout)
     assert ids.TAB_CONTENT in shell and ids.KPI_ROW in shell and ids.FILTER_BAR in shell and ids.PROFILE in shell
     for tab in KEYS:
-        content, state, _ = tabs.render(tab, None, admin=True)
+        content, state, _ = tabs.render(tab, None, LOCAL)
         shown = tabs.component_ids(content)
         assert SHOWS[tab] in shown and state["tab"] == tab
         others = {i for i, where in places.items() if where not in ("shell", tab)}
@@ -119,12 +120,15 @@ def test_the_path_opens_its_tab_and_a_tab_opens_once():
     assert tab_key("") == tab_key("/") == tab_key("nowhere") == "overview"
     assert tab_key("explore") == "explore" and tab_key("/risk/") == "risk" and tab_key("subjects/x") == "subjects"
     with pytest.raises(PreventUpdate):  # the same tab again (a back button over a filter change): nothing redrawn
-        tabs.render("risk", {"tab": "risk", "at": 1.0}, admin=True)
-    content, state, style = tabs.render("admin", {"tab": "risk", "at": 1.0}, admin=False)
+        tabs.render("risk", {"tab": "risk", "at": 1.0}, LOCAL)
+    content, state, style = tabs.render("admin", {"tab": "risk", "at": 1.0}, Identity("t", "north", "teacher"))
     assert ids.ADMIN_SECTION not in tabs.component_ids(content) and "Only administrators" in str(content)
     assert style == {"display": "none"}
-    content, _, style = tabs.render("admin", None, admin=True)
+    content, _, style = tabs.render("admin", None, LOCAL)
     assert ids.ADMIN_SECTION in tabs.component_ids(content) and style == {}
+    assert "sign-in is not set up" in str(content) and "/accounts" not in str(content)
+    content, _, _ = tabs.render("admin", None, Identity("head", "north", "admin"), "/")  # signed in: the pages
+    assert "/accounts" in str(content) and "/admin/audit?format=csv" in str(content) and "days after their upload" in str(content)
 
 
 def test_the_shell_validates_against_every_tab(app):

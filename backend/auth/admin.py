@@ -1,4 +1,4 @@
-"""The admin page (/admin): a school's admin manages its accounts, shares datasets with teachers and sets the
+"""The accounts page (/accounts): a school's admin manages its accounts, shares datasets with teachers and sets the
 school's switches (the AI provider, who sees special-category columns). Plain forms, no script; each admin
 manages their own school only (`python app.py users ...` manages every school from the server's terminal)."""
 from __future__ import annotations
@@ -32,7 +32,7 @@ def _same_origin() -> None:
 
 
 def install(server, users, store, prefix: str) -> None:
-    base = prefix + "admin"
+    base = prefix + "accounts"
 
     @server.get(base)
     def admin_page():
@@ -92,7 +92,7 @@ def install(server, users, store, prefix: str) -> None:
 
 
 def page(users, me, prefix: str, done: str | None) -> str:
-    base = escape(prefix + "admin")
+    base = escape(prefix + "accounts")
     rows = "".join(
         f"<tr><td>{escape(u.username)}</td><td>{escape(u.role)}</td><td>{escape(u.name)}</td>"
         f"<td>{escape(', '.join(u.classes))}</td><td>{escape(u.email or '')}</td><td>"

@@ -50,7 +50,7 @@ def install(app, store, announce=None) -> Users:
     identity.use(current)
     # Every page has a way out; plain HTML in the page template, so it needs no callback and no script.
     app.index_string = app.index_string.replace(
-        "{%app_entry%}", f'<nav class="account-nav" aria-label="Account"><a href="{prefix}admin">Accounts</a> · '
+        "{%app_entry%}", f'<nav class="account-nav" aria-label="Account"><a href="{prefix}accounts">Accounts</a> · '
                          f'<a href="{prefix}logout">Sign out</a></nav>{{%app_entry%}}', 1)
     first_admin(users, announce or ANNOUNCE[0], prefix)
     return users
