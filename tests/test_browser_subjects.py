@@ -58,10 +58,10 @@ def test_upload_pick_a_subject_and_download_its_intervention_list(server, browse
     assert got["Chance below pass"].between(0, 1).all()
     # the same list, computed here from the server's own store: the rows, in the order shown
     store = DatasetStore(map_worker_dir)
-    # the id the page shows: a header layout remembered from an earlier upload (the mapping panel's test) makes it
-    # the file's content id plus its choices
+    # the id the page shows names this file (under sign-in the id also holds the uploader and their school, and a
+    # header layout remembered from an earlier upload adds the choices)
     dataset_id, _, _ = from_query(browser.execute_script("return window.location.search"))
-    assert dataset_id.startswith(hashlib.sha256(path.read_bytes()).hexdigest()[:24])
+    assert store.meta(dataset_id).content == hashlib.sha256(path.read_bytes()).hexdigest()[:24]
     view = {"dataset_id": dataset_id, "personas": 5}
     _, expected = interventions.intervention_frame(store, view, None, None, None, "Maths")
     assert got["UPN"].tolist() == expected["UPN"].tolist()
