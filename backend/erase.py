@@ -143,6 +143,7 @@ def _drop_results(store, ids: set[str]) -> None:
         if _mentions(key, ids):
             store.durable.delete(key)
     _drop_job_results(store.directory, ids)
+    _drop_celery_results(ids)
     for cache in (store.cache, store.durable):
         _checkpoint(cache)
 
@@ -166,6 +167,26 @@ def _drop_job_results(directory: str, ids: set[str]) -> None:
         _checkpoint(jobs)
     finally:
         jobs.close()
+
+
+def _drop_celery_results(ids: set[str]) -> None:
+    """With REDIS_URL, Dash's Celery manager keeps job replies and progress in Redis as plain values: those that
+    name the dataset go, as in the disk cache. Queued task messages (lists) are left: they are work not yet run."""
+    if not os.environ.get("REDIS_URL"):
+        return
+    import redis
+
+    wanted = [dataset_id.encode() for dataset_id in ids]
+    try:
+        client = redis.Redis.from_url(os.environ["REDIS_URL"], socket_timeout=10)
+        for key in client.scan_iter(count=1000):
+            if client.type(key) != b"string":
+                continue
+            text = key + (client.get(key) or b"")
+            if any(dataset_id in text for dataset_id in wanted):
+                client.delete(key)
+    except redis.RedisError as err:  # the files are gone; say what could not be reached, for an admin to redo
+        log.error("could not remove job results of %s from Redis: %s", ", ".join(sorted(ids)), err)
 
 
 def _checkpoint(cache) -> None:

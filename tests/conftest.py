@@ -2,8 +2,11 @@ import dataclasses
 import json
 import os
 import shutil
+import socket
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 # As the app runs (app.py): one thread per numeric library. On two shared cores, OpenMP's spinning threads
@@ -246,3 +249,26 @@ def fake():
     server = FakeGemini()
     yield server
     server.close()
+
+
+@pytest.fixture
+def redis_url():
+    """A real redis-server of the test's own, on a free port (the rate limits and Celery results use it)."""
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            assert time.time() < deadline, "redis-server did not start"
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(timeout=10)

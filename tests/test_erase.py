@@ -1,5 +1,6 @@
 """Erasure and retention: deleting a dataset (from the upload card's confirm step or the command line) leaves
 no file, cache entry or job result of it on the server; retention deletes what nobody uploaded for too long."""
+import json
 import os
 import subprocess
 import sys
@@ -179,3 +180,25 @@ def test_deleting_a_term_removes_its_term_set_and_the_tracking_of_it(tmp_path):
     assert not store.has_tracking(set_id, 5)  # the tracking held the deleted term's students
     assert not os.path.exists(store.uploads.path(two)) and not cache_keys(store, two)
     assert store.analysis(one).rows == 300  # the other term stays, on its own
+
+
+def test_deleting_under_celery_removes_the_job_replies_kept_in_redis(tmp_path, monkeypatch, redis_url):
+    import redis
+    from dash import CeleryManager
+
+    from backend import jobs
+
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setattr(jobs, "_celery", None)  # the Celery app of this REDIS_URL, made afresh
+    app, store = make_app(str(tmp_path / "data"))
+    client = Client(app)
+    keep = client.upload(marked_csv(7).replace(MARKER.encode(), b"Someone-Else"), "keep.csv").json["dataset_id"]
+    dataset = client.upload(marked_csv(6), "gone.csv").json["dataset_id"]
+    backend = CeleryManager(jobs.celery_app()).handle.backend  # where Dash's Celery jobs write their replies
+    backend.set("reply-gone", json.dumps({"dataset_id": dataset, "rows": [MARKER]}))
+    backend.set("reply-gone-progress", json.dumps([dataset, 3, 10]))
+    backend.set("reply-kept", json.dumps({"dataset_id": keep}))
+    erase(store, dataset)
+    kept = redis.Redis.from_url(redis_url)
+    assert sorted(kept.keys("reply-*")) == [b"reply-kept"]
+    assert not any(dataset.encode() in (kept.get(key) or b"") for key in kept.scan_iter() if kept.type(key) == b"string")

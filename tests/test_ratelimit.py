@@ -1,19 +1,7 @@
 """Upload rate limits: counted per process in memory, or shared by every web worker through Redis (REDIS_URL)."""
-import shutil
-import socket
-import subprocess
-import time
-
-import pytest
 from flask import Flask
 
 from backend import ratelimit
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def worker() -> Flask:
@@ -26,26 +14,6 @@ def worker() -> Flask:
 
     ratelimit.install(server, "upload_file")
     return server
-
-
-@pytest.fixture
-def redis_url():
-    if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed")
-    port = free_port()
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert time.time() < deadline, "redis-server did not start"
-            time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def test_each_worker_counts_in_memory_without_redis(monkeypatch):
