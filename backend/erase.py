@@ -212,15 +212,22 @@ def _drop_locks(store, ids: set[str]) -> None:
 
 
 def purge(store, days: float | None = None, now: float | None = None) -> list[str]:
-    """Erase every file nobody has uploaded for `days` (COHORT_ATLAS_RETENTION_DAYS); the ids erased."""
+    """Erase every dataset its uploader has not uploaded again for `days` (COHORT_ATLAS_RETENTION_DAYS); the
+    ids erased. Under sign-in each uploader's dataset of a file is their own and expires on its own clock: a
+    school's old upload goes even while another school's copy of the same bytes is recent (the file stays for
+    that one)."""
     days = retention_days() if days is None else days
     before = (time.time() if now is None else now) - days * DAY
     erased: list[str] = []
     for content in store.uploads.expired(before):
-        named = {store._root_of(r.dataset_id, r): r.dataset_id for r in store.uploads.records(content=content)}
-        for dataset_id in named.values():  # each uploader's dataset of the file (one, before sign-in)
+        roots: dict[str, list[Record]] = {}
+        for record in store.uploads.records(content=content):
+            roots.setdefault(store._root_of(record.dataset_id, record), []).append(record)
+        for records in roots.values():
+            if max(r.created for r in records) >= before:
+                continue
             try:
-                erased += erase(store, dataset_id, RETENTION)
+                erased += erase(store, records[0].dataset_id, RETENTION)
             except KeyError:
                 continue  # erased meanwhile by someone else
     if erased:

@@ -241,9 +241,10 @@ class Uploads:
         return True
 
     def expired(self, before: float) -> list[str]:
-        """Content hashes whose latest upload is older than `before` (seconds since the epoch)."""
+        """Content hashes some upload of which is older than `before` (seconds since the epoch): each uploader's
+        dataset of the file has its own clock (erase.purge groups them)."""
         with closing(self._connect()) as con:
-            rows = con.execute("SELECT content FROM datasets GROUP BY content HAVING MAX(created) < ?",
+            rows = con.execute("SELECT content FROM datasets GROUP BY content HAVING MIN(created) < ?",
                                (before,)).fetchall()
         return [row[0] for row in rows]
 

@@ -163,6 +163,26 @@ def test_retention_deletes_what_nobody_uploaded_for_too_long(tmp_path, monkeypat
     assert (entry["action"], entry["username"], entry["dataset_id"]) == ("delete", "retention", old)
 
 
+def test_retention_counts_each_school_s_upload_of_the_same_file_on_its_own(tmp_path):
+    app, store = make_app(str(tmp_path / "data"))
+    data = marked_csv(8)
+    identity.use(lambda: Identity("head-a", "north", "admin"))
+    old = Client(app).upload(data, "same.csv").json["dataset_id"]
+    everything_of(store, old)
+    identity.use(lambda: Identity("head-b", "south", "admin"))
+    recent = Client(app).upload(data, "same.csv").json["dataset_id"]
+    assert old != recent
+    with __import__("sqlite3").connect(store.uploads.db) as con:
+        con.execute("UPDATE datasets SET created = ? WHERE dataset_id = ?", (time.time() - 366 * 86400, old))
+    identity.use(None)
+    erased = purge(store, days=365)
+    assert old in erased and recent not in erased
+    records = store.uploads.records(content=store.content_hash(data))
+    assert not store.has(old) and [r.dataset_id for r in records] == [recent]
+    assert store.raw(recent) == data and store.analysis(recent).rows == 300  # the other school's copy stays whole
+    assert cache_keys(store, old) == []
+
+
 def test_deleting_a_term_removes_its_term_set_and_the_tracking_of_it(tmp_path):
     app, store = make_app(str(tmp_path / "data"))
     client = Client(app)
