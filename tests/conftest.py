@@ -23,6 +23,7 @@ KAGGLE = "student_performance_factors.csv"
 STORE_BYTES = 50 * 2**20
 sys.path.insert(0, str(ROOT))
 
+import browser_server  # noqa: E402
 from browser_checks import console_errors  # noqa: E402
 from fake_gemini import FakeGemini  # noqa: E402
 
@@ -42,14 +43,36 @@ MAP_SUPERVISOR: list = []  # the session's Supervisor, in the process that start
 
 def start_map_worker() -> None:
     if not MAP_SUPERVISOR and not os.environ.get("PYTEST_XDIST_WORKER"):
+        # Not niced here: in a server the warm-up yields to requests, but in the tests every map test waits for it,
+        # and a niced worker starved by busy test processes took minutes to warm up.
+        os.environ.setdefault("COHORT_ATLAS_MAP_NICENESS", "0")
         MAP_SUPERVISOR.append(map_worker.Supervisor(MAP_WORKER_DIR, interval=1.0).start())
 
 
 def pytest_configure(config):
     is_controller = not hasattr(config, "workerinput") and (config.getoption("numprocesses", None) or 0)
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False  # xdist hands out files in the order pytest_collection_modifyitems sets
     if is_controller and map_worker.enabled():
         os.environ[SHARED_DIR] = MAP_WORKER_DIR  # inherited by the test processes xdist starts next
         start_map_worker()
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run browser files first (the slowest), then the rest, largest first, and last the files marked warm_map,
+    which wait for the map worker's UMAP warm-up: by then it has compiled while everything else ran. With
+    `-n 2 --dist loadfile` xdist hands whole files out in this order."""
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+
+    def cost(name: str):
+        found = files[name]
+        waits = any(item.get_closest_marker("warm_map") for item in found)
+        browser = any(item.get_closest_marker("browser") for item in found)
+        return (waits, not browser, -len(found))
+
+    items[:] = [item for name in sorted(files, key=cost) for item in files[name]]
 
 
 def pytest_collection_finish(session):
@@ -272,3 +295,10 @@ def redis_url():
     yield f"redis://127.0.0.1:{port}/0"
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, map_worker_dir):
+    """One app server per test process for all browser modules (test_browser's `server` checks each module's part
+    of its log). Here, not in test_browser, so every module that imports `server` shares this one."""
+    yield from browser_server.app_server(tmp_path_factory, map_worker_dir)

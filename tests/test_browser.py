@@ -1,15 +1,11 @@
 """The dashboard in headless Chromium: demo on first load, a real upload through the file input, bad files."""
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from browser_checks import assert_server_log_clean, install_console_recorder
+from browser_server import ADMIN, PASSWORD, ROOT, free_port, signed_in_opener  # noqa: F401
 
 from components import ids
 
@@ -18,65 +14,19 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not os.path.exists(CHROMIUM),
                                  reason=f"{CHROMIUM} is not installed (apt-get install chromium chromium-driver)")]
 
-ROOT = Path(__file__).resolve().parent.parent
-# The account every browser test signs in with: the server makes it at start (COHORT_ATLAS_ADMIN).
-ADMIN, PASSWORD = "browser-tests", "browser tests password"
 PLOT = "const p = document.querySelector('#{} .js-plotly-plot'); "
 SLICES = PLOT + "return p && p.data && p.data[0] ? p.data[0].labels.length : null;"
 TRACES = PLOT + "return p && p.data ? p.data.length : 0;"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, map_worker_dir):
-    port = free_port()
-    # The session's map worker serves this cache directory already (UMAP warmed up while other tests ran), so
-    # the server finds it and starts no second one.
-    # the 20-column demo cohort: these tests read its personas, breakdowns and map (the school has its own tests)
-    env = {**os.environ, "COHORT_ATLAS_CACHE": map_worker_dir, "COHORT_ATLAS_DEMO": "cohort",
-           "COHORT_ATLAS_ADMIN": f"{ADMIN}:{PASSWORD}",
-           "COHORT_ATLAS_DATA_DIR": str(tmp_path_factory.mktemp("accounts"))}
-    env.pop("COHORT_ATLAS_DATA", None)
-    log = open(tmp_path_factory.mktemp("log") / "app.log", "w+")
-    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "login", timeout=2)  # public: answers once the server is up
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                log.seek(0)
-                pytest.fail(f"app.py did not start:\n{log.read()}")
-            time.sleep(0.3)
-    url_with_log = type("Server", (str,), {})(url)
-    url_with_log.log = log
-    url_with_log.opener = signed_in_opener(url)  # for pages a test reads without the browser (the print view)
-    yield url_with_log
-    try:  # every module that drives this server fails if a request crashed or answered 5xx during it
-        assert_server_log_clean(log)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
-
-
-def signed_in_opener(url: str) -> urllib.request.OpenerDirector:
-    """A urllib opener holding a session cookie from POST /login, as scripts sign in."""
-    import http.cookiejar
-    from urllib.parse import urlencode
-
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    opener.open(url + "login", data=urlencode({"username": ADMIN, "password": PASSWORD}).encode(), timeout=10)
-    return opener
+def server(app_server):
+    """The app server, with this module's part of its log checked at the end: every module that drives it fails
+    if a request crashed or answered 5xx during it."""
+    app_server.log.seek(0, os.SEEK_END)
+    start = app_server.log.tell()
+    yield app_server
+    assert_server_log_clean(app_server.log, start)
 
 
 def sign_in(driver, url: str) -> None:
@@ -119,9 +69,13 @@ def browser(tmp_path_factory, downloads, server):
 
 
 def wait_for(driver, condition, timeout=40, what="condition"):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: condition(d), message=what)
+    # an element found a moment ago may be redrawn by the time it is read (a grid filling in): ask again
+    return WebDriverWait(driver, timeout, poll_frequency=0.2,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: condition(d),
+                                                                                     message=what)
 
 
 def slices(driver, graph_id):
@@ -379,97 +333,6 @@ def test_table_row_opens_the_profile_card(server, browser):
     wait_for(browser, lambda d: "students like this" in text(d, ids.PROFILE_BODY).lower(), what="whole card shown")
     body = text(browser, ids.PROFILE_BODY).lower()  # the headings are upper-cased by CSS
     assert "themes within the cohort" in body and "percentile" in body and "students like this" in body
-
-
-MAP_POINTS = ("const p = document.querySelector('#student-map .js-plotly-plot'); if (!p || !p._fullData) return 0; "
-              "return p._fullData.filter(t => t.meta === 'students' || t.meta === 'outside')"
-              ".reduce((n, t) => n + t._length, 0);")
-
-
-def test_student_map_draws_every_demo_student(server, browser):
-    goto(browser, server, "explore")
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
-    # The session's map worker (warmed up while other tests ran) lays out the demo in seconds.
-    wait_for(browser, lambda d: d.execute_script(MAP_POINTS) == 2000, timeout=240, what="2,000 points on the map")
-    assert "2,000 students" in text(browser, ids.MAP_NOTE)
-    wait_for(browser, lambda d: not d.find_element("id", ids.MAP_PROGRESS_BOX).is_displayed(), what="progress bar gone")
-
-
-# The most isolated student of the map's 'students' trace, in screen pixels, so a click cannot hit a neighbour.
-ISOLATED_POINT = """
-const gd = document.querySelector('#student-map .js-plotly-plot');
-const t = gd._fullData.find(t => t.meta === 'students');
-const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-const px = t.x.map(v => xa._offset + xa.l2p(v)), py = t.y.map(v => ya._offset + ya.l2p(v));
-let best = -1, bestGap = -1;
-for (let i = 0; i < px.length; i++) {
-  if (px[i] < xa._offset + 10 || px[i] > xa._offset + xa._length - 10) continue;
-  if (py[i] < ya._offset + 10 || py[i] > ya._offset + ya._length - 10) continue;
-  let gap = Infinity;
-  for (let j = 0; j < px.length; j++) if (j !== i) gap = Math.min(gap, Math.hypot(px[i] - px[j], py[i] - py[j]));
-  if (gap > bestGap) { bestGap = gap; best = i; }
-}
-const box = gd.getBoundingClientRect();
-const row = Array.isArray(t.customdata[best]) ? t.customdata[best][0] : t.customdata[best];
-return [row, px[best] - box.width / 2, py[best] - box.height / 2, bestGap];
-"""
-NEIGHBOUR_RING = ("const gd = document.querySelector('#student-map .js-plotly-plot'); "
-                  "const t = gd && gd._fullData.find(t => t.name === 'Most similar students'); return t ? t._length : 0;")
-
-
-def test_click_a_map_point_opens_that_student(server, browser):
-    from selenium.webdriver.common.action_chains import ActionChains
-
-    goto(browser, server, "explore")
-    wait_for(browser, lambda d: d.execute_script(MAP_POINTS) == 2000, timeout=240, what="2,000 points on the map")
-    graph = browser.find_element("css selector", "#student-map .js-plotly-plot")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", graph)
-    row, dx, dy, gap = browser.execute_script(ISOLATED_POINT)
-    assert gap > 4, "no student stands apart enough on the map to click reliably"
-    ActionChains(browser).move_to_element_with_offset(graph, int(round(dx)), int(round(dy))).pause(0.4) \
-        .click().perform()
-    wait_for(browser, lambda d: text(d, ids.PROFILE_ROW) == f"Row {row + 2}", what="profile card of the clicked dot")
-    # the card slides in: read it once the whole card is laid out (its headings are upper-cased by CSS)
-    wait_for(browser, lambda d: "students like this" in text(d, ids.PROFILE_BODY).lower(), what="whole card shown")
-    assert "percentile" in text(browser, ids.PROFILE_BODY)
-    wait_for(browser, lambda d: d.execute_script(NEIGHBOUR_RING) == 6, what="students like this ringed on the map")
-    # the prediction part of the card loads after the rest; once it is there the card stops moving
-    wait_for(browser, lambda d: "chance of ending below" in text(d, ids.PROFILE_RISK), what="prediction on the card")
-    # one of "students like this" opens in turn
-    other = browser.find_element("css selector", "#similar-list .similar-item .similar-row").text
-    click_css(browser, "#similar-list .similar-item", "a similar student")
-    wait_for(browser, lambda d: text(d, ids.PROFILE_ROW) == other, what="a similar student opens")
-
-
-GREY_POINTS = ("const p = document.querySelector('#student-map .js-plotly-plot'); if (!p || !p.data) return -1; "
-               "return p.data.filter(t => t.meta === 'students').reduce((n, t) => n + (t.selectedpoints ? "
-               "t.customdata.length - t.selectedpoints.length : 0), 0);")
-
-
-def test_the_map_draws_after_an_upload_and_follows_the_filters(server, browser, kaggle_path):
-    """The map of an uploaded file appears (the held-back draw callback redraws once its job is done), and a
-    persona click greys the other students by a Patch: the same points, only their selection changes."""
-    goto(browser, server, "explore")
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
-    upload(browser, kaggle_path)
-    wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "6,607 students", what="Kaggle file loaded")
-    wait_for(browser, lambda d: d.execute_script(MAP_POINTS) == 6607, timeout=300, what="6,607 points on the map")
-    assert browser.execute_script(GREY_POINTS) == 0
-    open_tab(browser, "overview")  # the persona is picked on the Overview; the map, drawn anew, follows it
-    wait_for(browser, lambda d: students(d, ids.PERSONA_DONUT) == 6607, what="the Kaggle personas")
-    size = browser.execute_script(PLOT.format(ids.PERSONA_DONUT) + "return p.data[0].values[1];")
-    click_slice(browser, ids.PERSONA_DONUT, 1)
-    loaded(browser, f"{size:,}", "one persona")
-    open_tab(browser, "explore")
-    wait_for(browser, lambda d: d.execute_script(GREY_POINTS) == 6607 - size, what="the other personas grey")
-    assert browser.execute_script(MAP_POINTS) == 6607 and f"{size:,} of 6,607 students" in text(browser, ids.MAP_NOTE)
-    browser.execute_script("document.querySelector('#student-map .js-plotly-plot').data.forEach(t => t.__kept = 1);")
-    click(browser, "//*[@id='filters-clear']")
-    wait_for(browser, lambda d: d.execute_script(GREY_POINTS) == 0, what="no student grey once cleared")
-    assert browser.execute_script(MAP_POINTS) == 6607
-    # patched in place: the traces the browser drew before the change are still there
-    kept = "return document.querySelector('#student-map .js-plotly-plot').data.filter(t => t.__kept).length;"
-    assert browser.execute_script(kept) > 0
 
 
 def test_outlier_filter_and_table_open_an_unusual_student(server, browser):

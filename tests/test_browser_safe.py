@@ -11,7 +11,7 @@ from test_browser import (browser, click, downloads, goto, in_view, loaded, serv
 from backend.store import DatasetStore
 from components import ids
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.warm_map]  # the first test waits for the map worker
 RECORD_VIOLATIONS = ("window.__csp = []; document.addEventListener('securitypolicyviolation', function (e) {"
                      " window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });")
 

@@ -24,6 +24,7 @@ from backend.store import DatasetStore
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WARM_UP_LIMIT = 240  # seconds; generous because two shared cores may be busy with other work
+pytestmark = pytest.mark.warm_map  # the test_worker_* tests wait for the warm-up: run this file last
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from analytics.models.projection import project, warm_up
 from .job import Cancelled, run_job
 from .paths import KEY, LOCK, SOCKET, default_cache_dir, path
 
-NICENESS = 10  # maps are background work: the web server's requests come first
+NICENESS = 10  # maps are background work: the web server's requests come first (COHORT_ATLAS_MAP_NICENESS)
 
 log = logging.getLogger("cohort_atlas.map_worker")
 
@@ -161,8 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("NUMBA_NUM_THREADS", "1")  # before umap imports numba: one core is the web's
     try:
-        os.nice(NICENESS)
-    except OSError:
+        os.nice(int(os.environ.get("COHORT_ATLAS_MAP_NICENESS", NICENESS)))
+    except (OSError, ValueError):
         pass
     code = Worker(args.cache, args.parent).serve()
     logging.shutdown()
