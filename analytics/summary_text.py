@@ -52,6 +52,23 @@ def print_summary(result: Analysis) -> None:
     print("\nTimings (s): " + ", ".join(f"{k} {v:.3f}" for k, v in result.timings.items()))
 
 
+def print_stability(extra: dict) -> None:
+    method = extra.get("stability_method")
+    if not method:
+        return
+    on = (f"{method['measured_on']:,} of {method['students']:,} students (seeded sample)" if method["sampled"]
+          else f"all {method['students']:,} students")
+    print(f"\nPersona counts, measured on {on}; stability = mean ARI over {method['resamples']} bootstrap refits:")
+    for k, ari in extra["stability"].items():
+        mark = " <- suggested" if str(method["suggested_k"]) == k else ""
+        print(f"  {k}: silhouette {method['silhouette'][k]:.3f}, stability {ari:.3f}{mark}")
+    if method["suggested_k"] is None:
+        print(f"  No count is stable (stability >= {method['stable_from']}): the personas are a convenience, "
+              "not a finding.")
+    if method["few_students"]:
+        print(f"  The personas rest on {method['students']:,} students (fewer than {method['few_below']}).")
+
+
 def print_risk(risk: dict | None) -> None:
     if risk is None:
         return
