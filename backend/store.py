@@ -3,8 +3,9 @@
 The browser only ever holds a dataset id. Re-uploading the same bytes, or restarting the server, finds the
 same entries again; a small in-process memo spares unpickling on every callback.
 
-A web request computes only the core analysis (read, clean, themes, personas, trajectories). Outliers and
-the risk model come from background jobs (backend/tasks.py) that call `find_outliers` and `fit_risk`; until
+A web request computes only the core analysis (read, clean, themes, personas, trajectories). Outliers,
+the risk model and the personas' stability (backend/stability_store.py) come from background jobs
+(backend/tasks.py) that call `find_outliers`, `fit_risk` and `measure_stability`; until
 one has finished, `outliers`, `risk` and `whatif` raise NotReady. Each computation holds a lock of its own
 dataset (backend/locks.py), so different uploads are analysed in parallel and the same one only once, by
 however many threads and processes share the cache directory.
