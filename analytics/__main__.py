@@ -14,7 +14,7 @@ from analytics.ingest.read import DEFAULT_MAX_BYTES
 from analytics.ingest.school import MAX_ROWS as MAX_SCHOOL_ROWS
 from analytics.ingest.school import generate_school
 from analytics.results import Analysis
-from analytics.summary_text import print_risk, print_stability, print_summary
+from analytics.summary_text import print_risk, print_stability, print_summary, silhouette_students
 from analytics.report import cli as report_cli
 from analytics.track import cli as track_cli
 
@@ -269,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     result.timings["total"] = round(sum(result.timings.values()), 4)
     extra = {}
+    extra["silhouette_measured_on"] = silhouette_students(result) if result.silhouette else None
     extra.update(_stability(result))  # after "total" too: it has its own seconds
     if not args.no_risk:
         extra["risk"] = _risk(result, args.pass_mark)

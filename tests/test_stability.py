@@ -157,6 +157,7 @@ def test_summarize_json_has_stability_per_count_with_its_sample(cli, kaggle_path
     assert doc["stability"]["5"] == pytest.approx(ari, abs=1e-4) and ari < 0.6
     assert method["silhouette"]["5"] == pytest.approx(silhouette, abs=1e-4)
     assert method["suggested_k"] is None and not method["few_students"]
+    assert doc["silhouette_measured_on"] == 2000  # the silhouette, too, says how many students it rests on
 
 
 def test_summarize_text_says_a_small_file_rests_on_few_students(cli, kaggle_path, tmp_path):
@@ -164,6 +165,7 @@ def test_summarize_text_says_a_small_file_rests_on_few_students(cli, kaggle_path
     pd.read_csv(kaggle_path).head(150).to_csv(small, index=False)
     out = cli("summarize", small, "--no-risk").stdout
     assert "Persona counts, measured on all 150 students" in out
+    assert "Personas (silhouette " in out and ", on all 150 students):" in out
     assert "The personas rest on 150 students (fewer than 200)." in out
     doc = json.loads(cli("summarize", small, "--json", "--no-risk").stdout)
     assert doc["stability_method"]["few_students"] and doc["stability_method"]["measured_on"] == 150
