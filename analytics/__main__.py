@@ -14,7 +14,7 @@ from analytics.ingest.read import DEFAULT_MAX_BYTES
 from analytics.ingest.school import MAX_ROWS as MAX_SCHOOL_ROWS
 from analytics.ingest.school import generate_school
 from analytics.results import Analysis
-from analytics.summary_text import print_risk, print_summary
+from analytics.summary_text import print_risk, print_stability, print_summary, silhouette_students
 from analytics.report import cli as report_cli
 from analytics.track import cli as track_cli
 
@@ -175,6 +175,21 @@ def _risk(result: Analysis, pass_mark: float | None) -> dict | None:
         return None
 
 
+def _stability(result: Analysis) -> dict:
+    """`stability` ({k: ARI}) and `stability_method` (students, sample, protocol, silhouettes, suggestion)."""
+    import time
+
+    from analytics.models.stability import of_analysis
+
+    start = time.perf_counter()
+    found = of_analysis(result)
+    if found is None:
+        return {"stability": {}}
+    out = found.to_dict()
+    out["stability_method"]["seconds"] = round(time.perf_counter() - start, 4)
+    return out
+
+
 def _save_model(result: Analysis, args) -> None:
     from analytics.models.model_file import dumps
 
@@ -254,7 +269,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     result.timings["total"] = round(sum(result.timings.values()), 4)
     extra = {}
-    if not args.no_risk:  # after "total" too: the risk model has its own fit_seconds
+    extra["silhouette_measured_on"] = silhouette_students(result) if result.silhouette else None
+    extra.update(_stability(result))  # after "total" too: it has its own seconds
+    if not args.no_risk:
         extra["risk"] = _risk(result, args.pass_mark)
     if args.map:  # after "total": that stays the analysis alone
         from backend.map_worker import project_file
@@ -263,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({**result.to_dict(), **extra}, indent=2))
     else:
         print_summary(result)
+        print_stability(extra)
         if "risk" in extra:
             print_risk(extra["risk"])
         if "map_seconds" in extra:

@@ -1,7 +1,18 @@
 """The text `summarize` prints without --json: mapping, subjects, personas, trajectories, outliers, risk."""
 from __future__ import annotations
 
+from analytics.models.clustering import SILHOUETTE_SAMPLE
 from analytics.results import Analysis
+
+
+def silhouette_students(result: Analysis) -> int:
+    """The students a silhouette is measured on: every one up to SILHOUETTE_SAMPLE, a seeded sample above."""
+    return min(result.rows, SILHOUETTE_SAMPLE)
+
+
+def _on(result: Analysis) -> str:
+    n = silhouette_students(result)
+    return f", on {n:,} of {result.rows:,} students" if n < result.rows else f", on all {n:,} students"
 
 
 def print_summary(result: Analysis) -> None:
@@ -26,12 +37,12 @@ def print_summary(result: Analysis) -> None:
             print(f"  {column}: {reason}")
     print("\nImputed cells: " + (", ".join(f"{c} {n}" for c, n in result.imputed.items()) or "none"))
     if result.personas:
-        print(f"\nPersonas (silhouette {result.silhouette.get('personas', float('nan')):.3f}):")
+        print(f"\nPersonas (silhouette {result.silhouette.get('personas', float('nan')):.3f}{_on(result)}):")
         for p in result.personas:
             score = "" if p.mean_exam_score is None else f", mean {result.outcome_label} {p.mean_exam_score:.1f}"
             print(f"  {p.id + 1}. {p.name}: {p.size:,} students ({p.share:.1%}){score}\n     {p.description}")
     if result.trajectories:
-        print(f"\nTrajectories (silhouette {result.silhouette.get('trajectories', float('nan')):.3f}):")
+        print(f"\nTrajectories (silhouette {result.silhouette.get('trajectories', float('nan')):.3f}{_on(result)}):")
         for t in result.trajectories:
             print(f"  {t.id + 1}. {t.name}: {t.size:,} students ({t.share:.1%})\n     {t.description}")
     if result.outliers:
@@ -50,6 +61,23 @@ def print_summary(result: Analysis) -> None:
         for w in result.warnings:
             print(f"  - {w}")
     print("\nTimings (s): " + ", ".join(f"{k} {v:.3f}" for k, v in result.timings.items()))
+
+
+def print_stability(extra: dict) -> None:
+    method = extra.get("stability_method")
+    if not method:
+        return
+    on = (f"{method['measured_on']:,} of {method['students']:,} students (seeded sample)" if method["sampled"]
+          else f"all {method['students']:,} students")
+    print(f"\nPersona counts, measured on {on}; stability = mean ARI over {method['resamples']} bootstrap refits:")
+    for k, ari in extra["stability"].items():
+        mark = " <- suggested" if str(method["suggested_k"]) == k else ""
+        print(f"  {k}: silhouette {method['silhouette'][k]:.3f}, stability {ari:.3f}{mark}")
+    if method["suggested_k"] is None:
+        print(f"  No count is stable (stability >= {method['stable_from']}): the personas are a convenience, "
+              "not a finding.")
+    if method["few_students"]:
+        print(f"  The personas rest on {method['students']:,} students (fewer than {method['few_below']}).")
 
 
 def print_risk(risk: dict | None) -> None:

@@ -203,7 +203,7 @@ def _drop_locks(store, ids: set[str]) -> None:
     for dataset_id in ids:
         keys = [("analysis", ANALYSIS_VERSION, dataset_id, k) for k in range(1, 13)]
         keys += [DatasetStore._outliers_key(dataset_id), DatasetStore._risk_key(dataset_id),
-                 ("risk-subjects", *DatasetStore.versions, dataset_id)]
+                 ("risk-subjects", *DatasetStore.versions, dataset_id), store._stability_key(dataset_id)]
         for key in keys:
             try:
                 os.remove(lock_path(store.directory, *key))

@@ -3,8 +3,9 @@
 The browser only ever holds a dataset id. Re-uploading the same bytes, or restarting the server, finds the
 same entries again; a small in-process memo spares unpickling on every callback.
 
-A web request computes only the core analysis (read, clean, themes, personas, trajectories). Outliers and
-the risk model come from background jobs (backend/tasks.py) that call `find_outliers` and `fit_risk`; until
+A web request computes only the core analysis (read, clean, themes, personas, trajectories). Outliers,
+the risk model and the personas' stability (backend/stability_store.py) come from background jobs
+(backend/tasks.py) that call `find_outliers`, `fit_risk` and `measure_stability`; until
 one has finished, `outliers`, `risk` and `whatif` raise NotReady. Each computation holds a lock of its own
 dataset (backend/locks.py), so different uploads are analysed in parallel and the same one only once, by
 however many threads and processes share the cache directory.
@@ -35,6 +36,7 @@ from .limits import job_seconds
 from .locks import dataset_lock, is_locked
 from .memo import Memo
 from .results_cache import ResultCache
+from .stability_store import PersonaStability
 from .subject_store import SubjectModels
 from .terms_store import Terms
 from .uploads import Uploads
@@ -55,7 +57,7 @@ class JobFailed(NoModel):
     line. A NoModel, so the risk panels show it where they say why there is no model."""
 
 
-class DatasetStore(Files, Choices, SubjectModels, Terms):
+class DatasetStore(Files, Choices, SubjectModels, Terms, PersonaStability):
     versions = (RISK_VERSION, ANALYSIS_VERSION)  # of the per-subject models' keys (backend/subject_store.py)
 
     def __init__(self, directory: str, max_bytes: int | None = None, size_limit: int = 4 * 2**30):
@@ -190,18 +192,18 @@ class DatasetStore(Files, Choices, SubjectModels, Terms):
         self.cache.delete(("failed", job, dataset_id))
 
     def has_result(self, job: str, dataset_id: str) -> bool:
-        """True once the job ("outliers", "risk" or "subjects") has cached its result for this dataset."""
-        if job == "subjects":
-            return self.subjects_done(dataset_id)
+        """True once the job ("outliers", "risk", "subjects" or "stability") has cached its result for this dataset."""
+        if job in ("subjects", "stability"):
+            return self.subjects_done(dataset_id) if job == "subjects" else self.stability_done(dataset_id)
         # read, not only looked up: a damaged entry reads as missing, so its job runs again and rebuilds it
         if job == "outliers":
             return self.cache.get(self._outliers_key(dataset_id)) is not None
         return self._risk_entry(dataset_id) is not None
 
     def busy(self, job: str, dataset_id: str) -> bool:
-        """True while some process is running `job` ("outliers", "risk" or "subjects") on this dataset."""
-        if job == "subjects":
-            return self.subjects_busy(dataset_id)
+        """True while some process is running `job` ("outliers", "risk", "subjects" or "stability") on it."""
+        if job in ("subjects", "stability"):
+            return self.subjects_busy(dataset_id) if job == "subjects" else self.stability_busy(dataset_id)
         key = self._outliers_key(dataset_id) if job == "outliers" else self._risk_key(dataset_id)
         return is_locked(self.directory, *key)
 
@@ -306,7 +308,8 @@ class DatasetStore(Files, Choices, SubjectModels, Terms):
         return self._models.put(key, found)
 
     def run_jobs(self, dataset_id: str, personas: int = PERSONAS) -> None:
-        """Run the outlier, risk and subject jobs here and now (tests, benches, warming a server's default
-        dataset)."""
+        """Run the outlier, risk, subject and stability jobs here and now (tests, benches, warming a server's
+        default dataset)."""
         self.find_outliers(dataset_id, personas)
+        self.measure_stability(dataset_id, personas)
         self.fit_subjects(dataset_id)  # the outcome's model first; a reason for no model is cached

@@ -15,9 +15,9 @@ from analytics.predict.risk import NoModel
 from .limits import TimeLimit, job_seconds, limit_text, time_limit
 
 log = logging.getLogger(__name__)
-JOBS = ("outliers", "risk", "subjects")
+JOBS = ("outliers", "risk", "subjects", "stability")
 TITLES = {"outliers": "Finding unusual profiles", "risk": "Learning the risk model",
-          "subjects": "Learning the subject models"}
+          "subjects": "Learning the subject models", "stability": "Testing how stable the personas are"}
 
 
 def reply(dataset_id: str, job: str, error: str | None = None, store=None) -> dict:
@@ -37,8 +37,8 @@ def already_done(store, job: str, dataset_id: str) -> bool:
 
 
 def run(store, job: str, dataset_id: str, personas: int = 5, progress=None) -> dict:
-    """Run `job` ("outliers", "risk" or "subjects") for a dataset unless its result, or a recent failure, is
-    cached. The subjects job learns (or waits for) the outcome's model first."""
+    """Run `job` ("outliers", "risk", "subjects" or "stability") for a dataset unless its result, or a recent
+    failure, is cached. The subjects job learns (or waits for) the outcome's model first."""
     failed = store.failure(job, dataset_id)
     if failed:
         return reply(dataset_id, job, failed, store)
@@ -53,6 +53,8 @@ def run(store, job: str, dataset_id: str, personas: int = 5, progress=None) -> d
                 store.find_outliers(dataset_id, personas)
             elif job == "subjects":
                 store.fit_subjects(dataset_id, say)
+            elif job == "stability":
+                store.measure_stability(dataset_id, personas, say)
             else:
                 store.fit_risk(dataset_id, say)
     except NoModel:

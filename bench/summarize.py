@@ -5,7 +5,8 @@ The floor is the least any tool must do: pandas.read_csv of the file plus one KM
 columns. Each measurement runs in a fresh process (so peak memory is that step's own) and reports the
 in-process seconds of `python -m analytics summarize FILE --json [--no-risk]` (imports excluded, as for the
 floor); the table shows medians over --runs runs, the three steps interleaved so that drift in machine load
-hits them alike.
+hits them alike. The last column is the median of the persona stability's own seconds (`stability_method.seconds`
+in the JSON), the part of `summarize` that measures how stable each number of personas is.
 
 Data: seeded generated cohorts (`python -m analytics generate --seed 7`), whose students are all different as
 in a real school; `--data kaggle` repeats the Kaggle file instead (thousands of exact duplicates); `--data school`
@@ -48,11 +49,14 @@ if kind == "floor":
     x = (x - x.mean(0)) / x.std(0)
     KMeans(n_clusters=5, random_state=0).fit(x)
 else:
-    with contextlib.redirect_stdout(io.StringIO()):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
         status = main(["summarize", path, "--json", "--max-mb", "4096"] + (["--no-risk"] if kind == "no-risk" else []))
     assert status == 0
 seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+stability = json.loads(out.getvalue()).get("stability_method", {}).get("seconds") if kind != "floor" else None
+print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "stability": stability}))
 """
 
 
@@ -104,8 +108,8 @@ def main() -> None:
     args = parser.parse_args()
     make = {"generated": generated_rows, "kaggle": kaggle_rows, "school": school_rows}[args.data]
     print(f"{'rows':>9} | {'floor s':>7} | {'no-risk s':>9} | {'x floor':>7} | {'risk s':>7} | {'x floor':>7} | "
-          f"{'floor MB':>8} | {'no-risk MB':>10} | {'risk MB':>7} | runs")
-    print("-" * 103)
+          f"{'floor MB':>8} | {'no-risk MB':>10} | {'risk MB':>7} | {'stability s':>11} | runs")
+    print("-" * 117)
     for rows in (int(r) for r in args.rows.split(",")):
         path = make(rows)
         runs = {step: [] for step in STEPS}
@@ -114,9 +118,12 @@ def main() -> None:
                 runs[step].append(measure(step, path))
         s = {step: statistics.median(r["seconds"] for r in runs[step]) for step in STEPS}
         mb = {step: max(r["peak_mb"] for r in runs[step]) for step in STEPS}
+        # the persona stability's own seconds inside both summarize steps (none before it existed)
+        stab = [r["stability"] for step in ("no-risk", "risk") for r in runs[step] if r.get("stability") is not None]
+        stab_text = f"{statistics.median(stab):>11.2f}" if stab else f"{'–':>11}"
         print(f"{rows:>9,} | {s['floor']:>7.2f} | {s['no-risk']:>9.2f} | {s['no-risk'] / s['floor']:>7.2f} | "
               f"{s['risk']:>7.2f} | {s['risk'] / s['floor']:>7.2f} | {mb['floor']:>8.0f} | {mb['no-risk']:>10.0f} | "
-              f"{mb['risk']:>7.0f} | {args.runs}", flush=True)
+              f"{mb['risk']:>7.0f} | {stab_text} | {args.runs}", flush=True)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from . import (
     report,
     risk,
     scenario,
+    stability,
     table,
     tabs,
     terms,
@@ -33,7 +34,7 @@ from . import (
 
 FEATURES = (upload, mapping, filters, overview, personas, trajectories, breakdowns, progress, groups, outliers, table, profile,
             map, risk, scenario, interventions, insights, jobs_panel, class_list, classes, terms, benchmarks,
-            datasets, counsellor, class_pages, report, tabs)
+            datasets, counsellor, class_pages, report, stability, tabs)
 
 
 def register_all(app, store) -> None:

@@ -1,5 +1,5 @@
-"""Background jobs that fill in what the first view does not wait for: outliers, the risk model and, for a
-file with subjects, each subject's model.
+"""Background jobs that fill in what the first view does not wait for: outliers, the risk model, how stable the
+personas are and, for a file with subjects, each subject's model.
 
 One background callback per job, on Dash's background-callback manager (backend/jobs.py: a job process per
 run, or a Celery worker). The overview callback starts a job only when the view it publishes lacks the job's
@@ -60,3 +60,7 @@ def register(app, store) -> None:
     @background("subjects")  # a file without subjects never starts it (see overview.job_starts)
     def fit_subjects(set_progress, view):
         return run_job(store, "subjects", view, set_progress)
+
+    @background("stability")  # nor does a file without personas
+    def measure_stability(set_progress, view):
+        return run_job(store, "stability", view, set_progress)

@@ -31,6 +31,7 @@ def job_starts(store, analysis, view: dict) -> tuple:
     dataset_id = view["dataset_id"]
     to_do = {"map": len(analysis.themes) >= MIN_THEMES and not store.has_projection(dataset_id),
              **{job: not tasks.already_done(store, job, dataset_id) for job in tasks.JOBS}}
+    to_do["stability"] = to_do["stability"] and bool(analysis.personas)  # nothing to measure without personas
     return tuple(dict(view) if to_do[job] else no_update for job in ids.JOB_START)
 
 

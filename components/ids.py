@@ -19,9 +19,10 @@ FILTERS = "filters"
 STUDENT = "student"  # 0-based data row of the student whose profile is open
 JOBS_READY = "jobs-ready"  # written when a background job (risk model, outliers) finishes: its panels redraw
 # each background job's progress bar, its label and the box that shows them while the job computes
-JOB_PROGRESS = {job: (f"{job}-job-progress", f"{job}-job-box") for job in ("outliers", "risk", "subjects")}
+JOB_PROGRESS = {job: (f"{job}-job-progress", f"{job}-job-box")
+                for job in ("outliers", "risk", "subjects", "stability")}
 # what starts each background job: set with the view only while the job's result is not stored yet
-JOB_START = {job: f"{job}-job-start" for job in ("map", "outliers", "risk", "subjects")}
+JOB_START = {job: f"{job}-job-start" for job in ("map", "outliers", "risk", "subjects", "stability")}
 
 # tabs: one per job; the URL's path names the tab, its query the view (callbacks/tabs.py)
 TABS_NAV = "tabs-nav"
@@ -69,6 +70,7 @@ MAP_PASS = "map-pass"
 MAP_TARGET = "map-target"
 PERSONA_COUNT = "persona-count"
 PERSONA_COUNT_LABEL = "persona-count-label"
+PERSONA_COUNT_QUALITY = "persona-count-quality"  # each count's silhouette and stability, and the suggested one
 DATASET_SUMMARY = "dataset-summary"
 DASHBOARD_ERROR = "dashboard-error"
 SKIPPED_ALERTS = "skipped-alerts"
@@ -118,6 +120,7 @@ CHIP_CLEAR = "chip-clear"  # pattern-matching type: {"type": CHIP_CLEAR, "key": 
 
 # personas and trajectories
 PERSONA_SECTION = "persona-section"
+PERSONA_CAVEAT = "persona-caveat"  # unstable personas, or personas resting on few students
 PERSONA_DONUT = "persona-donut"
 PERSONA_LIST = "persona-list"
 PERSONA_RADAR = "persona-radar"

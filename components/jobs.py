@@ -1,4 +1,5 @@
-"""The progress bars of the background jobs (outliers, the risk model, the subjects' models, the map)."""
+"""The progress bars of the background jobs (outliers, the risk model, the subjects' models, the personas'
+stability, the map)."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
@@ -10,8 +11,9 @@ from .report_panel import report_progress
 from .terms import terms_progress
 
 HIDDEN = {"display": "none"}
+# what a screen reader says each bar is for
 NAMES = {"outliers": "Finding unusual profiles", "risk": "Learning the risk model",
-         "subjects": "Learning the subject models"}  # what a screen reader says the bar is for
+         "subjects": "Learning the subject models", "stability": "Testing how stable the personas are"}
 
 
 def job_progress(job: str) -> html.Div:
@@ -28,5 +30,6 @@ def job_progress(job: str) -> html.Div:
 def jobs_strip() -> html.Div:
     """Every job's progress bar (hidden while none runs), above every tab: a job started on one tab goes on, and
     says what it is doing, when a person opens another."""
-    return html.Div([job_progress("outliers"), job_progress("risk"), job_progress("subjects"), map_progress(),
-                     terms_progress(), report_progress()], className="jobs-strip")
+    return html.Div([job_progress("outliers"), job_progress("risk"), job_progress("subjects"),
+                     job_progress("stability"), map_progress(), terms_progress(), report_progress()],
+                    className="jobs-strip")

@@ -65,6 +65,7 @@ def settings_card() -> dbc.Card:
                                 for k in range(defaults.MIN_PERSONAS, defaults.MAX_PERSONAS + 1)],
                        className="btn-group persona-count", inputClassName="btn-check",
                        labelClassName="btn btn-outline-primary", labelCheckedClassName="active"),
+        html.Div(id=ids.PERSONA_COUNT_QUALITY, className="persona-quality"),
         html.Div("K-Means groups students on the themes the file supports (study, attendance, prior attainment, "
                  "motivation, resources, family, wellbeing, environment, homework, behaviour). Trajectories group "
                  "previous vs current score.",
@@ -83,6 +84,7 @@ def persona_section() -> html.Div:
                               size="sm", className="radar-select")]
     return html.Div([
         section_title("Personas", "people"),
+        html.Div(id=ids.PERSONA_CAVEAT),  # unstable personas, or few students
         dbc.Row([
             dbc.Col(panel("Persona sizes", graph(ids.PERSONA_DONUT), "Share of students in each persona"), lg=4,
                     className="mb-4"),

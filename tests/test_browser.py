@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_checks import assert_server_log_clean, install_console_recorder
+from browser_checks import assert_accessible, assert_server_log_clean, install_console_recorder
 from browser_server import ADMIN, PASSWORD, ROOT, free_port, signed_in_opener  # noqa: F401
 
 from components import ids
@@ -272,6 +272,35 @@ def test_persona_count_and_breakdown_toggle(server, browser):
     wait_for(browser, lambda d: traces(d, ids.PERSONA_RADAR) == 3, what="3 personas on the radar")
     click(browser, "//*[@id='breakdown-mode']//label[normalize-space()='Counts']")
     wait_for(browser, lambda d: "Number of students" in text(d, ids.GENDER_CAPTION), what="counts caption")
+
+
+def test_each_persona_count_shows_its_separation_and_stability(server, browser):
+    """Under the selector, every count's silhouette and stability (measured by a background job) with the
+    students they rest on, as recomputed here from the same demo file; an unstable count gets the caveat."""
+    from app import DEMO_ROWS, DEMO_SEED
+
+    from analytics import analyse, read_bytes
+    from analytics.ingest.generate import generate_students
+    from analytics.models.stability import of_analysis
+
+    demo = generate_students(DEMO_ROWS, seed=DEMO_SEED).to_csv(index=False).encode()
+    found = of_analysis(analyse(read_bytes(demo, "demo.csv"), 5, outliers=False))
+    browser.get(server)
+    wait_for(browser, lambda d: "Measured on all 2,000 students" in text(d, ids.PERSONA_COUNT_QUALITY),
+             timeout=90, what="the stability of each persona count")
+    rows = browser.execute_script(
+        "return [...document.querySelectorAll('.persona-quality-table tbody tr')]"
+        ".map(r => [...r.querySelectorAll('td')].map(c => c.textContent));")
+    assert rows == [[f"{found.silhouette[k]:.2f}" for k in range(2, 9)], [f"{found.ari[k]:.2f}" for k in range(2, 9)]]
+    assert f"Suggested: {found.suggested} personas" in text(browser, ids.PERSONA_COUNT_QUALITY)
+    assert not found.unstable(5) and text(browser, ids.PERSONA_CAVEAT) == ""
+    unstable = min(k for k in range(2, 9) if found.unstable(k))
+    click(browser, f"//*[@id='persona-count']//label[normalize-space()='{unstable}']")
+    wait_for(browser, lambda d: "not a finding" in text(d, ids.PERSONA_CAVEAT), what="the unstable caveat")
+    caveat = text(browser, ids.PERSONA_CAVEAT)
+    assert f"With {unstable} personas" in caveat and f"{found.ari[unstable]:.2f}" in caveat
+    assert "measured on all 2,000 students" in caveat
+    assert_accessible(browser, "the persona counts' stability and the caveat")
 
 
 def click_slice(driver, graph_id, index):
