@@ -119,7 +119,8 @@ def sankey(store, state, view, filters) -> tuple:
     lines = [f"T{i + 1} → T{i + 2}: {m:,} of {t:,} linked students changed persona" for i, (m, t) in
              enumerate(zip(moved, total))]
     scope = "students in view" if keep is not None else "every linked student"
-    return fig, note(f"{'; '.join(lines)} ({scope}). " + " ".join(tracking.warnings[:2]))
+    return fig, [note(f"{'; '.join(lines)} ({scope}). " + " ".join(tracking.warnings[:2])),
+                 view_terms.moves_table(steps)]
 
 
 def subjects_chart(store, state, view, filters, subject, group, measure) -> tuple:

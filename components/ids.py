@@ -280,6 +280,7 @@ TERMS_PROGRESS = "terms-progress"
 TERMS_SUMMARY = "terms-summary"
 TERMS_SANKEY = "terms-sankey"
 TERMS_SANKEY_NOTE = "terms-sankey-note"
+TERMS_MOVES_TABLE = "terms-moves-table"  # the Sankey's moves as a table for screen readers
 TERMS_MOVERS = "terms-movers"  # joined and left, with their lists
 TERMS_SUBJECT = "terms-subject"
 TERMS_GROUP = "terms-group"

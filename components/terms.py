@@ -134,6 +134,18 @@ def sankey(steps: list[list[dict]], names: list[str], terms: int, selected: str 
     return fig
 
 
+def moves_table(steps: list[list[dict]]) -> html.Table:
+    """The Sankey's links as a table for screen readers (a drawing says nothing to them): every move between
+    consecutive terms with its number of students."""
+    rows = [html.Tr([html.Td(f"T{step + 1} → T{step + 2}"), html.Td(move["from"]), html.Td(move["to"]),
+                     html.Td(f"{move['count']:,}")])
+            for step, moves in enumerate(steps) for move in moves]
+    return html.Table([html.Caption("Persona moves between terms"),
+                       html.Thead(html.Tr([html.Th("Terms", scope="col"), html.Th("From persona", scope="col"),
+                                           html.Th("To persona", scope="col"), html.Th("Students", scope="col")])),
+                       html.Tbody(rows)], className="visually-hidden", id=ids.TERMS_MOVES_TABLE)
+
+
 def movers(table_joined: pd.DataFrame, table_left: pd.DataFrame) -> html.Div:
     def block(title: str, frame: pd.DataFrame, what: str):
         shown = frame.head(MAX_LISTED)

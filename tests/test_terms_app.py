@@ -93,6 +93,12 @@ def test_sankey_link_counts_are_the_students_who_moved(store, linked):
             assert counted[f"{step + 1}:{a}>{b}"] == n
         moved = int((pair[0] != pair[1]).sum())
         assert f"T{step + 1} → T{step + 2}: {moved:,} of {len(pair):,}" in str(caption)
+    # the same moves, as the table a screen reader reads in place of the drawing
+    table = caption[1]
+    rows = [[cell.children for cell in row.children] for row in table.children[2].children]
+    assert {(r[0], r[1], r[2]): r[3] for r in rows} == {
+        (f"T{int(k.split(':')[0])} → T{int(k.split(':')[0]) + 1}", *k.split(":", 1)[1].split(">")): f"{n:,}"
+        for k, n in counted.items()}
 
 
 def test_clicking_a_link_filters_the_dashboard_to_the_students_who_made_that_move(store, linked):
