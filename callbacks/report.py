@@ -107,6 +107,11 @@ def register(app, store) -> None:
     def start_report(_clicks, view, filters, include_students):
         return start(store, view, filters, include_students)
 
+    # A second press while the report is built would start it again: the button waits while the bar shows (the
+    # bar is on every tab, so coming back to the Report tab mid-build finds the button still waiting).
+    app.clientside_callback("function (style) { return !!style && style.display !== 'none'; }",
+                            Output(ids.REPORT_BUTTON, "disabled"), Input(ids.REPORT_PROGRESS_BOX, "style"))
+
     # what the job reports is on every tab (components/jobs.py): it goes on when a person leaves the Report tab
     @app.callback(Output(ids.REPORT_RESULT, "children"), Input(ids.REPORT_START, "data"), background=True,
                   interval=1000, prevent_initial_call=True,

@@ -46,8 +46,16 @@ def test_report_classes_and_counsellor(server, browser, tmp_path):  # noqa: F811
 
     open_tab(browser, "report")
     scroll_click(browser, ids.REPORT_BUTTON)
+    # while the bar shows, the button waits (read together, so the job cannot end between the two reads)
+    building = (f"const box = document.getElementById('{ids.REPORT_PROGRESS_BOX}'), "
+                f"button = document.getElementById('{ids.REPORT_BUTTON}'); "
+                "return box.style.display === 'none' ? null : button.disabled;")
+    seen = wait_for(browser, lambda d: [d.execute_script(building)] if d.execute_script(building) is not None
+                    or d.find_elements("id", ids.REPORT_HTML_LINK) else None, timeout=90, what="the build under way")
+    assert seen[0] in (True, None)
     link = wait_for(browser, lambda d: d.find_elements("id", ids.REPORT_HTML_LINK), timeout=90,
                     what="the report's download links")[0]
+    wait_for(browser, lambda d: d.find_element("id", ids.REPORT_BUTTON).is_enabled(), what="the button back")
     html = fetch(link.get_attribute("href")).read().decode()
     assert 'data-figure="students">400<' in html and "<script" not in html.lower()
     assert not any(upn in html for upn in frame["UPN"])
