@@ -38,6 +38,9 @@ def test_a_class_opens_as_its_own_view_with_a_banner_and_print_link(store):
     shown = str(banner)
     assert "Class view: Form 10B" in shown and f"{(frame['Form'] == '10B').sum():,} students" in shown
     assert f"/print/class-list{link}" in shown
+    # opened from the Subjects tab, a class and "back to everyone" stay on it
+    table_, banner, _ = classes_panel(store, view, {"form": ["10B"]}, "", "/", "subjects")
+    assert f"'/subjects{link}'" in str(table_) and f"'/subjects{flt.to_query(dataset, 5, {})}'" in str(banner)
 
 
 def test_a_file_without_classes_hides_the_panel(store, kaggle_bytes):
