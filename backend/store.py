@@ -23,19 +23,17 @@ from analytics.analysis import analyse, outliers_for, with_outliers
 from analytics.defaults import PERSONAS
 from analytics.ingest.read import max_bytes_from_env, read_bytes
 from analytics.models.projection import VERSION as MAP_VERSION
-from analytics.predict.risk import NoModel, RiskModel, fit_risk, predicted_scores
-from analytics.predict.summary import ModelSummary, summarise
-from analytics.predict.whatif import Context, prepare
 from analytics.results import Analysis, Outliers
 
-from .auth.access import readable
 from .cache import ForkSafeCache
 from .choices import Choices
 from .files import Files
 from .limits import job_seconds
 from .locks import dataset_lock, is_locked
 from .memo import Memo
+from .job_errors import JobFailed, NotReady  # noqa: F401 (imported from here by callbacks and tests)
 from .results_cache import ResultCache
+from .risk_store import RiskModels
 from .stability_store import PersonaStability
 from .subject_store import SubjectModels
 from .terms_store import Terms
@@ -47,18 +45,8 @@ MEMO_SIZE = 4
 FAILURE_SECONDS = 3600  # a failed job is not retried on every page load, but is again after this
 
 
-class NotReady(Exception):
-    """A result that is computed by a background job (outliers, the risk model, the map) is not there yet; the
-    panel waits for the job instead of computing it on the web request."""
-
-
-class JobFailed(NoModel):
-    """The job that learns the risk model failed or ran past its time limit; the message says which, in one
-    line. A NoModel, so the risk panels show it where they say why there is no model."""
-
-
-class DatasetStore(Files, Choices, SubjectModels, Terms, PersonaStability):
-    versions = (RISK_VERSION, ANALYSIS_VERSION)  # of the per-subject models' keys (backend/subject_store.py)
+class DatasetStore(Files, Choices, RiskModels, SubjectModels, Terms, PersonaStability):
+    versions = (RISK_VERSION, ANALYSIS_VERSION)  # of the model keys (backend/risk_store.py, subject_store.py)
 
     def __init__(self, directory: str, max_bytes: int | None = None, size_limit: int = 4 * 2**30):
         self.directory = directory
@@ -206,106 +194,6 @@ class DatasetStore(Files, Choices, SubjectModels, Terms, PersonaStability):
             return self.subjects_busy(dataset_id) if job == "subjects" else self.stability_busy(dataset_id)
         key = self._outliers_key(dataset_id) if job == "outliers" else self._risk_key(dataset_id)
         return is_locked(self.directory, *key)
-
-    @staticmethod
-    def _risk_key(dataset_id: str) -> tuple:
-        return ("risk", RISK_VERSION, ANALYSIS_VERSION, dataset_id)
-
-    def _risk_entry(self, dataset_id: str):
-        return self._model_entry(self._risk_key(dataset_id))
-
-    def _model_entry(self, key: tuple):
-        """A stored model (or the reason there is none), unpickled once per process."""
-        found = self._models.get(key)
-        if found is None:
-            found = self.cache.get(key)
-            if found is not None:
-                self._models.put(key, found)
-        return found
-
-    @staticmethod
-    def _model_or_reason(found) -> RiskModel:
-        if isinstance(found, dict):
-            raise NoModel(found["error"])
-        return found
-
-    def risk(self, dataset_id: str) -> RiskModel:
-        """The risk model learnt from a dataset with exam scores. Raises NotReady until the risk job has run,
-        NoModel with the reason when the file cannot train one, JobFailed when the job failed."""
-        found = self._risk_entry(dataset_id)
-        if found is None:
-            failed = self.failure("risk", dataset_id)
-            if failed:
-                raise JobFailed(failed)
-            raise NotReady(f"the risk model of {self.filename(dataset_id)} is being learnt")
-        return self._model_or_reason(found)
-
-    def fit_risk(self, dataset_id: str, progress=None) -> RiskModel:
-        """The risk job: learn and cache a dataset's risk model (once, whoever asks; the others wait for it).
-        `progress(text)` hears what it is doing. Raises NoModel with the reason when the file cannot train one."""
-        key = self._risk_key(dataset_id)
-        found = self._risk_entry(dataset_id)
-        if found is None:
-            with dataset_lock(self.directory, *key):
-                found = self.cache.get(key)
-                if found is None:
-                    analysis = self.analysis(dataset_id)
-                    if progress:
-                        progress(f"Learning the risk model from {analysis.rows:,} students "
-                                 "(5-fold cross-validation, then the final fit)…")
-                    try:
-                        found = fit_risk(analysis)
-                    except NoModel as err:
-                        found = {"error": str(err)}
-                    self.save_risk(dataset_id, found)
-            self._models.put(key, found)
-        return self._model_or_reason(found)
-
-    @staticmethod
-    def _summary_key(dataset_id: str) -> tuple:
-        return ("risk-summary", RISK_VERSION, ANALYSIS_VERSION, dataset_id)
-
-    def save_risk(self, dataset_id: str, found, summary: ModelSummary | None = None) -> None:
-        """Keep the risk job's result (a model, or {"error": reason}) and its summary (None when there is no
-        model; by default summarised from it). The model is written first, so a listed summary has its model."""
-        if summary is None and not isinstance(found, dict):
-            summary = summarise(found)
-        self.cache.set(self._risk_key(dataset_id), found)
-        self.cache.set(self._summary_key(dataset_id), summary)
-
-    def models(self) -> list[ModelSummary]:
-        """The summary of every risk model learnt so far that the person asking may read, for scoring a file
-        without exam scores. Only the
-        summaries are read, never a model; a model saved before summaries were kept is read once, to write
-        its summary."""
-        ids, current = {"risk": set(), "risk-summary": set()}, (RISK_VERSION, ANALYSIS_VERSION)
-        for key in self.cache.iterkeys():
-            if isinstance(key, tuple) and len(key) == 4 and key[0] in ids and key[1:3] == current:
-                ids[key[0]].add(key[3])
-        for dataset_id in ids["risk"] - ids["risk-summary"]:
-            found = self.cache.get(self._risk_key(dataset_id))
-            if found is not None:  # None: evicted since the keys were listed
-                self.cache.set(self._summary_key(dataset_id), None if isinstance(found, dict) else
-                               summarise(found))
-        found = (self.cache.get(self._summary_key(d)) for d in sorted(ids["risk"]))
-        return [summary for summary in found if summary is not None and readable(self, summary.dataset_id)]
-
-    def whatif(self, dataset_id: str, model_id: str | None = None, personas: int = PERSONAS,
-               subject: str | None = None) -> Context:
-        """A cohort scored by a risk model (its own, one `subject`'s, or `model_id`'s for a file without exam
-        scores), ready for what-ifs. Kept in memory: preparing costs ~0.4 s at 6.6k students. Raises NotReady
-        like `risk`."""
-        source = model_id or dataset_id
-        key = ("whatif", RISK_VERSION, dataset_id, source, int(personas)) + ((subject,) if subject else ())
-        found = self._models.get(key)
-        if found is None:
-            risk = self.subject_risk(dataset_id, subject) if subject else self.risk(source)
-            with self._models.key_lock(key):  # the memo is this process's: its threads prepare it once
-                found = self._models.get(key)
-                if found is None:
-                    analysis = self.analysis(dataset_id, personas)
-                    found = prepare(risk, analysis, predicted_scores(risk, analysis))
-        return self._models.put(key, found)
 
     def run_jobs(self, dataset_id: str, personas: int = PERSONAS) -> None:
         """Run the outlier, risk, subject and stability jobs here and now (tests, benches, warming a server's
