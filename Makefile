@@ -6,7 +6,7 @@ PORT ?= 8050
 HOST ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve test test-fast browser bench bench-explore bench-crossfilter bench-map bench-risk bench-fairness bench-progressive bench-browser bench-school bench-subjects bench-value-added bench-benchmark bench-track bench-report bench-load clean
+.PHONY: run serve test test-fast browser bench bench-browser bench-school bench-value-added clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,45 +46,17 @@ test-fast: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(PY) bench/summarize.py
 
-bench-crossfilter: $(VENV)/.dev
-	$(PY) bench/crossfilter.py
-
-bench-explore: $(VENV)/.dev
-	$(PY) bench/explore.py
-
-bench-map: $(VENV)/.dev
-	$(PY) bench/map.py
-
-bench-risk: $(VENV)/.dev
-	$(PY) bench/risk.py
-
-bench-fairness: $(VENV)/.dev
-	$(PY) bench/fairness.py
-
-bench-progressive: $(VENV)/.dev
-	$(PY) bench/progressive.py
+# bench-NAME runs bench/NAME.py: crossfilter, explore, map, risk, fairness, progressive, subjects, benchmark,
+# track, report, and load (20 signed-in users cross-filtering for 60 s under gunicorn plus a few uploads).
+# Not in .PHONY: make skips pattern rules for phony targets.
+bench-%: $(VENV)/.dev bench/%.py
+	$(PY) bench/$*.py
 
 bench-school: $(VENV)/.dev
 	$(PY) bench/summarize.py --data school --rows 1000,200000
 
-bench-subjects: $(VENV)/.dev
-	$(PY) bench/subjects.py
-
 bench-value-added: $(VENV)/.dev
 	$(PY) bench/progress.py
-
-bench-benchmark: $(VENV)/.dev
-	$(PY) bench/benchmark.py
-
-bench-track: $(VENV)/.dev
-	$(PY) bench/track.py
-
-# 20 signed-in users cross-filtering for 60 s under gunicorn (threaded workers) plus a few uploads.
-bench-load: $(VENV)/.dev
-	$(PY) bench/load.py
-
-bench-report: $(VENV)/.dev
-	$(PY) bench/report.py
 
 # Click latency in Chromium; BASELINE=merge (any git ref) also runs that commit side by side.
 BASELINE ?=
