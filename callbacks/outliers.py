@@ -6,7 +6,7 @@ from dash import Input, Output, State
 from analytics.explore import views
 from analytics.results import ROW
 from components import ids
-from components.outliers import outlier_column_defs
+from components.outliers import empty_column_defs, outlier_column_defs
 from components.table import rows
 
 from .common import HIDDEN, SHOWN, if_changed, only_for
@@ -16,7 +16,7 @@ from .context import request
 def outlier_content(analysis, keep=None) -> tuple:
     """(rows, column defs, count text, method text, section style)."""
     if analysis.outliers is None:
-        return [], [], "", "", HIDDEN
+        return [], empty_column_defs(), "", "", HIDDEN
     frame = views.outlier_frame(analysis, keep)
     total = analysis.outliers.count
     shown = len(frame)
@@ -33,10 +33,10 @@ def outlier_panel(store, view, filters) -> tuple:
     """(rows, column defs, count text, method text, section style) for the view, or why there are none."""
     req = request(store, view, filters=filters, need=("outliers",))
     if req.missing:
-        return [], [], req.missing.reason, "", SHOWN
+        return [], empty_column_defs(), req.missing.reason, "", SHOWN
     failed = store.failure("outliers", req.dataset_id) if req.outliers is None else None
     if failed:  # the job ran past its limit or broke: say so where the table would be
-        return [], [], failed[0].upper() + failed[1:] + ".", "", SHOWN
+        return [], empty_column_defs(), failed[0].upper() + failed[1:] + ".", "", SHOWN
     return outlier_content(req.analysis, req.mask)
 
 

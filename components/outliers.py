@@ -11,9 +11,14 @@ from .figures import pretty
 from .table import GRID_THEME, ROW_HEADER
 
 
+# The columns the table has before it has outliers to show (the job still running, or a reason in the count
+# line): a grid without columns is a header row without cells, which screen readers cannot read.
+EMPTY_COLUMNS = ["row", "unusualness", "reasons"]
+
+
 def outlier_grid() -> dag.AgGrid:
     return dag.AgGrid(
-        id=ids.OUTLIER_TABLE, rowData=[], columnDefs=[],
+        id=ids.OUTLIER_TABLE, rowData=[], columnDefs=empty_column_defs(),
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         getRowId="'' + params.data.row",
         dashGridOptions={"pagination": True, "paginationPageSize": 10, "paginationPageSizeSelector": [10, 25, 100],
@@ -40,6 +45,10 @@ def outlier_column_defs(columns: list[str], row_column: str) -> list[dict]:
                         cellStyle={"lineHeight": "1.4", "paddingTop": "6px", "paddingBottom": "6px"})
         defs.append(spec)
     return defs
+
+
+def empty_column_defs() -> list[dict]:
+    return outlier_column_defs(EMPTY_COLUMNS, "row")
 
 
 def outlier_body() -> list:

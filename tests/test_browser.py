@@ -82,6 +82,13 @@ def slices(driver, graph_id):
     return driver.execute_script(SLICES.format(graph_id))
 
 
+def slice_of(driver, graph_id, index) -> tuple[str, int]:
+    """(label, size) of a donut's slice, read once the donut is drawn: a redraw replaces its data for a moment."""
+    script = (PLOT.format(graph_id) + f"const t = p && p.data && p.data[0]; "
+              f"return t && t.values ? [t.labels[{index}], t.values[{index}]] : null;")
+    return tuple(wait_for(driver, lambda d: d.execute_script(script), what=f"slice {index} of {graph_id}"))
+
+
 def students(driver, graph_id):
     """Students counted by a donut (the sum of its slices)."""
     return driver.execute_script(f"return document.querySelector('#{graph_id} .js-plotly-plot')"
@@ -102,7 +109,7 @@ def text(driver, element_id):
         return ""
 
 
-def click_css(driver, selector, what="element"):
+def click_css(driver, selector, what="element", by="css selector"):
     """Click what a person would click, once it is on screen and not covered (re-rendered grids included)."""
     from selenium.common.exceptions import (
         ElementClickInterceptedException,
@@ -112,7 +119,7 @@ def click_css(driver, selector, what="element"):
 
     def attempt(d):
         try:
-            element = d.find_element("css selector", selector)
+            element = d.find_element(by, selector)
             d.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
             element.click()
             return True
@@ -151,9 +158,7 @@ def click_first_row(driver, grid_id, column, what="first row") -> str:
 
 
 def click(driver, xpath):
-    element = driver.find_element("xpath", xpath)
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
-    element.click()
+    click_css(driver, xpath, xpath, by="xpath")
 
 
 def upload(driver, path):
@@ -318,7 +323,7 @@ def test_click_a_persona_filters_every_view_and_lives_in_the_url(server, browser
     loaded(browser, "6,607", "Kaggle file loaded")
     wait_for(browser, lambda d: slices(d, ids.PERSONA_DONUT) == 5 and students(d, ids.PERSONA_DONUT) == 6607,
              what="persona donut")
-    name, size = browser.execute_script(PLOT.format(ids.PERSONA_DONUT) + "return [p.data[0].labels[1], p.data[0].values[1]];")
+    name, size = slice_of(browser, ids.PERSONA_DONUT, 1)
     click_slice(browser, ids.PERSONA_DONUT, 1)
     wait_for(browser, lambda d: "in this view, of 6,607" in text(d, ids.KPI_ROW), what="KPIs follow the filter")
     assert f"{size:,}" in text(browser, ids.KPI_ROW)
@@ -347,7 +352,7 @@ def test_click_the_same_slice_again_clears_it(server, browser):
     browser.get(server)
     wait_for(browser, lambda d: slices(d, ids.TRAJECTORY_DONUT) == 3, what="trajectory donut")
     loaded(browser, "2,000", "demo loaded")
-    size = browser.execute_script(PLOT.format(ids.TRAJECTORY_DONUT) + "return p.data[0].values[0];")
+    _, size = slice_of(browser, ids.TRAJECTORY_DONUT, 0)
     click_slice(browser, ids.TRAJECTORY_DONUT, 0)
     loaded(browser, f"{size:,}", "one trajectory")
     click_slice(browser, ids.TRAJECTORY_DONUT, 0)
@@ -387,7 +392,7 @@ FIRST_ROW = ("const c = document.querySelector(\"#student-table .ag-pinned-left-
 def test_table_sorts_and_filters_the_whole_view_on_the_server(server, browser):
     browser.get(server)
     wait_for(browser, lambda d: slices(d, ids.PERSONA_DONUT) == 5, what="demo persona donut")
-    name, size = browser.execute_script(PLOT.format(ids.PERSONA_DONUT) + "return [p.data[0].labels[2], p.data[0].values[2]];")
+    name, size = slice_of(browser, ids.PERSONA_DONUT, 2)
     open_tab(browser, "explore")
     wait_for(browser, lambda d: text(d, ids.TABLE_COUNT) == "2,000 students", what="demo loaded")
     header = "#student-table .ag-pinned-left-header [col-id='row'] .ag-header-cell-label"

@@ -5,7 +5,7 @@ These tests wait for the session's map worker (UMAP compiled once in its own pro
 (conftest's `warm_map` ordering), so the warm-up overlaps every other test module."""
 import pytest
 from test_browser import (PLOT, browser, click, click_css, click_slice, downloads, goto, loaded,  # noqa: F401
-                          open_tab, pytestmark, server, students, text, upload, wait_for)
+                          open_tab, pytestmark, server, slice_of, students, text, upload, wait_for)
 
 from components import ids
 
@@ -88,7 +88,7 @@ def test_the_map_draws_after_an_upload_and_follows_the_filters(server, browser, 
     assert browser.execute_script(GREY_POINTS) == 0
     open_tab(browser, "overview")  # the persona is picked on the Overview; the map, drawn anew, follows it
     wait_for(browser, lambda d: students(d, ids.PERSONA_DONUT) == 6607, what="the Kaggle personas")
-    size = browser.execute_script(PLOT.format(ids.PERSONA_DONUT) + "return p.data[0].values[1];")
+    _, size = slice_of(browser, ids.PERSONA_DONUT, 1)
     click_slice(browser, ids.PERSONA_DONUT, 1)
     loaded(browser, f"{size:,}", "one persona")
     open_tab(browser, "explore")

@@ -2,7 +2,7 @@
 the filters follow a person from tab to tab, a copied address reopens the same tab on the same students, the
 browser's back and forward buttons walk the tabs, and axe-core passes on every tab."""
 from browser_checks import assert_accessible
-from test_browser import (PLOT, TAB_MARK, browser, click, click_slice, downloads, goto, in_view,  # noqa: F401
+from test_browser import (PLOT, TAB_MARK, slice_of, browser, click, click_slice, downloads, goto, in_view,  # noqa: F401
                           loaded, open_tab, pytestmark, server, slices, text, wait_for)
 
 from components import ids
@@ -57,8 +57,7 @@ def test_each_tab_opens_by_a_click_and_by_its_address_and_passes_axe(server, bro
 def test_the_filters_follow_every_tab_and_a_copied_address_reopens_them(server, browser):  # noqa: F811
     browser.get(server)
     settled(browser, "overview")
-    name, size = browser.execute_script(PLOT.format(ids.PERSONA_DONUT)
-                                        + "return [p.data[0].labels[1], p.data[0].values[1]];")
+    name, size = slice_of(browser, ids.PERSONA_DONUT, 1)
     click_slice(browser, ids.PERSONA_DONUT, 1)
     loaded(browser, f"{size:,}", "one persona")
     for tab in ("explore", "risk", "subjects", "insights", "report"):
@@ -94,7 +93,7 @@ def test_the_filters_follow_every_tab_and_a_copied_address_reopens_them(server, 
 def test_back_and_forward_walk_the_tabs_and_the_filters(server, browser):  # noqa: F811
     browser.get(server)
     settled(browser, "overview")
-    size = browser.execute_script(PLOT.format(ids.TRAJECTORY_DONUT) + "return p.data[0].values[0];")
+    _, size = slice_of(browser, ids.TRAJECTORY_DONUT, 0)
     click_slice(browser, ids.TRAJECTORY_DONUT, 0)
     loaded(browser, f"{size:,}", "one trajectory")
     open_tab(browser, "explore")
