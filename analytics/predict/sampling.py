@@ -58,11 +58,12 @@ def sample_rows(y: np.ndarray, size: int, seed: int) -> np.ndarray:
 
 
 def out_of_fold(X: np.ndarray, cv_rows: np.ndarray, cv_predictions: np.ndarray, fold_models: list, model,
-                fit_rows: np.ndarray, seed: int) -> np.ndarray:
+                fit_rows: np.ndarray, seed: int, predict=predict_rows) -> np.ndarray:
     """A prediction per student from a model that never saw them: the cross-validated students keep their
     out-of-fold prediction; the other students of the final fit (`fit_rows`, which include `cv_rows`) get the
     model of a fold drawn at random, fitted on the cross-validation sample only; everyone else the final
-    `model`. One prediction per student, so scoring costs one pass over the file."""
+    `model`. One prediction per student, so scoring costs one pass over the file. `predict(model, X, rows)`
+    (default predict_rows) reads a model: a classifier's log-odds for the pass/fail task."""
     out = np.empty(len(X))
     out[cv_rows] = cv_predictions
     seen = np.zeros(len(X), dtype=bool)
@@ -72,8 +73,8 @@ def out_of_fold(X: np.ndarray, cv_rows: np.ndarray, cv_predictions: np.ndarray, 
     fold = np.random.default_rng(seed).integers(0, len(fold_models), len(extra))
     for k, fold_model in enumerate(fold_models):
         if (fold == k).any():
-            out[extra[fold == k]] = predict_rows(fold_model, X, extra[fold == k])
+            out[extra[fold == k]] = predict(fold_model, X, extra[fold == k])
     never = np.flatnonzero(~seen)
     if len(never):
-        out[never] = predict_rows(model, X, never)
+        out[never] = predict(model, X, never)
     return out
