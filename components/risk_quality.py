@@ -24,12 +24,14 @@ def _fmt(value, pattern: str) -> str:
 
 
 def _with_ci(value, ci, pattern: str) -> list:
+    """The figure, and under it its 95 % interval in small print (percentages without the sign)."""
     if value is None:
         return ["–"]
     text = format(value, pattern)
     if not ci:
         return [text]
-    return [text, html.Span(f" ({format(ci[0], pattern)}–{format(ci[1], pattern)})", className="text-muted small")]
+    low, high = (format(v, pattern).rstrip("%") for v in ci)
+    return [text, html.Br(), html.Span(f"{low}–{high}", className="text-muted small")]
 
 
 def score_table(cv: dict) -> dbc.Table:
@@ -59,7 +61,7 @@ def chance_table(cv: dict, passfail: dict) -> dbc.Table:
                               [html.Th(h) for h in ("Accuracy", "AUC", "Brier")]))
     body = []
     for key, label, m, used in chance_rows(cv, passfail):
-        name = [label, html.Span(" · in use", className="text-muted small fw-normal")] if used else label
+        name = [label, html.Br(), html.Span("in use", className="text-muted small fw-normal")] if used else label
         body.append(html.Tr([html.Th(name), html.Td(_with_ci(m["accuracy"], m["accuracy_ci"], ".1%")),
                              html.Td(_with_ci(m["auc"], m["auc_ci"] if key != "baseline_mean" else None, ".3f")),
                              html.Td(_with_ci(m["brier"], m["brier_ci"], ".3f"))],
@@ -102,7 +104,7 @@ def quality_panel(cv: dict, passfail: dict, fitted: str) -> html.Div:
                  className="panel-caption"),
         chance_table(cv, passfail),
         html.Div(f"Out of fold on n = {model['n']:,} students, {model['below']:,} of them below the pass mark; "
-                 "95 % intervals in brackets; a lower Brier score is better.", className="panel-caption"),
+                 "95 % intervals under each figure; a lower Brier score is better.", className="panel-caption"),
         *[dbc.Alert(line, color="info", className="py-1 px-2 mb-1 small", id=ids.RISK_AS_WELL) for line in headline],
         html.Div([html.Div(line) for line in rest], className="panel-caption", id=ids.RISK_VERDICT),
         *[dbc.Alert(line, color="warning", className="py-1 px-2 mb-1 small", id=ids.RISK_SMALL) for line in warning],

@@ -311,3 +311,7 @@ def test_blockwise_binned_prediction_is_the_models_own_to_the_last_bit(kaggle):
         X[::11, categorical[0]] = 99  # a category the model never saw
     rows = np.random.default_rng(1).permutation(len(X))
     assert np.array_equal(predict_rows(model, X, rows), model.predict(X[rows]))
+    # the pass/fail task's boosted classifier: its log-odds, as decision_function gives them
+    below = kaggle.students["Exam_Score"].to_numpy(float)[:4000] < 65.5
+    classifier = risk.make_classifier(spec, len(X), risk.monotonic(spec)).fit(X[:4000], below)
+    assert np.array_equal(predict_rows(classifier, X, rows, raw=True), classifier.decision_function(X[rows]))

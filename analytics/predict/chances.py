@@ -24,8 +24,8 @@ def evaluation_at(risk, mark: float, memo: dict | None = None) -> pf.Evaluation:
     if memo is not None and key in memo:
         return memo[key]
     cv = risk.cv
-    chances, decisions = pf.candidates_at(cut, cv.y, cv.fold_of, cv.predictions["model"],
-                                          cv.predictions.get("baseline_previous"))
+    line = cv.predictions.get("baseline_previous") if risk.previous_line is not None else None  # none if constant
+    chances, decisions = pf.candidates_at(cut, cv.y, cv.fold_of, cv.predictions["model"], line)
     found = pf.evaluate(cut, float(mark), cv.y < cut, chances, decisions, cv.fold_of, refitted=False)
     if memo is not None:
         memo[key] = found

@@ -64,9 +64,10 @@ def verdict(ev: Evaluation, regression: dict) -> list[str]:
         lines.append(AS_WELL + (": the chances shown come from it." if ev.chosen == "previous" else
                                 f"; the {LABELS[ev.chosen].lower()} does not beat it on accuracy, AUC or Brier "
                                 "score."))
-    lines.append(f"Chance below the pass mark from: {LABELS[ev.chosen].lower()} ({ev.reason}"
-                 + (", on the same folds)." if ev.refitted else
-                    "; at this pass mark only the approaches that need no refitting are compared)."))
+    lines.append(f"Chance below the pass mark from: {LABELS[ev.chosen].lower()}, {ev.reason}"
+                 + (", on the same folds." if ev.refitted else
+                    "; at this pass mark only the approaches that need no refitting are compared, on the same "
+                    "folds."))
     parts = []
     for metric, row in comparisons(ev).items():
         word = ("the approach in use" if row["baseline"] == ev.chosen else

@@ -55,10 +55,10 @@ def choose(qualities: dict[str, Quality], candidates: list[str]) -> tuple[str, s
     pool = fit or candidates
     chosen = min(pool, key=lambda c: qualities[c].brier)  # ties: the earlier (simpler) candidate
     if fit:
-        why = (f"lowest Brier score ({qualities[chosen].brier:.3f}) of the approaches at least as accurate as "
-               "the better baseline, with at least its AUC")
+        why = (f"the lowest Brier score ({qualities[chosen].brier:.3f}) of the approaches at least as accurate as "
+               "the better baseline and with at least its AUC")
     else:
-        why = (f"no approach matched the better baseline on both accuracy and AUC; lowest Brier score "
+        why = (f"no approach matched the better baseline on both accuracy and AUC, so the lowest Brier score "
                f"({qualities[chosen].brier:.3f})")
     return chosen, why
 
