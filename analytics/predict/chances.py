@@ -63,11 +63,27 @@ def cohort(risk, analysis, predicted: np.ndarray, mark: float, own: bool, X: np.
     return risk.chance_below(predicted, mark), np.asarray(predicted) < cut, "regression"
 
 
+def final_log_odds(risk, X: np.ndarray, rows: np.ndarray, memo: dict | None) -> np.ndarray:
+    """The final classifier's log-odds for X[rows], kept in `memo` per student (a what-if context's): every
+    slider move asks about the same students before the change."""
+    if memo is None:
+        return pf.log_odds(risk.passfail.models["classifier"], X, rows)
+    found = memo.get("log-odds")
+    if found is None or len(found) != len(X):
+        found = memo["log-odds"] = np.full(len(X), np.nan)
+    missing = rows[np.isnan(found[rows])]
+    if len(missing):
+        found[missing] = pf.log_odds(risk.passfail.models["classifier"], X, missing)
+    return found[rows]
+
+
 def after_change(risk, mark: float, approach: str, X_before: np.ndarray, X_after: np.ndarray,
-                 predicted_before: np.ndarray, predicted_after: np.ndarray, chance: np.ndarray) -> np.ndarray:
+                 predicted_before: np.ndarray, predicted_after: np.ndarray, chance: np.ndarray,
+                 raw_before: np.ndarray | None = None) -> np.ndarray:
     """Each student's chance after a what-if. The regression reads its errors at the new prediction; the
     classifier and the blend move the student's own chance by what their final models say the change does, on
-    the log-odds scale, so no change moves nobody; the previous score alone is moved by no slider."""
+    the log-odds scale, so no change moves nobody; the previous score alone is moved by no slider.
+    `raw_before`: the final classifier's log-odds before the change, when the caller keeps them."""
     if approach == "regression":
         return risk.chance_below(predicted_after, mark)
     chance = np.asarray(chance, dtype=float)
@@ -75,10 +91,12 @@ def after_change(risk, mark: float, approach: str, X_before: np.ndarray, X_after
         return chance
     task, cut = risk.passfail, risk.threshold(mark)
     rows = np.arange(len(X_before))
+    classifier = task.models["classifier"]
+    if raw_before is None:
+        raw_before = pf.log_odds(classifier, X_before, rows)
 
-    def score(X, predicted):
-        raw = pf.log_odds(task.models["classifier"], X, rows)
+    def score(raw, predicted):
         return task.log_odds_from(pf.regression_chance(risk.errors, cut, predicted), None, raw)
 
-    shift = score(X_after, predicted_after) - score(X_before, predicted_before)
+    shift = score(pf.log_odds(classifier, X_after, rows), predicted_after) - score(raw_before, predicted_before)
     return np.where(shift == 0, chance, 1 / (1 + np.exp(-(pf.logit(chance) + shift))))

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.ingest.schema import ROLE_BY_NAME
-from analytics.predict.chances import after_change
+from analytics.predict.chances import after_change, final_log_odds
 from analytics.predict.features import encode
 from analytics.predict.risk import RiskModel, Scores
 from analytics.results import PERSONA, Analysis
@@ -206,8 +206,10 @@ def scenario(ctx: Context, pass_mark: float, changes: dict[str, float], keep: np
         was = scores.at_risk[rows]
         now = was.copy()
         if len(moved):
+            raw = (final_log_odds(risk, ctx.X, rows[moved], ctx.memo)
+                   if scores.approach in ("classifier", "blend") and risk.fitted_for(pass_mark) else None)
             now[moved] = after_change(risk, pass_mark, scores.approach, X_rows[moved], after_X[moved], before[moved],
-                                      after[moved], scores.chance[rows[moved]]) >= 0.5
+                                      after[moved], scores.chance[rows[moved]], raw) >= 0.5
     scale = in_view / len(rows) if len(rows) else 1.0
     frame = pd.DataFrame({"persona": ctx.personas[rows] if ctx.personas is not None else "All students",
                           "change": after - before, "lifted": was & ~now, "dropped": ~was & now})
