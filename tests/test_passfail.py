@@ -77,12 +77,16 @@ def test_every_figure_is_recomputed_from_the_data_and_the_folds(fitted, name):
         clf = pf.make_classifier(model.spec, int((~test).sum()), risk.monotonic(model.spec)).fit(X[~test], below[~test])
         raw[test] = np.log(np.clip(clf.predict_proba(X[test])[:, 1], 1e-4, 1 - 1e-4) /
                            np.clip(clf.predict_proba(X[test])[:, 0], 1e-4, 1 - 1e-4))
-    chances["classifier"] = np.empty(len(y))
-    for test in folds:  # the classifier's calibration: a sigmoid fitted on the other folds' log-odds
+    chances["classifier"], chances["blend"] = np.empty(len(y)), np.empty(len(y))
+    regression = np.clip(chances["regression"], 1e-4, 1 - 1e-4)
+    blend = np.column_stack([np.log(regression / (1 - regression)), raw, previous])
+    for test in folds:  # the classifier's calibration: a sigmoid fitted on the other folds' log-odds; the blend
         platt = make_pipeline(StandardScaler(), LogisticRegression(C=100.0)).fit(raw[~test, None], below[~test])
         chances["classifier"][test] = platt.predict_proba(raw[test, None])[:, 1]
+        mix = make_pipeline(StandardScaler(), LogisticRegression(C=100.0)).fit(blend[~test], below[~test])
+        chances["blend"][test] = mix.predict_proba(blend[test])[:, 1]
     block = cv_summary(model, analysis)
-    keys = {"regression": "regression", "classifier": "classifier", "previous": "baseline_previous",
+    keys = {"regression": "regression", "classifier": "classifier", "blend": "blend", "previous": "baseline_previous",
             "majority": "baseline_mean"}
     for name_, chance in chances.items():
         assert np.allclose(ev.chances[name_], chance, atol=1e-6), name_
@@ -93,9 +97,29 @@ def test_every_figure_is_recomputed_from_the_data_and_the_folds(fitted, name):
         assert shown["auc"] == pytest.approx(0.5 if name_ == "majority" else roc_auc_score(below, chance))
         assert shown["n"] == len(y)
     chosen = block["passfail"]["chosen"]
-    assert block["cv"]["model"]["brier"] == block["cv"][{**keys, "blend": "blend"}[chosen]]["brier"]
+    assert block["cv"]["model"]["brier"] == block["cv"][keys[chosen]]["brier"]
     # the count of students flagged is the chosen approach's decisions on the whole file
     assert block["at_risk"] == int(model.passfail.flagged.sum())
+
+
+def test_intervals_are_wilson_delong_and_the_normal_one(fitted):
+    from scipy.stats import binomtest
+
+    analysis, model = fitted["uci_student_mat.csv"]
+    ev = model.passfail.evaluation
+    shown = cv_summary(model, analysis)["cv"]["regression"]
+    chance, below = ev.chances["regression"], ev.below
+    right = int(((model.cv.predictions["model"] < ev.cut) == below).sum())
+    wilson = binomtest(right, len(below)).proportion_ci(0.95, method="wilson")
+    assert shown["accuracy_ci"] == pytest.approx([wilson.low, wilson.high], abs=2e-4)
+    squared = pd.Series((chance - below) ** 2)
+    half = 1.96 * squared.std() / np.sqrt(len(squared))
+    assert shown["brier_ci"] == pytest.approx([squared.mean() - half, squared.mean() + half])
+    # DeLong's standard error of the AUC against a bootstrap of the students (seeded)
+    rng = np.random.default_rng(0)
+    boot = [roc_auc_score(below[i], chance[i]) for i in (rng.integers(0, len(below), len(below)) for _ in range(400))]
+    delong = (shown["auc_ci"][1] - shown["auc_ci"][0]) / (2 * 1.96)
+    assert 0.8 < delong / np.std(boot) < 1.25
 
 
 def test_reliability_deciles_are_within_five_points_on_the_kaggle_file(fitted):
