@@ -33,7 +33,11 @@ def cohort_content(store, view, filters, mark_value, model_id, changes: dict[str
         return waiting(req), empty(), ""
     result = whatif.scenario(req.model, req.mark, changes, req.mask, scores=req.scores)
     chart = persona_chart(result.by_persona, colours(req.analysis)[0]) if result.changes else empty()
-    return scenario_result(result, req.mark, req.exam_label), chart, clipped_note(result.clipped)
+    note = clipped_note(result.clipped)
+    if result.changes and req.scores.approach == "previous":
+        note = ("Who is below the pass mark comes from the previous score alone, which no slider moves; the "
+                "predicted score above still does. " + note).strip()
+    return scenario_result(result, req.mark, req.exam_label), chart, note
 
 
 def student_content(store, view, row, mark_value, model_id, subject: str | None = None):

@@ -161,6 +161,10 @@ def test_where_the_previous_score_does_as_well_the_panel_says_so_and_the_list_st
     listed = intervention_list(analysis, scores, ctx)
     assert len(listed) and listed["chance_below"].iloc[0] >= 0.5
     assert scores.at_risk_count == int(model.passfail.flagged.sum())
+    # no slider moves the previous score: nobody is lifted, though the predicted score still moves
+    moved = whatif.scenario(ctx, 10, {"hours_studied": 1}, scores=scores)
+    assert moved.below_before == moved.below_after == scores.at_risk_count and moved.lifted == 0
+    assert moved.mean_after > moved.mean_before
 
 
 def test_a_small_file_widens_its_intervals_and_warns_with_its_size(kaggle_path, kaggle_risk):

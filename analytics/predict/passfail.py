@@ -30,7 +30,6 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from analytics.predict.sampling import predict_rows
-
 from analytics.predict.selection import (BASELINES, LABELS, Evaluation, candidates_at,  # noqa: F401
                                         evaluate, regression_chance)
 
