@@ -117,9 +117,9 @@ def cortez(runs: int, jobs: int) -> None:
                 if (ours - theirs) * better >= -1e-9:
                     reached += 1
                 else:
-                    unit = " points" if better == 1 else ""
+                    detail = f" points short; approach {approach}" if better == 1 else " short"
                     missed.append(f"{name} {LABELS[setting]} {what}: {ours:g} against {theirs:g} "
-                                  f"({abs(ours - theirs):.2g}{unit} short; approach {approach})")
+                                  f"({abs(ours - theirs):.2g}{detail})")
             if round(five.mean(), 1) < paper_five:
                 missed.append(f"{name} {LABELS[setting]} five-level: {five.mean():.1f} % against {paper_five} % "
                               f"({paper_five - five.mean():.1f} points short; not one of the twelve)")
