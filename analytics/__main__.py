@@ -166,10 +166,11 @@ def _ask(result: Analysis, args) -> int:
 
 
 def _risk(result: Analysis, pass_mark: float | None) -> dict | None:
-    from analytics.predict.risk import NoModel, cv_summary, fit_risk
+    from analytics.predict.risk import NoModel, fit_risk
+    from analytics.predict.risk_summary import cv_summary
 
-    try:
-        return cv_summary(fit_risk(result), result, pass_mark)
+    try:  # the pass/fail task is fitted for the pass mark asked for
+        return cv_summary(fit_risk(result, pass_mark=pass_mark), result, pass_mark)
     except NoModel as err:
         result.skipped["risk"] = str(err)
         return None

@@ -85,13 +85,23 @@ def print_risk(risk: dict | None) -> None:
         return
     print(f"\nRisk model ({risk['model_type']}, {len(risk['features'])} pre-exam columns, fitted in "
           f"{risk['fit_seconds']:.1f} s): pass mark {risk['pass_mark']:g} ({risk['pass_mark_reason']})")
-    print(f"  {risk['at_risk']:,} of {risk['students']:,} students predicted below the pass mark")
+    print(f"  {risk['at_risk']:,} of {risk['students']:,} students flagged below the pass mark")
     cv = risk["cv"]
     print(f"  {cv['folds']}-fold cross-validation on {cv['rows']:,} students:")
-    print(f"    {'':<20} {'MAE':>7} {'RMSE':>7} {'AUC':>7} {'accuracy':>9}")
+    print(f"    {'score':<26} {'MAE':>7} {'RMSE':>7}")
     for name, label in (("model", "model"), ("baseline_mean", "predict the mean"),
                         ("baseline_previous", "previous score only")):
         if name in cv:
-            m = cv[name]
-            auc = "–" if m["auc"] is None else f"{m['auc']:.3f}"
-            print(f"    {label:<20} {m['mae']:>7.2f} {m['rmse']:>7.2f} {auc:>7} {m['accuracy']:>9.1%}")
+            print(f"    {label:<26} {cv[name]['mae']:>7.2f} {cv[name]['rmse']:>7.2f}")
+    passfail = risk.get("passfail")
+    if passfail:
+        print(f"    {'below the pass mark':<26} {'AUC':>7} {'accuracy':>9} {'Brier':>7}   (n = {cv['model']['n']:,})")
+        for name, label in (("model", f"in use: {passfail['chosen']}"), ("regression", "regression"),
+                            ("classifier", "classifier"), ("blend", "blend"),
+                            ("baseline_mean", "majority class"), ("baseline_previous", "previous score only")):
+            m = cv.get(name)
+            if m and "brier" in m:
+                auc = "–" if m["auc"] is None else f"{m['auc']:.3f}"
+                print(f"    {label:<26} {auc:>7} {m['accuracy']:>9.1%} {m['brier']:>7.3f}")
+        for line in passfail["verdict"]:
+            print(f"  {line}")

@@ -39,7 +39,7 @@ from .subject_store import SubjectModels
 from .terms_store import Terms
 from .uploads import Uploads
 
-RISK_VERSION = 3  # bump when the risk model or its defaults change (pass mark by scale, out-of-fold scores)
+RISK_VERSION = 4  # bump when the risk model or its defaults change (pass mark by scale, out-of-fold scores, pass/fail task)
 ANALYSIS_VERSION = 9  # bump when the analysis output changes, so stale cache entries are not reused
 MEMO_SIZE = 4
 FAILURE_SECONDS = 3600  # a failed job is not retried on every page load, but is again after this

@@ -141,7 +141,8 @@ def add_model(store, req: Request, model_id: str | None, mark, scored: bool) -> 
     req.mark = float(mark) if chosen else risk.default_pass_mark
     req.mark_reason = SET_BY_YOU if chosen else risk.pass_mark_reason
     if scored:  # kept in the context per pass mark: every panel asking after one click reuses one computation
-        req.scores = score_cohort(risk, req.analysis, req.mark, predicted=req.model.predicted, memo=req.model.memo)
+        req.scores = score_cohort(risk, req.analysis, req.mark, predicted=req.model.predicted, memo=req.model.memo,
+                                  X=req.model.X)
 
 
 def usable_models(store, analysis: Analysis) -> list[tuple[ModelSummary, float]]:

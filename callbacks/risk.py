@@ -7,9 +7,11 @@ from dash import ALL, Input, Output, State, ctx, no_update
 
 from analytics.predict import fairness, targets
 from analytics.predict import flags as early_warning
+from analytics.predict.risk_summary import quality_block
 from components import ids
 from components.cards import note
-from components.risk import HIDDEN, fairness_table, quality_table, summary, target_result
+from components.risk import HIDDEN, fairness_table, summary, target_result
+from components.risk_quality import quality_panel
 from components.scenario import sliders
 
 from .common import SHOWN, min_group
@@ -74,23 +76,24 @@ def summary_content(store, view, filters, mark_value, model_id, subject=None):
     flags = early_warning.flags(req.analysis, scores, req.model)
     return summary(int(scores.at_risk[mask].sum()), int(mask.sum()), req.mark, req.mark_reason,
                    float(scores.predicted[mask].mean()) if mask.any() else 0.0, scores.predicted_only,
-                   req.exam_label, int(flags["early_warning"].to_numpy()[mask].sum()))
+                   req.exam_label, int(flags["early_warning"].to_numpy()[mask].sum()), scores.approach)
 
 
 def quality_content(store, view, mark_value, model_id, subject=None):
     """The model's cross-validated quality beside the baselines (the whole cohort it learnt from: filters do
-    not change it, so it is not redrawn on a cross-filter). While the model is fitted the summary above says so."""
+    not change it, so it is not redrawn on a cross-filter), at the pass mark in use. While the model is fitted
+    the summary above says so."""
     req = request(store, view, model_id=model_id, mark=mark_value, subject=subject, need=("risk",))
     if req.missing:
         return None
     risk = req.model.risk
-    y = store.analysis(risk.dataset_id).students[risk.exam_column].to_numpy(dtype=float)[risk.cv.rows_used]
     fitted = (f"learnt from {risk.filename}" if risk.dataset_id != req.dataset_id else
               f"{len(risk.spec.columns)} pre-exam columns, fitted in {risk.fit_seconds:.1f} s")
     if risk.subject:
         fitted = (f"{risk.subject} marks; " + fitted + (f"; {risk.left_out:,} students with no {risk.subject} mark "
                   "were left out of fitting and are scored by the final model" if risk.left_out else ""))
-    return quality_table(risk.cv.metrics(y, risk.threshold(req.mark)), risk.cv.rows, risk.cv.folds, fitted)
+    block = quality_block(risk, req.mark, memo=req.model.memo)
+    return quality_panel(block["cv"], block["passfail"], fitted)
 
 
 def fairness_content(store, view, by, mark_value, model_id):

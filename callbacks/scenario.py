@@ -8,6 +8,7 @@ from dash import ctx as dash_ctx
 from dash.exceptions import PreventUpdate
 
 from analytics.predict import change, explain, whatif
+from analytics.predict.chances import after_change
 from analytics.predict import flags as early_warning
 from components import ids
 from components.figures import empty, pretty
@@ -27,12 +28,16 @@ def cohort_content(store, view, filters, mark_value, model_id, changes: dict[str
                    subject: str | None = None) -> tuple:
     """(result, per-persona chart, clipped note), on one subject's model when a subject is picked."""
     req = request(store, view, filters=filters, model_id=model_id, mark=mark_value, subject=subject,
-                  need=("risk",))
+                  need=("scores",))
     if req.missing:
         return waiting(req), empty(), ""
-    result = whatif.scenario(req.model, req.mark, changes, req.mask)
+    result = whatif.scenario(req.model, req.mark, changes, req.mask, scores=req.scores)
     chart = persona_chart(result.by_persona, colours(req.analysis)[0]) if result.changes else empty()
-    return scenario_result(result, req.mark, req.exam_label), chart, clipped_note(result.clipped)
+    note = clipped_note(result.clipped)
+    if result.changes and req.scores.approach == "previous":
+        note = ("Who is below the pass mark comes from the previous score alone, which no slider moves; the "
+                "predicted score above still does. " + note).strip()
+    return scenario_result(result, req.mark, req.exam_label), chart, note
 
 
 def student_content(store, view, row, mark_value, model_id, subject: str | None = None):
@@ -68,13 +73,14 @@ def student_whatif_content(store, view, row, mark_value, model_id, changes: dict
                            subject: str | None = None) -> str:
     if row is None or not changes:
         return ""
-    req = request(store, view, model_id=model_id, mark=mark_value, subject=subject, need=("risk",))
+    req = request(store, view, model_id=model_id, mark=mark_value, subject=subject, need=("scores",))
     if req.missing:
         return ""
-    ctx, mark = req.model, req.mark
-    after, clipped = whatif.student_whatif(ctx.risk, ctx.X[int(row)], float(ctx.predicted[int(row)]), changes,
-                                           ctx.levers)
-    chance = float(ctx.risk.chance_below([after], mark)[0])
+    ctx, mark, row = req.model, req.mark, int(row)
+    after, clipped = whatif.student_whatif(ctx.risk, ctx.X[row], float(ctx.predicted[row]), changes, ctx.levers)
+    moved, _ = whatif.apply(ctx.X[row][None, :], ctx.levers, changes)
+    chance = float(after_change(ctx.risk, mark, req.scores.approach, ctx.X[row][None, :], moved,
+                                ctx.predicted[row:row + 1], np.array([after]), req.scores.chance[row:row + 1])[0])
     edges = [f"{lever.label} held at {lever.high if changes[lever.role] > 0 else lever.low:g}, the "
              f"{'top' if changes[lever.role] > 0 else 'bottom'} of the range seen"
              for lever in ctx.levers if lever.label in clipped]

@@ -12,8 +12,6 @@ from .scenario import scenario_body
 
 HIDDEN = {"display": "none"}
 OUTCOME = "(outcome)"  # the Subject menu's value for the file's outcome (dbc.Select keeps "" for its placeholder)
-METHODS = [("model", "Risk model"), ("baseline_mean", "Predict the mean"),
-           ("baseline_previous", "Previous score only")]
 
 
 def risk_tools() -> html.Div:
@@ -89,15 +87,13 @@ def fairness_body() -> list:
     ]
 
 
-def _fmt(value, pattern: str) -> str:
-    return "–" if value is None else format(value, pattern)
-
-
 def summary(at_risk: int, students: int, pass_mark: float, reason: str, mean_predicted: float,
-            predicted_only: bool, exam_label: str, early_warning: int) -> list:
+            predicted_only: bool, exam_label: str, early_warning: int, approach: str = "regression") -> list:
     share = at_risk / students if students else 0
+    head = ("Predicted to score below the pass mark" if approach == "regression" else
+            "More likely than not to end below the pass mark")
     return [
-        html.Div("Predicted to score below the pass mark", className="kpi-label"),
+        html.Div(head, className="kpi-label"),
         html.Div([html.Span(f"{at_risk:,}", className="risk-count", id=ids.RISK_COUNT),
                   html.Span(f" of {students:,} students in view ({share:.0%})", className="risk-of")]),
         html.Div(f"Pass mark {pass_mark:g}: {reason}.", className="panel-caption"),
@@ -107,30 +103,8 @@ def summary(at_risk: int, students: int, pass_mark: float, reason: str, mean_pre
                  className="panel-caption"),
         html.Div([html.I(className="bi bi-flag-fill me-1 text-danger"),
                   f"{early_warning:,} early-warning students: two or more disengagement flags, or one flag and "
-                  "predicted below the pass mark"], className="panel-caption", id=ids.EARLY_WARNING),
+                  "flagged below the pass mark"], className="panel-caption", id=ids.EARLY_WARNING),
     ]
-
-
-def quality_table(metrics: dict, rows: int, folds: int, fitted_on: str) -> html.Div:
-    head = html.Thead(html.Tr([html.Th("")] + [html.Th(h) for h in ("MAE", "RMSE", "AUC", "Accuracy")]))
-    body = []
-    for key, label in METHODS:
-        m = metrics.get(key)
-        if m is None:
-            continue
-        body.append(html.Tr([html.Th(label), html.Td(_fmt(m.mae, ".2f")), html.Td(_fmt(m.rmse, ".2f")),
-                             html.Td(_fmt(m.auc, ".3f")), html.Td(_fmt(m.accuracy, ".1%"))],
-                            className="quality-model" if key == "model" else ""))
-    model, mean = metrics["model"], metrics["baseline_mean"]
-    verdict = (f"The model's typical error is {model.mae:.1f} points against {mean.mae:.1f} for always predicting "
-               "the average" + (", so it adds real information." if model.mae < 0.8 * mean.mae else
-                                ": it adds little; treat its flags with care."))
-    return html.Div([
-        html.H4("How good is the prediction?", className="profile-h mt-3"),
-        dbc.Table([head, html.Tbody(body)], size="sm", className="quality-table mb-1", id=ids.RISK_QUALITY),
-        html.Div(f"{folds}-fold cross-validation on {rows:,} students ({fitted_on}); AUC and accuracy for "
-                 "“below the pass mark”. " + verdict, className="panel-caption"),
-    ])
 
 
 def fairness_table(frame, group_label: str) -> html.Div:

@@ -58,9 +58,17 @@ def test_summarize_json_has_every_promised_key(summary):
 def test_summarize_json_risk_block_and_pass_mark(summary, kaggle_path):
     risk = summary["risk"]
     assert risk["pass_mark"] == 70 and 0 < risk["at_risk"] < 6607
+    passfail = {"n", "below", "accuracy", "accuracy_ci", "auc", "auc_ci", "brier", "brier_ci"}
     for name in ("model", "baseline_mean", "baseline_previous"):
-        assert set(risk["cv"][name]) == {"mae", "rmse", "auc", "accuracy"}
+        assert {"mae", "rmse"} | passfail <= set(risk["cv"][name])
+    for name in ("regression", "classifier", "blend"):  # every approach, with its Brier score as risk.cv.<name>.brier
+        assert set(risk["cv"][name]) == passfail and risk["cv"][name]["n"] == 6607
     assert risk["cv"]["model"]["mae"] < risk["cv"]["baseline_mean"]["mae"]
+    chosen = risk["passfail"]["chosen"]
+    assert risk["passfail"]["pass_mark"] == 70 and risk["passfail"]["refitted"]  # fitted for the mark asked
+    assert risk["cv"]["model"]["brier"] == min(risk["cv"][c]["brier"] for c in ("regression", "classifier", "blend")
+                                               if risk["cv"][c]["accuracy"] >= risk["cv"]["baseline_mean"]["accuracy"])
+    assert risk["cv"]["model"]["approach"] == chosen and len(risk["passfail"]["reliability"]) == 10
     scores = pd.read_csv(kaggle_path)["Exam_Score"]
     assert abs(risk["at_risk"] - int((scores < 70).sum())) < 0.1 * 6607  # close to the students who did fall short
 
@@ -72,6 +80,7 @@ def test_summarize_text_persona_count_and_pass_mark(cli, kaggle_path):
     assert "6,607 students" in out.stdout and "3. " in personas and "4. " not in personas
     assert "Timings" in out.stdout
     assert "pass mark 65 (set by the user)" in out.stdout and "predict the mean" in out.stdout
+    assert "Brier" in out.stdout and "Against the strongest baseline on each metric" in out.stdout
 
 
 def test_summarize_reports_skipped_models(cli, data_dir):

@@ -48,16 +48,53 @@ def test_summary_follows_filters_and_a_typed_pass_mark(store, view, analysis):
     body = risk.summary_content(store, view, None, None, None)
     quality = risk.quality_content(store, view, None, None)
     ctx = store.whatif(view["dataset_id"])
-    mark = ctx.risk.default_pass_mark
-    expected = int((ctx.predicted < ctx.risk.threshold(mark)).sum())
+    mark, task = ctx.risk.default_pass_mark, ctx.risk.passfail
+    # flagged by the pass/fail approach in use: more likely below than not (its chances: test_passfail.py)
+    assert task.chosen != "regression" and task.mark == mark
+    expected = int((task.out_of_fold >= 0.5).sum())
     text = text_of(body)
     assert f"{expected:,}" in text and "of 6,607 students in view" in text and "halfway between" in text
     assert "Risk model" in text_of(quality) and "Predict the mean" in text_of(quality)
     name = views.model_names(analysis, "personas")[0]
     body = risk.summary_content(store, view, {"persona": [name]}, 70, None)
     in_view = analysis.students["Persona"].to_numpy() == name
-    expected = int((ctx.predicted[in_view] < 69.5).sum())
+    expected = int((ctx.predicted[in_view] < 69.5).sum())  # at a typed mark nothing is refitted: the regression
     assert f"{expected:,} of {int(in_view.sum()):,} students in view" in text_of(body) and "set by you" in text_of(body)
+
+
+def by_id(component, wanted):
+    """The component with id `wanted` inside a Dash component tree (None when absent)."""
+    if getattr(component, "id", None) == wanted:
+        return component
+    children = getattr(component, "children", None) if not isinstance(component, (list, tuple)) else component
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if child is not None and not isinstance(child, (str, int, float)):
+            found = by_id(child, wanted)
+            if found is not None:
+                return found
+    return None
+
+
+def test_model_quality_shows_brier_intervals_sizes_and_the_reliability_chart(store, view, analysis):
+    from sklearn.metrics import brier_score_loss
+
+    quality = risk.quality_content(store, view, None, None)
+    task = store.whatif(view["dataset_id"]).risk.passfail
+    ev = task.evaluation
+    text = text_of(by_id(quality, ids.RISK_PASSFAIL))
+    brier = brier_score_loss(ev.below, ev.chances[ev.chosen])
+    assert f"{brier:.3f}" in text and "in use" in text and "Majority class" in text and "Previous score alone" in text
+    assert f"n = {len(ev.below):,} students, {int(ev.below.sum()):,} of them below" in text_of(quality)
+    verdict = text_of(by_id(quality, ids.RISK_VERDICT))
+    assert "for the majority class" in verdict and "for the previous score alone" in verdict
+    # the chart: each decile's mean chance and the share of it that fell below, recomputed with pandas
+    frame = pd.DataFrame({"chance": ev.chances[ev.chosen], "below": ev.below}).sort_values("chance", kind="stable")
+    groups = np.array_split(np.arange(len(frame)), 10)
+    points = by_id(quality, ids.RISK_RELIABILITY).figure["data"][1]
+    assert np.allclose(points["x"], [frame["chance"].iloc[g].mean() for g in groups])
+    assert np.allclose(points["y"], [frame["below"].iloc[g].mean() for g in groups])
+    # at a typed pass mark nothing is refitted, and the panel says so
+    assert "no refitting" in text_of(risk.quality_content(store, view, 70, None))
 
 
 def test_cohort_scenario_reports_the_change_and_clipping(store, view, analysis):

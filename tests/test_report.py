@@ -58,7 +58,7 @@ def test_persona_and_trajectory_sizes_match_the_students(kaggle_report, kaggle):
 
 
 def test_at_risk_and_baselines_are_the_models(kaggle_report, kaggle, kaggle_risk):
-    from analytics.predict.risk import cv_summary
+    from analytics.predict.risk_summary import cv_summary
 
     summary = cv_summary(kaggle_risk, kaggle)
     assert number(figures(kaggle_report, "at_risk")[0]) == summary["at_risk"]

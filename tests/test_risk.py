@@ -10,6 +10,7 @@ from analytics.analysis import analyse_file
 from analytics.predict import change, explain, fairness, interventions, risk, targets, whatif
 from analytics.predict import flags as early_warning
 from analytics.predict.features import encode, fit_spec
+from analytics.predict.risk_summary import cv_summary
 
 
 class Spy:
@@ -21,6 +22,21 @@ class Spy:
 
     def predict(self, X):
         return np.array([self.seen.get(int(i), -1.0) for i in X[:, 0]])
+
+
+class SpyClassifier:
+    """A classifier that remembers the row ids (column 0) it was trained on and records any row it is asked
+    about that it saw: the pass/fail task's out-of-fold log-odds must never come from such a model."""
+    leaks: list = []
+
+    def fit(self, X, y):
+        self.seen, self.classes_ = set(X[:, 0].astype(int)), np.array([False, True])
+        return self
+
+    def predict_proba(self, X):
+        ids = X[:, 0].astype(int)
+        SpyClassifier.leaks.extend(int(i) for i in ids if i in self.seen)
+        return np.full((len(X), 2), 0.5)
 
 
 def test_cross_validation_never_trains_on_its_test_fold():
@@ -244,13 +260,16 @@ def test_a_large_cohort_is_fitted_on_samples_and_every_student_scored_out_of_fol
     monkeypatch.setattr(risk, "CV_SAMPLE", 1500)
     monkeypatch.setattr(risk, "FIT_SAMPLE", 4000)
     monkeypatch.setattr(risk, "make_model", lambda spec, rows: Spy())
+    monkeypatch.setattr(risk, "make_classifier", lambda spec, rows, monotonic: SpyClassifier())
+    SpyClassifier.leaks.clear()
     real_encode = risk.encode
     monkeypatch.setattr(risk, "encode", lambda spec, analysis: np.column_stack([np.arange(analysis.rows),
                                                                                real_encode(spec, analysis)]))
     model = risk.fit_risk(kaggle)
     assert model.sampled == {"cv_rows": 1500, "final_rows": 4000, "of": 6607}
-    assert risk.cv_summary(model, kaggle)["sampled"] == model.sampled
+    assert cv_summary(model, kaggle)["sampled"] == model.sampled
     assert len(model.out_of_fold) == 6607 and (model.out_of_fold == -1).all()
+    assert SpyClassifier.leaks == []  # no pass/fail classifier was asked about a student it learnt from
     cv_rows = set(model.cv.rows_used)
     assert len(model.model.seen) == 4000 and cv_rows <= set(model.model.seen)
     assert all(set(m.seen) < cv_rows and len(m.seen) == 1200 for m in model.fold_models)
@@ -292,3 +311,7 @@ def test_blockwise_binned_prediction_is_the_models_own_to_the_last_bit(kaggle):
         X[::11, categorical[0]] = 99  # a category the model never saw
     rows = np.random.default_rng(1).permutation(len(X))
     assert np.array_equal(predict_rows(model, X, rows), model.predict(X[rows]))
+    # the pass/fail task's boosted classifier: its log-odds, as decision_function gives them
+    below = kaggle.students["Exam_Score"].to_numpy(float)[:4000] < 65.5
+    classifier = risk.make_classifier(spec, len(X), risk.monotonic(spec)).fit(X[:4000], below)
+    assert np.array_equal(predict_rows(classifier, X, rows, raw=True), classifier.decision_function(X[rows]))

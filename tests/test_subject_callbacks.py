@@ -40,8 +40,9 @@ def test_panels_wait_for_the_subjects_job_then_show_the_subject(store, school):
     assert reply["ok"] and store.has_result("risk", view["dataset_id"])  # the outcome's model came first
     assert tasks.already_done(store, "subjects", view["dataset_id"])
     ctx = store.whatif(view["dataset_id"], subject="Maths")
-    mark = ctx.risk.default_pass_mark
-    expected = int((ctx.predicted < ctx.risk.threshold(mark)).sum())
+    mark, task = ctx.risk.default_pass_mark, ctx.risk.passfail
+    expected = int((ctx.predicted < ctx.risk.threshold(mark)).sum() if task.chosen == "regression" else
+                   (task.out_of_fold >= 0.5).sum())  # the pass/fail approach in use flags them
     text = text_of(risk.summary_content(store, view, None, None, None, "Maths"))
     assert f"{expected:,} of 900 students in view" in text and "mean Maths marks" in text
     quality = text_of(risk.quality_content(store, view, None, None, "Maths"))

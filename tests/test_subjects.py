@@ -11,6 +11,7 @@ from test_mapping import mis_frame, table
 
 from analytics.analysis import analyse, analyse_file
 from analytics.predict import interventions, risk, subject_risk
+from analytics.predict.risk_summary import cv_summary
 from analytics.predict.staff_list import staff_list
 from analytics.predict.whatif import apply, prepare
 from analytics.results import sheet_row
@@ -59,13 +60,13 @@ def test_subject_cross_validation_numbers_recomputed(exams_blank, math_model):
         model_pred[test] = risk.make_model(math_model.spec, len(y)).fit(X[train], y[train]).predict(X[test])
         mean_pred[test] = y[train].mean()
     mark = math_model.default_pass_mark
-    metrics = risk.cv_summary(math_model, analysis)["cv"]
+    metrics = cv_summary(math_model, analysis)["cv"]
     assert metrics["rows"] == 888
     assert metrics["model"]["mae"] == pytest.approx(np.mean(np.abs(y - model_pred)))
     assert metrics["model"]["rmse"] == pytest.approx(np.sqrt(np.mean((y - model_pred) ** 2)))
     assert metrics["baseline_mean"]["mae"] == pytest.approx(np.mean(np.abs(y - mean_pred)))
     cut = np.ceil(mark) - 0.5  # whole-number marks
-    assert metrics["model"]["accuracy"] == pytest.approx(np.mean((model_pred < cut) == (y < cut)))
+    assert metrics["regression"]["accuracy"] == pytest.approx(np.mean((model_pred < cut) == (y < cut)))
     assert metrics["model"]["mae"] < 0.95 * metrics["baseline_mean"]["mae"]  # it adds something real
     # the chance below the pass mark reads the out-of-fold errors
     errors = y - model_pred
@@ -112,11 +113,16 @@ def test_the_staff_list_names_students_by_upn_and_ranks_them_as_recomputed(schoo
     listed = staff_list(interventions.intervention_list(analysis, scores, ctx), analysis, "Maths")
     assert list(listed.columns[:4]) == ["priority", "row", "UPN", "Student Name"]
     assert {"mark", "target", "below_target"} <= set(listed.columns)
-    # recomputed with pandas: chance from the out-of-fold errors, the package's gain, priority, order
+    # recomputed with pandas: the chance (from the out-of-fold errors when the regression's error spread is the
+    # pass/fail approach in use; else that approach's out-of-fold chance, recomputed in test_passfail.py), the
+    # package's gain, priority, order
     cut = model.threshold(40.0)
     every = pd.DataFrame({"predicted": ctx.predicted})
-    every["chance"] = [(model.errors < cut - p).mean() for p in every["predicted"]]
-    candidates = every[(every["chance"] >= 0.3) | (every["predicted"] < cut)].copy()
+    regression = model.passfail.chosen == "regression"
+    every["chance"] = ([(model.errors < cut - p).mean() for p in every["predicted"]] if regression else
+                       model.passfail.out_of_fold)
+    flagged = every["predicted"] < cut if regression else every["chance"] >= 0.5
+    candidates = every[(every["chance"] >= 0.3) | flagged].copy()
     moved, _ = apply(ctx.X[candidates.index], ctx.levers, interventions.package(ctx))
     candidates["gain"] = model.model.predict(moved) - model.model.predict(ctx.X[candidates.index])
     gap = np.maximum(40.0 - candidates["predicted"], 0.5)

@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from analytics.ingest.schema import ROLE_BY_NAME
+from analytics.predict.chances import after_change, final_log_odds
 from analytics.predict.features import encode
-from analytics.predict.risk import RiskModel
+from analytics.predict.risk import RiskModel, Scores
 from analytics.results import PERSONA, Analysis
 
 # (role, slider label, unit, good direction); in slider order. Sleep has no good direction (too little and
@@ -170,14 +171,17 @@ def _band(ctx: Context, rows: np.ndarray, moved: np.ndarray, changes: dict, cent
 
 
 def scenario(ctx: Context, pass_mark: float, changes: dict[str, float], keep: np.ndarray | None = None,
-             seed: int = 0) -> Scenario:
+             seed: int = 0, scores: Scores | None = None) -> Scenario:
     """The what-if for the students in `keep`: the final model's change for every student in view (a seeded
-    sample of SCENARIO_SAMPLE above that, with counts scaled and `sampled` set), and the band across models."""
+    sample of SCENARIO_SAMPLE above that, with counts scaled and `sampled` set), and the band across models.
+    With the cohort's `scores`, "below the pass mark" is what their pass/fail approach flags, before and after
+    (chances.after_change); without, the predicted score under the pass mark."""
     risk = ctx.risk
     rows = np.arange(len(ctx.X)) if keep is None else np.flatnonzero(keep)
     in_view = len(rows)
     if not any(float(changes.get(lever.role) or 0) for lever in ctx.levers):
-        below = int((ctx.predicted[rows] < risk.threshold(pass_mark)).sum())
+        below = int((ctx.predicted[rows] < risk.threshold(pass_mark)).sum() if scores is None else
+                    scores.at_risk[rows].sum())
         mean = float(ctx.predicted[rows].mean()) if in_view else 0.0
         return Scenario(in_view, {}, mean, mean, (0.0, 0.0), below, below, 0, 0,
                         pd.DataFrame(columns=["persona", "students", "mean_change", "lifted", "dropped"]), {},
@@ -198,6 +202,14 @@ def scenario(ctx: Context, pass_mark: float, changes: dict[str, float], keep: np
     after = np.clip(before + delta, *risk.score_range)
     cut = risk.threshold(pass_mark)
     was, now = before < cut, after < cut
+    if scores is not None and scores.approach != "regression":
+        was = scores.at_risk[rows]
+        now = was.copy()
+        if len(moved):
+            raw = (final_log_odds(risk, ctx.X, rows[moved], ctx.memo)
+                   if scores.approach in ("classifier", "blend") and risk.fitted_for(pass_mark) else None)
+            now[moved] = after_change(risk, pass_mark, scores.approach, X_rows[moved], after_X[moved], before[moved],
+                                      after[moved], scores.chance[rows[moved]], raw) >= 0.5
     scale = in_view / len(rows) if len(rows) else 1.0
     frame = pd.DataFrame({"persona": ctx.personas[rows] if ctx.personas is not None else "All students",
                           "change": after - before, "lifted": was & ~now, "dropped": ~was & now})

@@ -75,10 +75,11 @@ def risk_section(analysis: Analysis, keep: np.ndarray, risk, ctx, threshold: int
     from analytics.predict import flags as early_warning
     from analytics.predict.fairness import fairness
     from analytics.predict.interventions import CANDIDATE_CHANCE, persona_support
-    from analytics.predict.risk import cv_summary, score_cohort
+    from analytics.predict.risk import score_cohort
+    from analytics.predict.risk_summary import cv_summary
 
     quality = cv_summary(risk, analysis)
-    scores = score_cohort(risk, analysis, quality["pass_mark"], predicted=ctx.predicted, memo=ctx.memo)
+    scores = score_cohort(risk, analysis, quality["pass_mark"], predicted=ctx.predicted, memo=ctx.memo, X=ctx.X)
     at_risk = scores.at_risk & keep
     candidates = (scores.chance >= CANDIDATE_CHANCE) & keep
     flagged = early_warning.flags(analysis, scores, ctx)
