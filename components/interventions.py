@@ -63,7 +63,7 @@ def column_defs(columns: list[str], subject: str | None = None) -> list[dict]:
             if col == "chance_below":
                 spec["valueFormatter"] = {"function": "d3.format('.0%')(params.value)"}
         elif col in ("flags", "main_factors", "suggested_support"):
-            spec.update(minWidth=240, flex=2)
+            spec.update(minWidth=240, width=320)  # no flex: AG Grid hides a flex grid's cells until it can size them
         elif col == "persona":
             spec.update(minWidth=170)
         defs.append(spec)

@@ -11,6 +11,8 @@ from .figures import pretty
 from .table import GRID_THEME, ROW_HEADER
 
 
+# Widths, not flex, share the width out (with columnSize="responsiveSizeToFit"): with a flex column AG Grid keeps
+# every cell hidden (ag-delay-render) until it can measure the grid, and on a busy machine the table stayed blank.
 # The columns the table has before it has outliers to show (the job still running, or a reason in the count
 # line): a grid without columns is a header row without cells, which screen readers cannot read.
 EMPTY_COLUMNS = ["row", "unusualness", "reasons"]
@@ -41,7 +43,7 @@ def outlier_column_defs(columns: list[str], row_column: str) -> list[dict]:
             spec.update(headerName="How unusual (SD)", filter="agNumberColumnFilter", minWidth=150, sort="desc",
                         headerTooltip="Distance from the nearest dense group of students, in standard deviations")
         elif col == "reasons":
-            spec.update(headerName="Why", minWidth=520, flex=3, wrapText=True, autoHeight=True,
+            spec.update(headerName="Why", minWidth=520, width=620, wrapText=True, autoHeight=True,  # no flex: see above
                         cellStyle={"lineHeight": "1.4", "paddingTop": "6px", "paddingBottom": "6px"})
         defs.append(spec)
     return defs
