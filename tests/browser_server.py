@@ -21,6 +21,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until_up(url: str, proc, log, what: str, seconds: float) -> None:
+    """Wait for a server started as `proc` to answer its sign-in page (open to everyone); fail with its log when it
+    exits or takes longer than `seconds`."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url + "login", timeout=5)
+            return
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                log.seek(0)
+                pytest.fail(f"{what} did not start:\n{log.read()}")
+            time.sleep(0.3)
+
+
 def app_server(tmp_path_factory, map_worker_dir):
     """One app server per test process for every browser module: starting one costs seconds, and the modules
     share the cache directory (and so the uploads) anyway. Each module still checks its own part of the log."""
@@ -37,17 +53,7 @@ def app_server(tmp_path_factory, map_worker_dir):
     proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "login", timeout=2)  # public: answers once the server is up
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                log.seek(0)
-                pytest.fail(f"app.py did not start:\n{log.read()}")
-            time.sleep(0.3)
+    wait_until_up(url, proc, log, "app.py", 60)
     url_with_log = type("Server", (str,), {})(url)
     url_with_log.log = log
     url_with_log.opener = signed_in_opener(url)  # for pages a test reads without the browser (the print view)

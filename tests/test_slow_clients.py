@@ -11,6 +11,7 @@ import urllib.request
 from http.cookiejar import CookieJar
 
 import pytest
+from browser_server import wait_until_up
 from safe_app import small_csv
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -37,17 +38,7 @@ def gunicorn(tmp_path_factory):
     proc = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "gunicorn"), "-c", "gunicorn.conf.py",
                              "wsgi:server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 90
-    while True:
-        try:
-            urllib.request.urlopen(url + "login", timeout=5)  # the one page open to everyone
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                log.seek(0)
-                pytest.fail(f"gunicorn did not start:\n{log.read()}")
-            time.sleep(0.5)
+    wait_until_up(url, proc, log, "gunicorn", 90)
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     form = urllib.parse.urlencode({"username": "head", "password": PASSWORD}).encode()
