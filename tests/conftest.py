@@ -302,3 +302,12 @@ def app_server(tmp_path_factory, map_worker_dir):
     """One app server per test process for all browser modules (test_browser's `server` checks each module's part
     of its log). Here, not in test_browser, so every module that imports `server` shares this one."""
     yield from browser_server.app_server(tmp_path_factory, map_worker_dir)
+
+
+@pytest.fixture
+def kaggle_first_view(cache_dir, kaggle_bytes):
+    """(store, dataset id) of the Kaggle file just uploaded: its first view analysed, none of its jobs run yet."""
+    store = DatasetStore(cache_dir, max_bytes=50 * 2**20)
+    dataset = store.add(kaggle_bytes, KAGGLE)
+    store.analysis(dataset, 5)  # the first view, as the upload callback leaves it
+    return store, dataset

@@ -6,22 +6,14 @@ from dash.exceptions import PreventUpdate
 
 from analytics.predict.risk import NoModel
 from backend import tasks
-from backend.store import DatasetStore, JobFailed, NotReady
+from backend.store import JobFailed, NotReady
 from callbacks import jobs_panel
 
 LIMIT = "COHORT_ATLAS_JOB_SECONDS"
 
 
-@pytest.fixture
-def fresh(cache_dir, kaggle_bytes):
-    store = DatasetStore(cache_dir, max_bytes=50 * 2**20)
-    dataset = store.add(kaggle_bytes, KAGGLE)
-    store.analysis(dataset, 5)  # the first view, as the upload callback leaves it
-    return store, dataset
-
-
-def test_risk_is_not_ready_before_its_job_and_is_the_model_after(fresh):
-    store, dataset = fresh
+def test_risk_is_not_ready_before_its_job_and_is_the_model_after(kaggle_first_view):
+    store, dataset = kaggle_first_view
     with pytest.raises(NotReady):
         store.risk(dataset)
     with pytest.raises(NotReady):
@@ -37,8 +29,8 @@ def test_risk_is_not_ready_before_its_job_and_is_the_model_after(fresh):
     assert (dataset, KAGGLE, 6607) in [(s.dataset_id, s.filename, s.rows) for s in store.models()]
 
 
-def test_the_job_panel_shows_each_step_once_and_always_replies(fresh):
-    store, dataset = fresh
+def test_the_job_panel_shows_each_step_once_and_always_replies(kaggle_first_view):
+    store, dataset = kaggle_first_view
     view = {"dataset_id": dataset, "personas": 5}
     reports = []
     assert jobs_panel.run_job(store, "risk", view, reports.append)["ok"]
@@ -54,13 +46,13 @@ def test_the_job_panel_shows_each_step_once_and_always_replies(fresh):
         jobs_panel.run_job(store, "risk", None)
 
 
-def test_a_view_starts_only_the_jobs_whose_results_are_missing(fresh):
+def test_a_view_starts_only_the_jobs_whose_results_are_missing(kaggle_first_view):
     from dash import no_update
 
     from callbacks import overview
     from components import ids
 
-    store, dataset = fresh
+    store, dataset = kaggle_first_view
     from callbacks.map import map_start
 
     out = dict(zip(overview.OUTPUTS, overview.overview(store, dataset, 5)))
@@ -74,8 +66,8 @@ def test_a_view_starts_only_the_jobs_whose_results_are_missing(fresh):
     assert map_start(store, view) == view  # no layout cached yet
 
 
-def test_a_job_past_its_time_limit_says_so_and_runs_again_once_the_limit_is_raised(fresh, monkeypatch):
-    store, dataset = fresh
+def test_a_job_past_its_time_limit_says_so_and_runs_again_once_the_limit_is_raised(kaggle_first_view, monkeypatch):
+    store, dataset = kaggle_first_view
     monkeypatch.setenv(LIMIT, "0.01")
     reply = tasks.run(store, "risk", dataset)
     assert not reply["ok"] and reply["error"].startswith("Learning the risk model took longer than the server's "
@@ -90,8 +82,8 @@ def test_a_job_past_its_time_limit_says_so_and_runs_again_once_the_limit_is_rais
     assert tasks.run(store, "risk", dataset)["ok"] and store.risk(dataset).cv.rows == 6607
 
 
-def test_outliers_past_their_time_limit_are_explained_in_the_analysis(fresh, monkeypatch):
-    store, dataset = fresh
+def test_outliers_past_their_time_limit_are_explained_in_the_analysis(kaggle_first_view, monkeypatch):
+    store, dataset = kaggle_first_view
     monkeypatch.setenv(LIMIT, "0.001")
     reply = tasks.run(store, "outliers", dataset)
     assert reply["error"].startswith("Finding unusual profiles took longer than")
@@ -102,18 +94,18 @@ def test_outliers_past_their_time_limit_are_explained_in_the_analysis(fresh, mon
     assert "outliers" not in store.analysis(dataset, 5).skipped
 
 
-def test_a_job_on_a_lost_dataset_fails_in_one_line(fresh):
-    store, _ = fresh
+def test_a_job_on_a_lost_dataset_fails_in_one_line(kaggle_first_view):
+    store, _ = kaggle_first_view
     for job in tasks.JOBS:
         reply = tasks.run(store, job, "0" * 24)
         assert reply["ok"] is False and reply["error"] == ("that dataset is no longer on the server; please "
                                                            "upload it again")
 
 
-def test_a_file_that_cannot_train_a_model_finishes_its_job_with_the_reason(fresh, kaggle_path):
+def test_a_file_that_cannot_train_a_model_finishes_its_job_with_the_reason(kaggle_first_view, kaggle_path):
     import pandas as pd
 
-    store, _ = fresh
+    store, _ = kaggle_first_view
     frame = pd.read_csv(kaggle_path).head(300).drop(columns=["Exam_Score"])
     dataset = store.add(frame.to_csv(index=False).encode(), "no-scores.csv")
     assert tasks.run(store, "risk", dataset)["ok"]

@@ -5,7 +5,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import KAGGLE
 from dash import no_update
 from sklearn.cluster import KMeans
 from sklearn.datasets import make_blobs
@@ -14,7 +13,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from analytics.models.stability import Stability, measure, of_analysis, suggest
 from analytics.results import THEME_PREFIX
 from backend import tasks
-from backend.store import DatasetStore, NotReady
+from backend.store import NotReady
 from callbacks import overview
 from callbacks.stability import caveat, quality
 from components import ids
@@ -171,16 +170,8 @@ def test_summarize_text_says_a_small_file_rests_on_few_students(cli, kaggle_path
     assert doc["stability_method"]["few_students"] and doc["stability_method"]["measured_on"] == 150
 
 
-@pytest.fixture
-def fresh(cache_dir, kaggle_bytes):
-    store = DatasetStore(cache_dir, max_bytes=50 * 2**20)
-    dataset = store.add(kaggle_bytes, KAGGLE)
-    store.analysis(dataset, 5)  # the first view, as the upload callback leaves it
-    return store, dataset
-
-
-def test_the_dashboard_measures_in_a_background_job_and_shows_it(fresh, kaggle_stability):
-    store, dataset = fresh
+def test_the_dashboard_measures_in_a_background_job_and_shows_it(kaggle_first_view, kaggle_stability):
+    store, dataset = kaggle_first_view
     view = {"dataset_id": dataset, "personas": 5}
     with pytest.raises(NotReady):
         store.stability(dataset)  # never measured on a web request
@@ -207,8 +198,8 @@ def test_the_dashboard_measures_in_a_background_job_and_shows_it(fresh, kaggle_s
     assert text_of(caveat(store, {"dataset_id": dataset, "personas": 3})).count("With 3 personas") == 1
 
 
-def test_a_file_without_personas_starts_no_stability_job(fresh, kaggle_path):
-    store, _ = fresh
+def test_a_file_without_personas_starts_no_stability_job(kaggle_first_view, kaggle_path):
+    store, _ = kaggle_first_view
     frame = pd.read_csv(kaggle_path).head(300)[["Previous_Scores", "Exam_Score"]]
     dataset = store.add(frame.to_csv(index=False).encode(), "scores-only.csv")
     view = {"dataset_id": dataset, "personas": 5}
@@ -218,8 +209,8 @@ def test_a_file_without_personas_starts_no_stability_job(fresh, kaggle_path):
     assert tasks.run(store, "stability", dataset)["ok"] and store.stability(dataset) is None
 
 
-def test_a_small_upload_says_its_personas_rest_on_few_students_at_once(fresh, kaggle_path):
-    store, _ = fresh
+def test_a_small_upload_says_its_personas_rest_on_few_students_at_once(kaggle_first_view, kaggle_path):
+    store, _ = kaggle_first_view
     dataset = store.add(pd.read_csv(kaggle_path).head(120).to_csv(index=False).encode(), "small.csv")
     shown = text_of(caveat(store, {"dataset_id": dataset, "personas": 5}))
     assert "These personas rest on 120 students" in shown
