@@ -127,6 +127,10 @@
         }
     }
 
+    // The browser tests wait for this before they run axe: names are given 150 ms after a redraw, and on a busy
+    // machine that timer may not have fired yet when the test reads the page.
+    window.cohortAtlasNamesPending = function () { return pending; };
+
     function start() {
         new MutationObserver(schedule).observe(document.body, {
             childList: true, subtree: true, attributes: true,

@@ -82,6 +82,9 @@ def axe_violations(driver) -> list[dict]:
 GRIDS_DRAWING = "return document.querySelectorAll('[aria-colcount=\"0\"], .ag-delay-render').length;"
 
 
+NAMES_PENDING = "return !!(window.cohortAtlasNamesPending && window.cohortAtlasNamesPending());"
+
+
 def assert_accessible(driver, view: str) -> None:
     # An AG Grid given new rows redraws with no columns for a moment (aria-colcount 0, a header row without
     # cells, or still marked ag-delay-render): axe reads the page a person sees, once the grids have drawn. One
@@ -89,6 +92,9 @@ def assert_accessible(driver, view: str) -> None:
     deadline = time.time() + 20
     while driver.execute_script(GRIDS_DRAWING) and time.time() < deadline:
         time.sleep(0.2)
+    # assets/a11y.js names Dash's sliders and menus 150 ms after each redraw: read the page once it has
+    while driver.execute_script(NAMES_PENDING) and time.time() < deadline:
+        time.sleep(0.1)
     found = axe_violations(driver)
     report = "\n".join(f"  {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["targets"])
                        for v in found)

@@ -140,13 +140,25 @@ def store(request, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def kaggle_jobs_done(tmp_path_factory, kaggle_bytes) -> str:
-    """A store directory in which the Kaggle file's outlier, risk and subject jobs have run, closed for copying."""
-    directory = str(tmp_path_factory.mktemp("kaggle-jobs-done"))
-    warm = DatasetStore(directory, max_bytes=STORE_BYTES)
-    warm.run_jobs(warm.add(kaggle_bytes, KAGGLE), 5)
-    warm.cache.close()
-    warm.durable.close()
-    return directory
+    """A store directory in which the Kaggle file's outlier, risk and subject jobs have run, closed for copying.
+    Built once for the whole run: under pytest-xdist the first test process to need it builds it (holding a lock
+    in the run's shared temporary folder) and the others wait for it and read the same folder."""
+    import fcntl
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # popen-gwN's parent: one folder for every test process of this run
+    directory, complete = root / "kaggle-jobs-done", root / "kaggle-jobs-done.complete"
+    with open(root / "kaggle-jobs-done.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not complete.exists():
+            shutil.rmtree(directory, ignore_errors=True)  # left half-built by a process that failed
+            warm = DatasetStore(str(directory), max_bytes=STORE_BYTES)
+            warm.run_jobs(warm.add(kaggle_bytes, KAGGLE), 5)
+            warm.cache.close()
+            warm.durable.close()
+            complete.touch()
+    return str(directory)
 
 
 @pytest.fixture(scope="module")

@@ -72,10 +72,17 @@ def wait_for(driver, condition, timeout=40, what="condition"):
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    from selenium.common.exceptions import TimeoutException
+
     # an element found a moment ago may be redrawn by the time it is read (a grid filling in): ask again
-    return WebDriverWait(driver, timeout, poll_frequency=0.2,
-                         ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: condition(d),
-                                                                                     message=what)
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.2,
+                             ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: condition(d),
+                                                                                         message=what)
+    except TimeoutException as err:
+        # what the page said when the wait gave up, so a failure says why and not only what
+        shown = driver.execute_script("return document.body ? document.body.innerText : ''") or ""
+        raise TimeoutException(f"{what}; the page showed:\n{shown[:3000]}") from err
 
 
 def slices(driver, graph_id):
