@@ -108,11 +108,41 @@ def kaggle_path() -> Path:
     return DATA / "student_performance_factors.csv"
 
 
+def once_per_run(tmp_path_factory, name: str, build) -> Path:
+    """The path `build(path)` fills, built once for the whole run: under pytest-xdist the first test process to
+    ask builds it (holding a lock in the run's shared temporary folder) and the others wait and read it. A path
+    left half-built by a process that failed is built again."""
+    import fcntl
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # popen-gwN's parent: one folder for every test process of this run
+    path, complete = root / name, root / f"{name}.complete"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not complete.exists():
+            if path.is_dir():
+                shutil.rmtree(path)
+            path.unlink(missing_ok=True)
+            build(path)
+            complete.touch()
+    return path
+
+
+def pickled_once(tmp_path_factory, name: str, make):
+    """`make()`'s result, computed once for the whole run (see once_per_run) and read back from a pickle."""
+    import pickle
+
+    path = once_per_run(tmp_path_factory, name + ".pickle", lambda p: p.write_bytes(pickle.dumps(make())))
+    return pickle.loads(path.read_bytes())
+
+
 @pytest.fixture(scope="session")
-def kaggle(kaggle_path):
+def kaggle(kaggle_path, tmp_path_factory):
     """The Kaggle file analysed once with the default 5 personas, under a dataset id as the store gives one (a
     risk model learnt from it then scores its students out of fold). Read only: tests must not change it."""
-    return dataclasses.replace(analyse_file(str(kaggle_path)), dataset_id="kaggle")
+    return pickled_once(tmp_path_factory, "kaggle-analysis",
+                        lambda: dataclasses.replace(analyse_file(str(kaggle_path)), dataset_id="kaggle"))
 
 
 @pytest.fixture(scope="session")
@@ -140,25 +170,14 @@ def store(request, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def kaggle_jobs_done(tmp_path_factory, kaggle_bytes) -> str:
-    """A store directory in which the Kaggle file's outlier, risk and subject jobs have run, closed for copying.
-    Built once for the whole run: under pytest-xdist the first test process to need it builds it (holding a lock
-    in the run's shared temporary folder) and the others wait for it and read the same folder."""
-    import fcntl
+    """A store directory in which the Kaggle file's outlier, risk and subject jobs have run, closed for copying."""
+    def build(directory: Path) -> None:
+        warm = DatasetStore(str(directory), max_bytes=STORE_BYTES)
+        warm.run_jobs(warm.add(kaggle_bytes, KAGGLE), 5)
+        warm.cache.close()
+        warm.durable.close()
 
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # popen-gwN's parent: one folder for every test process of this run
-    directory, complete = root / "kaggle-jobs-done", root / "kaggle-jobs-done.complete"
-    with open(root / "kaggle-jobs-done.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not complete.exists():
-            shutil.rmtree(directory, ignore_errors=True)  # left half-built by a process that failed
-            warm = DatasetStore(str(directory), max_bytes=STORE_BYTES)
-            warm.run_jobs(warm.add(kaggle_bytes, KAGGLE), 5)
-            warm.cache.close()
-            warm.durable.close()
-            complete.touch()
-    return str(directory)
+    return str(once_per_run(tmp_path_factory, "kaggle-jobs-done", build))
 
 
 @pytest.fixture(scope="module")
@@ -194,11 +213,11 @@ def partial(store, kaggle_path):
 
 
 @pytest.fixture(scope="session")
-def kaggle_risk(kaggle):
-    """The risk model learnt from the Kaggle file (cross-validated), fitted once per test session."""
+def kaggle_risk(kaggle, tmp_path_factory):
+    """The risk model learnt from the Kaggle file (cross-validated), fitted once per test run."""
     from analytics.predict.risk import fit_risk
 
-    return fit_risk(kaggle)
+    return pickled_once(tmp_path_factory, "kaggle-risk", lambda: fit_risk(kaggle))
 
 
 @pytest.fixture(scope="session")

@@ -82,7 +82,7 @@ def wait_for(driver, condition, timeout=40, what="condition"):
     except TimeoutException as err:
         # what the page said when the wait gave up, so a failure says why and not only what
         shown = driver.execute_script("return document.body ? document.body.innerText : ''") or ""
-        raise TimeoutException(f"{what}; the page showed:\n{shown[:3000]}") from err
+        raise TimeoutException(f"{what}; the page showed:\n{shown[:12000]}") from err
 
 
 def slices(driver, graph_id):
