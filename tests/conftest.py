@@ -123,7 +123,8 @@ def once_per_run(tmp_path_factory, name: str, build) -> Path:
         if not complete.exists():
             if path.is_dir():
                 shutil.rmtree(path)
-            path.unlink(missing_ok=True)
+            else:
+                path.unlink(missing_ok=True)
             build(path)
             complete.touch()
     return path
