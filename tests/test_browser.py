@@ -69,10 +69,8 @@ def browser(tmp_path_factory, downloads, server):
 
 
 def wait_for(driver, condition, timeout=40, what="condition"):
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
-
-    from selenium.common.exceptions import TimeoutException
 
     # an element found a moment ago may be redrawn by the time it is read (a grid filling in): ask again
     try:
