@@ -1,5 +1,5 @@
-"""The app server the browser tests drive: started once per test process (conftest's `app_server`), signed in
-as the account it makes at start."""
+"""The app server and the Chromium the browser tests drive: each started once per test process (conftest's
+`app_server` and `chromium`), the browser signed in as the account the server makes at start."""
 import os
 import socket
 import subprocess
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 # The account every browser test signs in with: the server makes it at start (COHORT_ATLAS_ADMIN).
 ADMIN, PASSWORD = "browser-tests", "browser tests password"
 
@@ -71,3 +72,46 @@ def signed_in_opener(url: str) -> urllib.request.OpenerDirector:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     opener.open(url + "login", data=urlencode({"username": ADMIN, "password": PASSWORD}).encode(), timeout=10)
     return opener
+
+
+# --force-prefers-reduced-motion: Bootstrap then stops the striped progress bars' endless animation (as it does for
+# anyone who asks their system for less motion). Headless Chromium paints in software, and one animated bar on
+# screen cost a quarter of a core for as long as a background job ran; the bars and their text are still there.
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--force-prefers-reduced-motion"]
+
+
+def start_chromium(profile: Path, downloads: Path, logs: dict | None = None, size: str = "1400,1000"):
+    """Debian's headless Chromium through its chromedriver, with its own profile folder; `logs` are the
+    goog:loggingPrefs Chromium keeps (conftest's no_console_errors reads "browser")."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for arg in CHROMIUM_ARGS + [f"--window-size={size}", f"--user-data-dir={profile}"]:
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", logs or {"browser": "ALL"})
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
+    return webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+
+
+def download_to(driver, folder: Path) -> None:
+    """Files the page downloads from now on land in `folder`."""
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+
+
+def sign_in(driver, url: str) -> None:
+    """Sign in through the sign-in page, as a person does; the session cookie then serves every test."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(url + "login")
+    driver.find_element("id", "username").send_keys(ADMIN)
+    driver.find_element("id", "password").send_keys(PASSWORD)
+    driver.find_element("css selector", "form button[type=submit]").click()
+    WebDriverWait(driver, 40, poll_frequency=0.2).until(
+        lambda d: d.find_elements("id", "_dash-app-content") or d.find_elements("id", "react-entry-point"),
+        message="the dashboard after signing in")

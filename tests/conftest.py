@@ -24,7 +24,7 @@ STORE_BYTES = 50 * 2**20
 sys.path.insert(0, str(ROOT))
 
 import browser_server  # noqa: E402
-from browser_checks import console_errors  # noqa: E402
+from browser_checks import console_errors, install_console_recorder  # noqa: E402
 from fake_gemini import FakeGemini  # noqa: E402
 
 from analytics import analyse_file  # noqa: E402
@@ -334,6 +334,19 @@ def app_server(tmp_path_factory, map_worker_dir):
     """One app server per test process for all browser modules (test_browser's `server` checks each module's part
     of its log). Here, not in test_browser, so every module that imports `server` shares this one."""
     yield from browser_server.app_server(tmp_path_factory, map_worker_dir)
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory, app_server):
+    """One headless Chromium per test process for every browser module, signed in once: a Chromium started and
+    signed in per module cost ~3 s of CPU more than a page load each time, with its scripts fetched and compiled
+    again. Modules take it through test_browser's `browser`, which gives each its own download folder."""
+    driver = browser_server.start_chromium(tmp_path_factory.mktemp("chromium-profile"),
+                                           tmp_path_factory.mktemp("downloads"))
+    install_console_recorder(driver)
+    browser_server.sign_in(driver, app_server)
+    yield driver
+    driver.quit()
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_checks import assert_accessible, assert_server_log_clean, install_console_recorder
-from browser_server import ADMIN, PASSWORD, ROOT, free_port, signed_in_opener  # noqa: F401
+from browser_checks import assert_accessible, assert_server_log_clean
+from browser_server import (ADMIN, CHROMEDRIVER, CHROMIUM, PASSWORD, ROOT, download_to, free_port,  # noqa: F401
+                            signed_in_opener)
 
 from components import ids
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not os.path.exists(CHROMIUM),
                                  reason=f"{CHROMIUM} is not installed (apt-get install chromium chromium-driver)")]
@@ -29,43 +29,19 @@ def server(app_server):
     assert_server_log_clean(app_server.log, start)
 
 
-def sign_in(driver, url: str) -> None:
-    """Sign in through the sign-in page, as a person does; the session cookie then serves every test."""
-    driver.get(url + "login")
-    driver.find_element("id", "username").send_keys(ADMIN)
-    driver.find_element("id", "password").send_keys(PASSWORD)
-    driver.find_element("css selector", "form button[type=submit]").click()
-    wait_for(driver, lambda d: d.find_elements("id", "_dash-app-content") or d.find_elements("id", "react-entry-point"),
-             what="the dashboard after signing in")
-
-
 @pytest.fixture(scope="module")
 def downloads(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("downloads")
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory, downloads, server):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1400,1000",
-                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # conftest's no_console_errors reads it
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
-    install_console_recorder(driver)
-    sign_in(driver, server)
-    yield driver
-    driver.quit()
+def browser(chromium, downloads, server):
+    """The test process's Chromium (conftest's `chromium`, signed in once), downloading into this module's folder.
+    A module undoes what it changes for its own tests (a screen size, a script added to every page); the ask
+    history the tab keeps in its session storage is cleared here, so the next module starts as a fresh tab would."""
+    download_to(chromium, downloads)
+    yield chromium
+    chromium.execute_script("try { sessionStorage.clear(); } catch (e) {}")
 
 
 def wait_for(driver, condition, timeout=40, what="condition"):

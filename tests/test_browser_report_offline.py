@@ -6,23 +6,14 @@ import pytest
 
 from analytics.report.build import build
 from analytics.report.render import render
-from test_browser import CHROMEDRIVER, CHROMIUM, pytestmark  # noqa: F401
+from browser_server import start_chromium
+from test_browser import pytestmark  # noqa: F401
 
 
 @pytest.fixture(scope="module")
 def offline_browser(tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                f"--user-data-dir={tmp_path_factory.mktemp('report-profile')}"]:
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver = start_chromium(tmp_path_factory.mktemp("report-profile"), tmp_path_factory.mktemp("downloads"),
+                            logs={"performance": "ALL", "browser": "ALL"})
     driver.execute_cdp_cmd("Network.enable", {})
     driver.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
                                                                 "downloadThroughput": 0, "uploadThroughput": 0})

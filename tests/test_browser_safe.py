@@ -18,8 +18,9 @@ RECORD_VIOLATIONS = ("window.__csp = []; document.addEventListener('securitypoli
 
 @pytest.fixture(scope="module")
 def watched(browser):  # noqa: F811
-    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_VIOLATIONS})
-    return browser
+    added = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_VIOLATIONS})
+    yield browser
+    browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})
 
 
 def test_the_dashboard_runs_under_its_policy(server, watched):  # noqa: F811
