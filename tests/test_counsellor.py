@@ -10,6 +10,7 @@ from test_predict_callbacks import words
 
 from analytics.ingest.school import generate_school
 from analytics.insights import counsellor
+from analytics.predict.change import smallest_change
 from callbacks.counsellor import counsel_content
 from components import ids
 
@@ -26,12 +27,15 @@ def school(store):
     return {"dataset_id": dataset_id, "personas": 5}, frame, store.analysis(dataset_id, 5)
 
 
-def at_risk_row(store, view) -> int:
+def at_risk_row(store, view) -> tuple[int, float]:
+    """(row, pass mark) of the first student flagged below the pass mark whose predicted score is below it too:
+    one a change would lift (the pass/fail classifier may flag a student the regression puts just above it)."""
     from analytics.predict.risk import score_cohort
 
     ctx = store.whatif(view["dataset_id"])
     scores = score_cohort(ctx.risk, store.analysis(view["dataset_id"], 5), None, predicted=ctx.predicted)
-    return int(np.flatnonzero(scores.at_risk)[0])
+    below = scores.at_risk & (scores.predicted < ctx.risk.threshold(scores.pass_mark))
+    return int(np.flatnonzero(below)[0]), scores.pass_mark
 
 
 def percentile(analysis, theme: str, row: int) -> int:
@@ -42,7 +46,7 @@ def percentile(analysis, theme: str, row: int) -> int:
 
 def test_built_in_view_rests_on_the_students_standings(store, school):
     view, frame, analysis = school
-    row = at_risk_row(store, view)
+    row, mark = at_risk_row(store, view)
     panel = words(counsel_content(store, view, row, key=""))
     assert "Written by the built-in engine" in panel
     assert analysis.students["Persona"].astype(str).iloc[row] in panel
@@ -52,13 +56,16 @@ def test_built_in_view_rests_on_the_students_standings(store, school):
         assert p == percentile(analysis, theme, row)
         if p <= counsellor.LOW:
             assert f"{label.capitalize()}: {p}th percentile, in the bottom quarter" in panel
-    assert "Smallest change" in panel or "would lift the prediction to" in panel
+    ctx = store.whatif(view["dataset_id"])
+    best = smallest_change(ctx.risk, ctx.X[row], float(ctx.predicted[row]), mark, ctx.levers)
+    assert (f"would lift the prediction to {round(best['predicted'], 1):g}." if best else
+            "No change within the ranges seen in this cohort reaches the pass mark.") in panel
     assert frame["Student Name"].iloc[row] not in panel and frame["UPN"].iloc[row] not in panel
 
 
 def test_gemini_gets_standings_only_and_the_panel_says_so(store, school, fake, monkeypatch):
     view, frame, analysis = school
-    row = at_risk_row(store, view)
+    row, _ = at_risk_row(store, view)
     monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", fake.url)
     fake.reply(text_reply(json.dumps(REPLY)))
     panel = words(counsel_content(store, view, row, key=KEY))
@@ -82,7 +89,7 @@ def test_when_gemini_fails_the_built_in_engine_writes_it_and_says_why(store, sch
     view, _, _ = school
     monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", fake.url)
     fake.error(400, "bad request")
-    panel = words(counsel_content(store, view, at_risk_row(store, view), key=KEY))
+    panel = words(counsel_content(store, view, at_risk_row(store, view)[0], key=KEY))
     assert "Written by the built-in engine" in panel and "Gemini refused the request (400)" in panel
 
 

@@ -35,6 +35,7 @@ from analytics.predict.selection import (BASELINES, LABELS, Evaluation, candidat
 
 MIN_EACH_SIDE = 10  # a classifier needs this many cross-validated students on each side of the pass mark
 FOREST_UP_TO = 1_000  # as the regression (risk.FOREST_UP_TO)
+FOREST_TREES = 150  # see risk.FOREST_TREES
 EDGE = 1e-4  # probabilities are kept inside (EDGE, 1 - EDGE) before taking log-odds
 LIMIT = float(np.log((1 - EDGE) / EDGE))  # so log-odds stay within +-LIMIT
 
@@ -50,7 +51,7 @@ def make_classifier(spec, rows: int, monotonic: list[int]):
     towards_below = [-m for m in monotonic]
     if rows <= FOREST_UP_TO:
         # leaves of five or more students keep the forest's probabilities from running to 0 and 1
-        forest = RandomForestClassifier(n_estimators=300, min_samples_leaf=5, max_features=0.5, n_jobs=1,
+        forest = RandomForestClassifier(n_estimators=FOREST_TREES, min_samples_leaf=5, max_features=0.5, n_jobs=1,
                                         monotonic_cst=towards_below, random_state=0)
         return Pipeline([("fill", SimpleImputer(strategy="median", keep_empty_features=True)), ("forest", forest)])
     return HistGradientBoostingClassifier(
