@@ -47,7 +47,7 @@ bench: $(VENV)/.dev
 	$(PY) bench/summarize.py
 
 # bench-NAME runs bench/NAME.py: crossfilter, explore, map, risk, fairness, progressive, subjects, benchmark,
-# track, report, and load (20 signed-in users cross-filtering for 60 s under gunicorn plus a few uploads).
+# track, report, forest, and load (20 signed-in users cross-filtering for 60 s under gunicorn plus a few uploads).
 # Not in .PHONY: make skips pattern rules for phony targets.
 bench-%: $(VENV)/.dev bench/%.py
 	$(PY) bench/$*.py

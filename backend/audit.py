@@ -18,6 +18,7 @@ from contextlib import closing
 from datetime import datetime, timezone
 
 from . import identity
+from .cache import GATE
 
 FILE = "audit.sqlite"
 ACTIONS = ("upload", "view", "export", "delete", "refuse", "sign-in", "sign-in-failed")
@@ -72,7 +73,7 @@ class AuditLog:
                detail: str | None = None, session: str | None = None, who: identity.Identity | None = None) -> None:
         who = who or _who()
         try:
-            with closing(self._connect()) as con, con:
+            with GATE.shared(), closing(self._connect()) as con, con:
                 con.execute("INSERT OR IGNORE INTO events (time, username, school, role, action, dataset_id, "
                             "filename, detail, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             (time.time(), who.username, who.school, who.role, action, dataset_id, filename, detail,
@@ -107,7 +108,7 @@ class AuditLog:
         sql += " ORDER BY id DESC" + (" LIMIT ?" if limit else "")
         if limit:
             args.append(int(limit))
-        with closing(self._connect()) as con:
+        with GATE.shared(), closing(self._connect()) as con:
             rows = con.execute(sql, args).fetchall()
         return [dict(zip(COLUMNS, row)) for row in rows]
 

@@ -10,6 +10,11 @@ So every statement, transaction, connect and close of a ForkSafeCache holds the 
 process-wide gate, and a fork (os.register_at_fork) waits for the exclusive side: it happens only between
 SQLite calls, never inside one. A statement's rows are fetched while the gate is held, so no read is left
 open across a fork either. Threads of the child start with a fresh gate.
+
+SQLite's own mutexes are process-wide (its allocator takes one on every malloc), so the stores that use sqlite3
+directly hold the gate too around each connection they open: the accounts (every request signs in through
+them), the upload records and the audit log. Without it, a job forked while a request thread was inside one of
+those calls could hang before its first step, its panel waiting with no progress bar.
 """
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from analytics.errors import DataError
 
 from . import identity
+from .cache import GATE
 
 DIR = "uploads"
 HEX = re.compile(r"[0-9a-f]{8,64}")
@@ -105,7 +106,7 @@ class Uploads:
         os.makedirs(self.root, exist_ok=True)
         self.db = os.path.join(self.root, "index.sqlite")
         self._meta: dict[tuple, tuple[float, Record]] = {}
-        with self._connect() as con:
+        with GATE.shared(), self._connect() as con:
             con.executescript(SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
@@ -115,7 +116,7 @@ class Uploads:
         return con
 
     def _query(self, sql: str, args=()) -> list[Record]:
-        with closing(self._connect()) as con:
+        with GATE.shared(), closing(self._connect()) as con:
             return [Record(*row) for row in con.execute(sql, args).fetchall()]
 
     def path(self, content: str) -> str:
@@ -160,7 +161,7 @@ class Uploads:
                who: identity.Identity) -> None:
         """Name a dataset for its uploader (their own filename, refreshed when they send it again)."""
         try:
-            with closing(self._connect()) as con, con:
+            with GATE.shared(), closing(self._connect()) as con, con:
                 con.execute("INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dataset_id, owner) "
                             "DO UPDATE SET filename = excluded.filename, created = excluded.created",
                             (dataset_id, who.username, who.school, content, filename, sheet, size, time.time()))
@@ -200,7 +201,7 @@ class Uploads:
 
     def usage(self, owner: str) -> tuple[int, int]:
         """(files, bytes) an uploader keeps: each file once, whatever sheets of it they opened."""
-        with closing(self._connect()) as con:
+        with GATE.shared(), closing(self._connect()) as con:
             row = con.execute("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM (SELECT content, MAX(size) AS size "
                               "FROM datasets WHERE owner = ? GROUP BY content)", (owner,)).fetchone()
         return int(row[0]), int(row[1])
@@ -223,7 +224,7 @@ class Uploads:
     def forget(self, dataset_ids: list[str], owner: str | None = None) -> None:
         """Drop the records of these datasets (only `owner`'s, when given)."""
         self._meta.clear()
-        with closing(self._connect()) as con, con:
+        with GATE.shared(), closing(self._connect()) as con, con:
             for dataset_id in dataset_ids:
                 if owner:
                     con.execute("DELETE FROM datasets WHERE dataset_id = ? AND owner = ?", (dataset_id, owner))
@@ -243,7 +244,7 @@ class Uploads:
     def expired(self, before: float) -> list[str]:
         """Content hashes some upload of which is older than `before` (seconds since the epoch): each uploader's
         dataset of the file has its own clock (erase.purge groups them)."""
-        with closing(self._connect()) as con:
+        with GATE.shared(), closing(self._connect()) as con:
             rows = con.execute("SELECT content FROM datasets GROUP BY content HAVING MIN(created) < ?",
                                (before,)).fetchall()
         return [row[0] for row in rows]

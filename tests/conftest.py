@@ -240,10 +240,13 @@ _ANALYSED: dict = {}
 @pytest.fixture
 def cli(monkeypatch, capsys):
     """`python -m analytics ARGS` run in this process, as CliRun(returncode, stdout, stderr). A file the session
-    already analysed with the same options is not analysed again: the command gets a copy of that analysis."""
+    already analysed with the same options is not analysed again: the command gets a copy of that analysis; nor
+    are the same theme scores measured for stability twice (the measure reads nothing else)."""
     import copy
+    import hashlib
 
     import analytics.__main__ as command
+    from analytics.models import stability
 
     def analyse_once(path, personas=5, max_bytes=None, choices=None, sheet=None):
         key = (os.path.abspath(path), personas, max_bytes, os.path.getmtime(path) if os.path.exists(path) else 0,
@@ -252,7 +255,18 @@ def cli(monkeypatch, capsys):
             _ANALYSED[key] = analyse_file(path, personas, max_bytes, choices, sheet)
         return copy.deepcopy(_ANALYSED[key])
 
+    measure = stability.of_analysis
+
+    def measured_once(analysis, progress=None):
+        columns = [stability.THEME_PREFIX + t for t in analysis.themes]
+        themes = analysis.students[columns].to_numpy(dtype=float)
+        key = ("stability", bool(analysis.personas), tuple(columns), hashlib.sha256(themes.tobytes()).hexdigest())
+        if key not in _ANALYSED:
+            _ANALYSED[key] = measure(analysis, progress)
+        return _ANALYSED[key]
+
     monkeypatch.setattr(command, "analyse_file", analyse_once)
+    monkeypatch.setattr(stability, "of_analysis", measured_once)
     for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY"):
         monkeypatch.delenv(name, raising=False)
 

@@ -45,14 +45,15 @@ def browser(chromium, downloads, server):
 
 
 def wait_for(driver, condition, timeout=40, what="condition"):
-    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.common.exceptions import JavascriptException, StaleElementReferenceException, TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    # an element found a moment ago may be redrawn by the time it is read (a grid filling in): ask again
+    # an element found a moment ago may be redrawn by the time it is read (a grid filling in), and a chart's
+    # element may be in the page before its data: ask again
     try:
         return WebDriverWait(driver, timeout, poll_frequency=0.2,
-                             ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: condition(d),
-                                                                                         message=what)
+                             ignored_exceptions=(StaleElementReferenceException, JavascriptException)
+                             ).until(lambda d: condition(d), message=what)
     except TimeoutException as err:
         # what the page said when the wait gave up, so a failure says why and not only what
         shown = driver.execute_script("return document.body ? document.body.innerText : ''") or ""
@@ -71,9 +72,10 @@ def slice_of(driver, graph_id, index) -> tuple[str, int]:
 
 
 def students(driver, graph_id):
-    """Students counted by a donut (the sum of its slices)."""
-    return driver.execute_script(f"return document.querySelector('#{graph_id} .js-plotly-plot')"
-                                 ".data[0].values.reduce((a, b) => a + b, 0)")
+    """Students counted by a donut (the sum of its slices); None while it is not drawn (a tab just opened holds
+    the donut's element before its data)."""
+    return driver.execute_script(PLOT.format(graph_id) + "const t = p && p.data && p.data[0]; "
+                                 "return t && t.values ? t.values.reduce((a, b) => a + b, 0) : null;")
 
 
 def traces(driver, graph_id):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from backend.cache import GATE
 from backend.identity import ROLES, Identity
 
 HASHER = PasswordHasher()
@@ -66,7 +67,7 @@ class Users:
     def __init__(self, directory: str):
         os.makedirs(directory, exist_ok=True)
         self.path = os.path.join(directory, DB_NAME)
-        with closing(self._connect()) as db, db:
+        with GATE.shared(), closing(self._connect()) as db, db:
             db.executescript(SCHEMA)
         os.chmod(self.path, 0o600)  # password hashes: readable by the server's account only
 
@@ -76,7 +77,7 @@ class Users:
         return db
 
     def _run(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
-        with closing(self._connect()) as db, db:
+        with GATE.shared(), closing(self._connect()) as db, db:
             return db.execute(sql, args).fetchall()
 
     @staticmethod
@@ -112,7 +113,7 @@ class Users:
         """Create or update an account (a None password keeps the current one, or none: single sign-on only)."""
         check(username, school, role)
         digest = HASHER.hash(password) if password else None
-        with closing(self._connect()) as db, db:
+        with GATE.shared(), closing(self._connect()) as db, db:
             db.execute("insert into users (username, password, school, role, name, classes, email, created) "
                        "values (?, ?, ?, ?, ?, ?, ?, ?) on conflict(username) do update set "
                        "password = coalesce(excluded.password, password), school = excluded.school, "
@@ -123,7 +124,7 @@ class Users:
         return self.get(username)
 
     def remove(self, username: str) -> bool:
-        with closing(self._connect()) as db, db:
+        with GATE.shared(), closing(self._connect()) as db, db:
             db.execute("delete from shares where username = ?", (username,))
             db.execute("delete from links where username = ?", (username,))
             return db.execute("delete from users where username = ?", (username,)).rowcount > 0
@@ -170,7 +171,7 @@ class Users:
 
     def use_link(self, token: str) -> User | None:
         """The account a link signs in, once: the link is spent whether or not it has expired."""
-        with closing(self._connect()) as db, db:
+        with GATE.shared(), closing(self._connect()) as db, db:
             row = db.execute("delete from links where token = ? returning username, expires",
                              (_digest(token or ""),)).fetchone()
         return self.get(row["username"]) if row and row["expires"] > time.time() else None
