@@ -82,7 +82,7 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-d
                  "--force-prefers-reduced-motion"]
 
 
-def start_chromium(profile: Path, downloads: Path, logs: dict | None = None, size: str = "1400,1000"):
+def start_chromium(profile: Path, downloads: Path, logs: dict | None = None):
     """Debian's headless Chromium through its chromedriver, with its own profile folder; `logs` are the
     goog:loggingPrefs Chromium keeps (conftest's no_console_errors reads "browser")."""
     from selenium import webdriver
@@ -91,7 +91,7 @@ def start_chromium(profile: Path, downloads: Path, logs: dict | None = None, siz
 
     options = Options()
     options.binary_location = CHROMIUM
-    for arg in CHROMIUM_ARGS + [f"--window-size={size}", f"--user-data-dir={profile}"]:
+    for arg in CHROMIUM_ARGS + ["--window-size=1400,1000", f"--user-data-dir={profile}"]:
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", logs or {"browser": "ALL"})
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
