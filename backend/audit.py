@@ -14,7 +14,7 @@ import os
 import sqlite3
 import threading
 import time
-from contextlib import closing
+from contextlib import closing, contextmanager
 from datetime import datetime, timezone
 
 from . import identity
@@ -57,23 +57,21 @@ class AuditLog:
         self._seen: set[tuple] = set()  # views logged by this process, to spare SQLite on every callback
         self._ready = False
 
-    def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30)
-        if not self._ready:
-            try:
+    @contextmanager
+    def _connect(self):
+        """A connection for one block, opened, used and closed inside the fork gate (backend/cache.py)."""
+        with GATE.shared(), closing(sqlite3.connect(self.path, timeout=30)) as con:
+            if not self._ready:
                 with con:
                     con.executescript(SCHEMA)
-            except sqlite3.Error:
-                con.close()
-                raise
-            self._ready = True
-        return con
+                self._ready = True
+            yield con
 
     def record(self, action: str, dataset_id: str | None = None, filename: str | None = None,
                detail: str | None = None, session: str | None = None, who: identity.Identity | None = None) -> None:
         who = who or _who()
         try:
-            with GATE.shared(), closing(self._connect()) as con, con:
+            with self._connect() as con, con:
                 con.execute("INSERT OR IGNORE INTO events (time, username, school, role, action, dataset_id, "
                             "filename, detail, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             (time.time(), who.username, who.school, who.role, action, dataset_id, filename, detail,
@@ -108,7 +106,7 @@ class AuditLog:
         sql += " ORDER BY id DESC" + (" LIMIT ?" if limit else "")
         if limit:
             args.append(int(limit))
-        with GATE.shared(), closing(self._connect()) as con:
+        with self._connect() as con:
             rows = con.execute(sql, args).fetchall()
         return [dict(zip(COLUMNS, row)) for row in rows]
 

@@ -14,7 +14,7 @@ import re
 import shutil
 import sqlite3
 import time
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 
 from analytics.errors import DataError
@@ -106,17 +106,19 @@ class Uploads:
         os.makedirs(self.root, exist_ok=True)
         self.db = os.path.join(self.root, "index.sqlite")
         self._meta: dict[tuple, tuple[float, Record]] = {}
-        with GATE.shared(), self._connect() as con:
+        with self._connect() as con:
             con.executescript(SCHEMA)
 
-    def _connect(self) -> sqlite3.Connection:
-        # a connection per call: cheap, and safe in the job processes forked from the web server
-        con = sqlite3.connect(self.db, timeout=30)
-        con.execute("PRAGMA secure_delete = ON")  # an erased record is overwritten, not left in a free page
-        return con
+    @contextmanager
+    def _connect(self):
+        # a connection per block, opened, used and closed inside the fork gate (backend/cache.py): cheap, and
+        # safe in the job processes forked from the web server
+        with GATE.shared(), closing(sqlite3.connect(self.db, timeout=30)) as con:
+            con.execute("PRAGMA secure_delete = ON")  # an erased record is overwritten, not left in a free page
+            yield con
 
     def _query(self, sql: str, args=()) -> list[Record]:
-        with GATE.shared(), closing(self._connect()) as con:
+        with self._connect() as con:
             return [Record(*row) for row in con.execute(sql, args).fetchall()]
 
     def path(self, content: str) -> str:
@@ -161,7 +163,7 @@ class Uploads:
                who: identity.Identity) -> None:
         """Name a dataset for its uploader (their own filename, refreshed when they send it again)."""
         try:
-            with GATE.shared(), closing(self._connect()) as con, con:
+            with self._connect() as con, con:
                 con.execute("INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dataset_id, owner) "
                             "DO UPDATE SET filename = excluded.filename, created = excluded.created",
                             (dataset_id, who.username, who.school, content, filename, sheet, size, time.time()))
@@ -201,7 +203,7 @@ class Uploads:
 
     def usage(self, owner: str) -> tuple[int, int]:
         """(files, bytes) an uploader keeps: each file once, whatever sheets of it they opened."""
-        with GATE.shared(), closing(self._connect()) as con:
+        with self._connect() as con:
             row = con.execute("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM (SELECT content, MAX(size) AS size "
                               "FROM datasets WHERE owner = ? GROUP BY content)", (owner,)).fetchone()
         return int(row[0]), int(row[1])
@@ -224,7 +226,7 @@ class Uploads:
     def forget(self, dataset_ids: list[str], owner: str | None = None) -> None:
         """Drop the records of these datasets (only `owner`'s, when given)."""
         self._meta.clear()
-        with GATE.shared(), closing(self._connect()) as con, con:
+        with self._connect() as con, con:
             for dataset_id in dataset_ids:
                 if owner:
                     con.execute("DELETE FROM datasets WHERE dataset_id = ? AND owner = ?", (dataset_id, owner))
@@ -244,7 +246,7 @@ class Uploads:
     def expired(self, before: float) -> list[str]:
         """Content hashes some upload of which is older than `before` (seconds since the epoch): each uploader's
         dataset of the file has its own clock (erase.purge groups them)."""
-        with GATE.shared(), closing(self._connect()) as con:
+        with self._connect() as con:
             rows = con.execute("SELECT content FROM datasets GROUP BY content HAVING MIN(created) < ?",
                                (before,)).fetchall()
         return [row[0] for row in rows]

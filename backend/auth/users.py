@@ -9,7 +9,7 @@ import os
 import secrets
 import sqlite3
 import time
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -67,17 +67,19 @@ class Users:
     def __init__(self, directory: str):
         os.makedirs(directory, exist_ok=True)
         self.path = os.path.join(directory, DB_NAME)
-        with GATE.shared(), closing(self._connect()) as db, db:
+        with self._connect() as db, db:
             db.executescript(SCHEMA)
         os.chmod(self.path, 0o600)  # password hashes: readable by the server's account only
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10)
-        db.row_factory = sqlite3.Row
-        return db
+    @contextmanager
+    def _connect(self):
+        """A connection for one block, opened, used and closed inside the fork gate (backend/cache.py)."""
+        with GATE.shared(), closing(sqlite3.connect(self.path, timeout=10)) as db:
+            db.row_factory = sqlite3.Row
+            yield db
 
     def _run(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
-        with GATE.shared(), closing(self._connect()) as db, db:
+        with self._connect() as db, db:
             return db.execute(sql, args).fetchall()
 
     @staticmethod
@@ -113,7 +115,7 @@ class Users:
         """Create or update an account (a None password keeps the current one, or none: single sign-on only)."""
         check(username, school, role)
         digest = HASHER.hash(password) if password else None
-        with GATE.shared(), closing(self._connect()) as db, db:
+        with self._connect() as db, db:
             db.execute("insert into users (username, password, school, role, name, classes, email, created) "
                        "values (?, ?, ?, ?, ?, ?, ?, ?) on conflict(username) do update set "
                        "password = coalesce(excluded.password, password), school = excluded.school, "
@@ -124,7 +126,7 @@ class Users:
         return self.get(username)
 
     def remove(self, username: str) -> bool:
-        with GATE.shared(), closing(self._connect()) as db, db:
+        with self._connect() as db, db:
             db.execute("delete from shares where username = ?", (username,))
             db.execute("delete from links where username = ?", (username,))
             return db.execute("delete from users where username = ?", (username,)).rowcount > 0
@@ -171,7 +173,7 @@ class Users:
 
     def use_link(self, token: str) -> User | None:
         """The account a link signs in, once: the link is spent whether or not it has expired."""
-        with GATE.shared(), closing(self._connect()) as db, db:
+        with self._connect() as db, db:
             row = db.execute("delete from links where token = ? returning username, expires",
                              (_digest(token or ""),)).fetchone()
         return self.get(row["username"]) if row and row["expires"] > time.time() else None
