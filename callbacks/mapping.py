@@ -126,15 +126,24 @@ def _all(kind: str) -> State:
 
 
 def register(app, store) -> None:
+    @app.callback(Output(ids.MAPPING_SUMMARY, "children"), Input(ids.VIEW, "data"))
+    def show_summary(view):
+        return panel(store, view)[3]
+
+    # The table (a row of controls per column, hundreds of components) is built when the panel opens and
+    # dropped when it closes: every page load and upload used to send and lay it out for a panel seldom opened.
+    # The view is only read: it cannot change while the panel covers the page (Apply closes the panel first).
     @app.callback(Output(ids.MAPPING_BODY, "children"), Output(ids.MAPPING_COLUMNS, "data"),
-                  Output(ids.MAPPING_TITLE, "children"), Output(ids.MAPPING_SUMMARY, "children"),
-                  Input(ids.VIEW, "data"))
-    def show_panel(view):
-        return panel(store, view)
+                  Output(ids.MAPPING_TITLE, "children"),
+                  Input(ids.MAPPING_MODAL, "is_open"), State(ids.VIEW, "data"), prevent_initial_call=True)
+    def show_panel(is_open, view):
+        if not is_open:
+            return None, None, no_update
+        return panel(store, view)[:3]
 
     @app.callback(Output(ids.MAPPING_OUTCOME, "options"), Output(ids.MAPPING_OUTCOME, "value"),
                   Input({"type": ids.MAP_ROLE, "index": ALL}, "value"), Input(ids.MAPPING_COLUMNS, "data"),
-                  State(ids.MAPPING_OUTCOME, "value"))
+                  State(ids.MAPPING_OUTCOME, "value"), prevent_initial_call=True)
     def show_outcomes(roles, panel_data, current):
         return outcome_choice(panel_data, roles, current, ctx.triggered_id == ids.MAPPING_COLUMNS)
 

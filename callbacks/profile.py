@@ -1,7 +1,7 @@
 """Which student is open (map click, table click, a "students like this" link) and their profile card."""
 from __future__ import annotations
 
-from dash import ALL, Input, Output, ctx, no_update
+from dash import ALL, Input, Output, State, ctx, no_update
 
 from analytics.explore.profile import student_profile
 from components import ids
@@ -62,8 +62,8 @@ def register(app, store) -> None:
                   Output(ids.PROFILE, "title"),
                   Input(ids.STUDENT_PICK, "data"),
                   Input({"type": ids.SIMILAR_STUDENT, "row": ALL}, "n_clicks"), Input(ids.PROFILE, "is_open"),
-                  Input(ids.VIEW, "data"), prevent_initial_call=True)
-    def show_student(pick, _similar, is_open, view):
+                  Input(ids.VIEW, "data"), State(ids.STUDENT, "data"), prevent_initial_call=True)
+    def show_student(pick, _similar, is_open, view, student):
         trigger = ctx.triggered_id
         map_click = cell = outlier_cell = intervention_cell = None
         if trigger == ids.STUDENT_PICK:  # as if the map or grid itself had fired
@@ -73,8 +73,9 @@ def register(app, store) -> None:
             map_click = value if trigger == ids.STUDENT_MAP else None
             cell, outlier_cell, intervention_cell = (value if trigger == grid else None for grid in
                                                      (ids.STUDENT_TABLE, ids.OUTLIER_TABLE, ids.INTERVENTION_TABLE))
-        if trigger == "view":
-            return None, None, False, "Student"
+        if trigger == "view":  # another dataset or persona count: no card stays open on a student of the last one
+            # nothing open: writing None again would wake the card's risk, terms and counsellor panels for nothing
+            return (no_update,) * 4 if student is None and not is_open else (None, None, False, "Student")
         if trigger == "profile":
             return (no_update,) * 4 if is_open else (None, no_update, no_update, no_update)
         if isinstance(trigger, dict) and not (ctx.triggered and ctx.triggered[0].get("value")):

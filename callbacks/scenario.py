@@ -105,8 +105,8 @@ def register(app, store) -> None:
                   Input(ids.SUBJECT, "value"), Input(ids.JOBS_READY, "data"), State(ids.VIEW, "data"),
                   State(ids.RISK_MODEL, "value"))
     def show_student_risk(row, mark, subject, _jobs, view, model_id):
-        if not view:
-            raise PreventUpdate
+        if not view or (row is None and dash_ctx.triggered_id != ids.STUDENT):
+            raise PreventUpdate  # no card open: a new pass mark or a finished job changes nothing shown
         return student_content(store, view, row, mark, model_id, subject)
 
     @app.callback(Output(ids.STUDENT_WHATIF, "children"), Input({"type": ids.STUDENT_LEVER, "role": ALL}, "value"),

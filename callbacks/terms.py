@@ -213,6 +213,7 @@ def register(app, store) -> None:
             raise PreventUpdate
         return subjects_chart(store, state, view, filters, subject, group, measure)
 
-    @app.callback(Output(ids.PROFILE_TERMS, "children"), Input(ids.STUDENT, "data"), State(ids.VIEW, "data"))
+    @app.callback(Output(ids.PROFILE_TERMS, "children"), Input(ids.STUDENT, "data"), State(ids.VIEW, "data"),
+                  prevent_initial_call=True)
     def show_line(row, view):
         return profile_line(store, row, view)

@@ -165,3 +165,79 @@ def test_every_cached_result_is_keyed_by_content_and_choices(store):
     assert store.has_result("outliers", dataset_id) and not store.has_result("outliers", chosen)
     assert store.filename(chosen) == "mis.csv"
     assert not store.has(dataset_id + "m0123456789ab")  # choices never made are no dataset
+
+
+def app_of(store, dataset_id):
+    import dash
+
+    from callbacks import register_all
+    from components.layout import layout
+
+    app = dash.Dash(__name__)
+    app.layout = layout(dataset_id, "/api/upload", store.max_bytes)
+    register_all(app, store)
+    return app
+
+
+def fire(app, output: str, changed: str, values: dict):
+    """POST /_dash-update-component for the callback that writes `output` ("id.prop"), as the page does."""
+    key = next(k for k in app.callback_map if output in k.strip(".").split("..."))
+    spec = app.callback_map[key]
+    outputs = [dict(zip(("id", "property"), out.split("."))) for out in key.strip(".").split("...")]
+    body = {"output": key, "changedPropIds": [changed], "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": [{**s, "value": values.get(s["id"])} for s in spec["inputs"]],
+            "state": [{**s, "value": values.get(s["id"])} for s in spec["state"]]}
+    return spec, app.server.test_client().post("/_dash-update-component", json=body)
+
+
+def test_the_table_is_built_when_the_panel_opens_and_dropped_when_it_closes(store):
+    """A page load or an upload builds no table (hundreds of controls) for a panel that is closed: only opening
+    the panel does, and closing it drops the table."""
+    dataset_id, _ = upload_frame(store, mis_frame(60))
+    app = app_of(store, dataset_id)
+    view = {"dataset_id": dataset_id, "personas": PERSONAS}
+    body = f"{ids.MAPPING_BODY}.children"
+    spec, _ = fire(app, body, f"{ids.MAPPING_MODAL}.is_open", {})
+    assert [s["id"] for s in spec["inputs"]] == [ids.MAPPING_MODAL]  # a new view alone never rebuilds it
+
+    _, opened = fire(app, body, f"{ids.MAPPING_MODAL}.is_open", {ids.MAPPING_MODAL: True, ids.VIEW: view})
+    reply = opened.json["response"]
+    roles = [n for n in walk_json(reply[ids.MAPPING_BODY]["children"]) if n.get("id", {}).get("type") == ids.MAP_ROLE]
+    assert len(roles) == len(mis_frame(60).columns)
+    assert reply[ids.MAPPING_COLUMNS]["data"]["columns"] == list(mis_frame(60).columns)
+    assert reply[ids.MAPPING_TITLE]["children"] == "Columns of mis.csv"
+
+    _, closed = fire(app, body, f"{ids.MAPPING_MODAL}.is_open", {ids.MAPPING_MODAL: False, ids.VIEW: view})
+    reply = closed.json["response"]
+    assert reply[ids.MAPPING_BODY]["children"] is None and reply[ids.MAPPING_COLUMNS]["data"] is None
+
+    # the summary under the upload box still follows every view
+    _, summary = fire(app, f"{ids.MAPPING_SUMMARY}.children", f"{ids.VIEW}.data", {ids.VIEW: view})
+    assert summary.json["response"][ids.MAPPING_SUMMARY]["children"].startswith(f"{len(mis_frame(60).columns)} columns")
+
+
+def test_a_new_view_closes_an_open_student_card_and_leaves_a_closed_one_alone(store):
+    """On every page load the view is set: with no card open nothing is written, so the card's risk, terms and
+    counsellor panels are not woken for nothing; a card open on a student of the last view is closed."""
+    dataset_id, _ = upload_frame(store, mis_frame(60))
+    app = app_of(store, dataset_id)
+    view = {"dataset_id": dataset_id, "personas": PERSONAS}
+    _, quiet = fire(app, f"{ids.STUDENT}.data", f"{ids.VIEW}.data",
+                    {ids.VIEW: view, ids.STUDENT: None, ids.PROFILE: False})
+    assert quiet.json["response"] == {}  # nothing written
+    _, cleared = fire(app, f"{ids.STUDENT}.data", f"{ids.VIEW}.data",
+                      {ids.VIEW: view, ids.STUDENT: 3, ids.PROFILE: True})
+    reply = cleared.json["response"]
+    assert reply[ids.STUDENT]["data"] is None and reply[ids.PROFILE]["is_open"] is False
+
+
+def walk_json(node):
+    """Every component (as the JSON the page receives) in a reply's children."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict) and "props" in item:
+            yield item["props"]
+            stack.append(item["props"].get("children"))
