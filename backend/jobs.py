@@ -65,7 +65,10 @@ def background_manager(cache_dir: str):
         from dash import CeleryManager
 
         return CeleryManager(celery_app())
+    from . import lifeline
     from .cache import ForkSafeCache
+
+    lifeline.install()  # a job process stuck past its server's life does not outlive it
 
     # A cache of its own: job results and progress must not share the dataset store's size-limited eviction.
     # Fork-safe: the job processes that write into it are forked while server threads read it.
