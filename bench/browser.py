@@ -11,7 +11,11 @@ Measured in the page: the click is a capturing mousedown; "KPI" is the first cha
 "last response" is when the last `_dash-update-component` response of the click was read (a wrapped fetch);
 requests and KB count those responses. Medians over the clicks.
 
-    python bench/browser.py [--baseline REF] [--patch-off] [--clicks 5]
+With --loads N it then reopens the same Overview address N times on each server (alternating) and reports what
+a page load costs: the last callback response after navigation, requests, KB, and the CPU seconds of the whole
+Chromium (every process under its chromedriver), which is what a browser test pays for each page it opens.
+
+    python bench/browser.py [--baseline REF] [--patch-off] [--clicks 5] [--loads 0]
 """
 from __future__ import annotations
 
@@ -103,6 +107,7 @@ class Variant:
         self.url = f"http://127.0.0.1:{self.port}/"
         self.driver = browser(scratch / f"profile-{self.port}")
         self.times: list[dict] = []
+        self.loads: list[dict] = []
 
     def wait_up(self) -> None:
         deadline = time.time() + 90
@@ -154,6 +159,18 @@ class Variant:
         settle(self.driver)
         self.times.append(self.driver.execute_script(RESULT))
 
+    def reload(self) -> None:
+        """Open the Overview address again (a new page), until it settles; what the load cost."""
+        before = chromium_cpu(self.driver)
+        self.driver.get(self.driver.current_url)
+        until(self.driver, lambda d: d.execute_script(DONUT_STUDENTS) == 6607, "the Kaggle personas", 120)
+        settle(self.driver)
+        found = self.driver.execute_script("const b = window.__bench; return {last: b.responses.length ? "
+                                           "Math.max(...b.responses.map(r => r.end)) : null, requests: "
+                                           "b.responses.length, kb: b.responses.reduce((s, r) => s + r.bytes, 0)"
+                                           " / 1024};")
+        self.loads.append({**found, "cpu": chromium_cpu(self.driver) - before})
+
     def stop(self) -> None:
         self.driver.quit()
         self.proc.terminate()
@@ -171,6 +188,26 @@ def browser(profile: Path):
     for arg in FLAGS + [f"--user-data-dir={profile}"]:
         options.add_argument(arg)
     return webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+
+
+def chromium_cpu(driver) -> float:
+    """CPU seconds used so far by chromedriver and every Chromium process under it."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[tuple[int, int]]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:  # ended meanwhile
+                continue
+            children.setdefault(int(fields[1]), []).append((int(entry), int(fields[11]) + int(fields[12])))
+    total, stack = 0, [driver.service.process.pid]
+    while stack:
+        for pid, used in children.get(stack.pop(), []):
+            total += used
+            stack.append(pid)
+    return total / ticks
 
 
 def text(driver, element_id: str) -> str:
@@ -216,6 +253,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", help="a git ref to compare against, e.g. main")
     parser.add_argument("--clicks", type=int, default=5)
+    parser.add_argument("--loads", type=int, default=0, help="then reopen the Overview this many times")
     parser.add_argument("--timeline", action="store_true",
                         help="print each callback of the last click: sent, answered, read (ms after the click)")
     parser.add_argument("--patch-off", action="store_true",
@@ -249,6 +287,19 @@ def main() -> None:
             t = v.times
             print(f"{v.name:<22} | {median([x['kpi'] for x in t]):>13.0f} | {median([x['last'] for x in t]):>23.0f}"
                   f" | {median([x['requests'] for x in t]):>8.0f} | {median([x['kb'] for x in t]):>6.0f}")
+        if args.loads:
+            for _ in range(args.loads):
+                for variant in variants:
+                    variant.reload()
+            print(f"\nThe same Overview address opened again (a new page), medians of {args.loads} loads per server")
+            print(f"{'server':<22} | {'load->last response ms':>22} | {'requests':>8} | {'KB':>6} | "
+                  f"{'Chromium CPU s':>14}")
+            print("-" * 86)
+            for v in variants:
+                t = v.loads
+                print(f"{v.name:<22} | {median([x['last'] for x in t]):>22.0f} | "
+                      f"{median([x['requests'] for x in t]):>8.0f} | {median([x['kb'] for x in t]):>6.0f} | "
+                      f"{median([x['cpu'] for x in t]):>14.2f}")
         if args.timeline:
             for v in variants:
                 print(f"\n{v.name}, last click: sent / answered / read ms, bytes, outputs")
