@@ -244,6 +244,17 @@ def export(ref: str, scratch: Path) -> Path:
     return out
 
 
+def table(variants, attribute: str, columns: list[tuple[str, str, int]]) -> None:
+    """One row per server: the median of each (header, key, decimals) over its measures in `attribute`."""
+    print(" | ".join([f"{'server':<22}"] + [header for header, _, _ in columns]))
+    print("-" * (25 + sum(len(header) + 3 for header, _, _ in columns)))
+    for v in variants:
+        measures = getattr(v, attribute)
+        cells = [f"{median([m[key] for m in measures]):>{len(header)}.{decimals}f}"
+                 for header, key, decimals in columns]
+        print(" | ".join([f"{v.name:<22}"] + cells))
+
+
 def median(values) -> float:
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else float("nan")
@@ -280,26 +291,15 @@ def main() -> None:
         print(f"Persona-donut click on the Overview, Kaggle file (6,607 students), headless Chromium; medians of "
               f"{args.clicks} clicks,\nalternating between servers; load {load:.2f} -> {os.getloadavg()[0]:.2f} "
               "(2 cores, shared)")
-        print(f"{'server':<22} | {'click->KPI ms':>13} | {'click->last response ms':>23} | {'requests':>8} | "
-              f"{'KB':>6}")
-        print("-" * 84)
-        for v in variants:
-            t = v.times
-            print(f"{v.name:<22} | {median([x['kpi'] for x in t]):>13.0f} | {median([x['last'] for x in t]):>23.0f}"
-                  f" | {median([x['requests'] for x in t]):>8.0f} | {median([x['kb'] for x in t]):>6.0f}")
+        table(variants, "times", [("click->KPI ms", "kpi", 0), ("click->last response ms", "last", 0),
+                                  ("requests", "requests", 0), ("KB", "kb", 0)])
         if args.loads:
             for _ in range(args.loads):
                 for variant in variants:
                     variant.reload()
             print(f"\nThe same Overview address opened again (a new page), medians of {args.loads} loads per server")
-            print(f"{'server':<22} | {'load->last response ms':>22} | {'requests':>8} | {'KB':>6} | "
-                  f"{'Chromium CPU s':>14}")
-            print("-" * 86)
-            for v in variants:
-                t = v.loads
-                print(f"{v.name:<22} | {median([x['last'] for x in t]):>22.0f} | "
-                      f"{median([x['requests'] for x in t]):>8.0f} | {median([x['kb'] for x in t]):>6.0f} | "
-                      f"{median([x['cpu'] for x in t]):>14.2f}")
+            table(variants, "loads", [("load->last response ms", "last", 0), ("requests", "requests", 0),
+                                      ("KB", "kb", 0), ("Chromium CPU s", "cpu", 2)])
         if args.timeline:
             for v in variants:
                 print(f"\n{v.name}, last click: sent / answered / read ms, bytes, outputs")
