@@ -58,10 +58,12 @@ bench-school: $(VENV)/.dev
 bench-value-added: $(VENV)/.dev
 	$(PY) bench/progress.py
 
-# Click latency in Chromium; BASELINE=merge (any git ref) also runs that commit side by side.
+# Click latency in Chromium, and with LOADS=N what opening a page costs; BASELINE=ref (any git ref) also runs
+# that commit side by side.
 BASELINE ?=
+LOADS ?= 0
 bench-browser: $(VENV)/.dev browser
-	$(PY) bench/browser.py $(if $(BASELINE),--baseline $(BASELINE))
+	$(PY) bench/browser.py $(if $(BASELINE),--baseline $(BASELINE)) --loads $(LOADS)
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache node_modules
