@@ -23,14 +23,18 @@ log = logging.getLogger(__name__)
 CHANGE_HINT = "To change them, use “Check or change columns” under the upload box."
 
 
-def panel(store, view: dict | None) -> tuple:
-    """(table, columns store, title, summary line) for the dataset in view."""
+def _analysis(store, view: dict | None):
     if not view:
         raise PreventUpdate
     try:
-        analysis = store.analysis(view["dataset_id"], view.get("personas", PERSONAS))
+        return store.analysis(view["dataset_id"], view.get("personas", PERSONAS))
     except (DataError, KeyError):
         raise PreventUpdate from None  # the overview says why; the panel keeps the last file it showed
+
+
+def panel(store, view: dict | None) -> tuple:
+    """(table, columns store, title, summary line) for the dataset in view."""
+    analysis = _analysis(store, view)
     column_map = analysis.column_map
     columns = {"dataset_id": view["dataset_id"], "columns": [info.column for info in column_map.columns],
                "outcome": outcome_value(column_map)}
@@ -128,7 +132,7 @@ def _all(kind: str) -> State:
 def register(app, store) -> None:
     @app.callback(Output(ids.MAPPING_SUMMARY, "children"), Input(ids.VIEW, "data"))
     def show_summary(view):
-        return panel(store, view)[3]
+        return summary(_analysis(store, view))
 
     # The table (a row of controls per column, hundreds of components) is built when the panel opens and
     # dropped when it closes: every page load and upload used to send and lay it out for a panel seldom opened.

@@ -127,7 +127,8 @@ def mapping_modal() -> dbc.Modal:
             html.Div([outcome_label, dbc.Select(id=ids.MAPPING_OUTCOME, options=outcome_options([]),
                                                 value=COMBINED, size="sm")], className="mb-3 mapping-outcome"),
             html.Div(id=ids.MAPPING_MESSAGE, role="status", **{"aria-live": "polite"}),
-            html.Div(id=ids.MAPPING_BODY, className="table-responsive"),
+            # filled when the panel opens (callbacks/mapping.py): a spinner if that takes a moment
+            dcc.Loading(html.Div(id=ids.MAPPING_BODY, className="table-responsive"), type="dot", delay_show=300),
             dcc.Store(id=ids.MAPPING_COLUMNS),
             dcc.Store(id=ids.MAPPING_APPLIED),
         ]),
