@@ -189,16 +189,15 @@ def test_gemini_support_tool_sends_the_insights_lines(fake, kaggle):
     assert result.table.equals(parser.table)
 
 
-def test_cli_ask_with_a_number_condition_and_with_unused_words(kaggle_path):
-    def cli(*args):
-        return subprocess.run([sys.executable, "-m", "analytics", "ask", str(kaggle_path), *args], cwd=ROOT,
-                              capture_output=True, text=True, timeout=120,
-                              env={k: v for k, v in os.environ.items() if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY")})
-
-    out = cli("how many students have attendance below 70?", "--json")
+def test_cli_ask_with_a_number_condition_and_with_unused_words(kaggle_path, cli):
+    """The answer through the command's code in this process; the refusal in a real process, for its status."""
+    out = cli("ask", kaggle_path, "how many students have attendance below 70?", "--json")
     assert out.returncode == 0 and json.loads(out.stdout)["table"] == [{"condition": "Attendance below 70",
                                                                          "students": 1573}]
-    refused = cli("how many students have attendance below 70 in the choir?")
+    refused = subprocess.run([sys.executable, "-m", "analytics", "ask", str(kaggle_path),
+                              "how many students have attendance below 70 in the choir?"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=120,
+                             env={k: v for k, v in os.environ.items() if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY")})
     assert refused.returncode == 1 and 'I did not understand "choir"' in refused.stdout
 
 

@@ -95,17 +95,20 @@ def test_deleting_from_the_upload_card_leaves_nothing_of_the_dataset(tmp_path):
     assert entry["dataset_id"] == dataset and entry["filename"] == "to delete.csv" and entry["username"] == "local"
 
 
-def test_deleting_from_the_command_line(tmp_path):
+def test_deleting_from_the_command_line(tmp_path, monkeypatch, capsys, app_module):
+    """`python app.py datasets list|delete`: listed and deleted through the command's own code in this process;
+    the refusal of a second delete in a real process, for its exit status and its one line."""
     app, store = make_app(str(tmp_path / "data"))
     dataset = Client(app).upload(marked_csv(3), "cli.csv").json["dataset_id"]
     everything_of(store, dataset)
     env = {**os.environ, "COHORT_ATLAS_CACHE": store.directory, "COHORT_ATLAS_MAP_WORKER": "0"}
-    listed = subprocess.run([sys.executable, "app.py", "datasets", "list"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
-    assert listed.returncode == 0 and dataset in listed.stdout and "cli.csv" in listed.stdout
-    done = subprocess.run([sys.executable, "app.py", "datasets", "delete", dataset], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0 and dataset in done.stdout
+    monkeypatch.setenv("COHORT_ATLAS_CACHE", store.directory)
+    capsys.readouterr()
+    assert app_module.main(["datasets", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert dataset in listed and "cli.csv" in listed
+    assert app_module.main(["datasets", "delete", dataset]) == 0
+    assert dataset in capsys.readouterr().out
     assert traces(store.directory, dataset) == []
     again = subprocess.run([sys.executable, "app.py", "datasets", "delete", dataset], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=120)
