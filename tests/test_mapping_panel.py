@@ -2,6 +2,7 @@
 choices remembered per header layout."""
 import numpy as np
 import pytest
+import signin
 from dash import no_update
 from test_callbacks import text, walk
 from test_mapping import mis_frame
@@ -180,14 +181,8 @@ def app_of(store, dataset_id):
 
 
 def fire(app, output: str, changed: str, values: dict):
-    """POST /_dash-update-component for the callback that writes `output` ("id.prop"), as the page does."""
-    key = next(k for k in app.callback_map if output in k.strip(".").split("..."))
-    spec = app.callback_map[key]
-    outputs = [dict(zip(("id", "property"), out.split("."))) for out in key.strip(".").split("...")]
-    body = {"output": key, "changedPropIds": [changed], "outputs": outputs if len(outputs) > 1 else outputs[0],
-            "inputs": [{**s, "value": values.get(s["id"])} for s in spec["inputs"]],
-            "state": [{**s, "value": values.get(s["id"])} for s in spec["state"]]}
-    return spec, app.server.test_client().post("/_dash-update-component", json=body)
+    """The reply of the callback that writes `output` ("id.prop"), called as the page does."""
+    return signin.fire(app, app.server.test_client(), output, values, changed)
 
 
 def test_the_table_is_built_when_the_panel_opens_and_dropped_when_it_closes(store):
@@ -197,22 +192,22 @@ def test_the_table_is_built_when_the_panel_opens_and_dropped_when_it_closes(stor
     app = app_of(store, dataset_id)
     view = {"dataset_id": dataset_id, "personas": PERSONAS}
     body = f"{ids.MAPPING_BODY}.children"
-    spec, _ = fire(app, body, f"{ids.MAPPING_MODAL}.is_open", {})
+    spec = next(spec for key, spec in app.callback_map.items() if body in key)
     assert [s["id"] for s in spec["inputs"]] == [ids.MAPPING_MODAL]  # a new view alone never rebuilds it
 
-    _, opened = fire(app, body, f"{ids.MAPPING_MODAL}.is_open", {ids.MAPPING_MODAL: True, ids.VIEW: view})
+    opened = fire(app, body, f"{ids.MAPPING_MODAL}.is_open", {ids.MAPPING_MODAL: True, ids.VIEW: view})
     reply = opened.json["response"]
     roles = [n for n in walk_json(reply[ids.MAPPING_BODY]["children"]) if n.get("id", {}).get("type") == ids.MAP_ROLE]
     assert len(roles) == len(mis_frame(60).columns)
     assert reply[ids.MAPPING_COLUMNS]["data"]["columns"] == list(mis_frame(60).columns)
     assert reply[ids.MAPPING_TITLE]["children"] == "Columns of mis.csv"
 
-    _, closed = fire(app, body, f"{ids.MAPPING_MODAL}.is_open", {ids.MAPPING_MODAL: False, ids.VIEW: view})
+    closed = fire(app, body, f"{ids.MAPPING_MODAL}.is_open", {ids.MAPPING_MODAL: False, ids.VIEW: view})
     reply = closed.json["response"]
     assert reply[ids.MAPPING_BODY]["children"] is None and reply[ids.MAPPING_COLUMNS]["data"] is None
 
     # the summary under the upload box still follows every view
-    _, summary = fire(app, f"{ids.MAPPING_SUMMARY}.children", f"{ids.VIEW}.data", {ids.VIEW: view})
+    summary = fire(app, f"{ids.MAPPING_SUMMARY}.children", f"{ids.VIEW}.data", {ids.VIEW: view})
     assert summary.json["response"][ids.MAPPING_SUMMARY]["children"].startswith(f"{len(mis_frame(60).columns)} columns")
 
 
@@ -222,10 +217,10 @@ def test_a_new_view_closes_an_open_student_card_and_leaves_a_closed_one_alone(st
     dataset_id, _ = upload_frame(store, mis_frame(60))
     app = app_of(store, dataset_id)
     view = {"dataset_id": dataset_id, "personas": PERSONAS}
-    _, quiet = fire(app, f"{ids.STUDENT}.data", f"{ids.VIEW}.data",
+    quiet = fire(app, f"{ids.STUDENT}.data", f"{ids.VIEW}.data",
                     {ids.VIEW: view, ids.STUDENT: None, ids.PROFILE: False})
     assert quiet.json["response"] == {}  # nothing written
-    _, cleared = fire(app, f"{ids.STUDENT}.data", f"{ids.VIEW}.data",
+    cleared = fire(app, f"{ids.STUDENT}.data", f"{ids.VIEW}.data",
                       {ids.VIEW: view, ids.STUDENT: 3, ids.PROFILE: True})
     reply = cleared.json["response"]
     assert reply[ids.STUDENT]["data"] is None and reply[ids.PROFILE]["is_open"] is False
