@@ -14,11 +14,11 @@ import os
 import sqlite3
 import threading
 import time
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from . import identity
-from .cache import GATE
+from .cache import sqlite_connection
 
 FILE = "audit.sqlite"
 ACTIONS = ("upload", "view", "export", "delete", "refuse", "sign-in", "sign-in-failed")
@@ -60,7 +60,7 @@ class AuditLog:
     @contextmanager
     def _connect(self):
         """A connection for one block, opened, used and closed inside the fork gate (backend/cache.py)."""
-        with GATE.shared(), closing(sqlite3.connect(self.path, timeout=30)) as con:
+        with sqlite_connection(self.path, 30) as con:
             if not self._ready:
                 with con:
                     con.executescript(SCHEMA)

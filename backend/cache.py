@@ -12,15 +12,16 @@ SQLite calls, never inside one. A statement's rows are fetched while the gate is
 open across a fork either. Threads of the child start with a fresh gate.
 
 SQLite's own mutexes are process-wide (its allocator takes one on every malloc), so the stores that use sqlite3
-directly hold the gate too around each connection they open: the accounts (every request signs in through
+directly open each connection through sqlite_connection, which holds the gate: the accounts (every request signs in through
 them), the upload records and the audit log. Without it, a job forked while a request thread was inside one of
 those calls could hang before its first step, its panel waiting with no progress bar.
 """
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 
 import diskcache
 
@@ -76,6 +77,13 @@ class Gate:
 GATE = Gate()
 os.register_at_fork(before=GATE.before_fork, after_in_parent=GATE.after_fork_in_parent,
                     after_in_child=GATE.after_fork_in_child)
+
+
+@contextmanager
+def sqlite_connection(path: str, timeout: float):
+    """A sqlite3 connection for one block, opened, used and closed inside the gate."""
+    with GATE.shared(), closing(sqlite3.connect(path, timeout=timeout)) as con:
+        yield con
 
 
 class _Rows:

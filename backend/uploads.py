@@ -14,13 +14,13 @@ import re
 import shutil
 import sqlite3
 import time
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from analytics.errors import DataError
 
 from . import identity
-from .cache import GATE
+from .cache import sqlite_connection
 
 DIR = "uploads"
 HEX = re.compile(r"[0-9a-f]{8,64}")
@@ -113,7 +113,7 @@ class Uploads:
     def _connect(self):
         # a connection per block, opened, used and closed inside the fork gate (backend/cache.py): cheap, and
         # safe in the job processes forked from the web server
-        with GATE.shared(), closing(sqlite3.connect(self.db, timeout=30)) as con:
+        with sqlite_connection(self.db, 30) as con:
             con.execute("PRAGMA secure_delete = ON")  # an erased record is overwritten, not left in a free page
             yield con
 

@@ -9,13 +9,13 @@ import os
 import secrets
 import sqlite3
 import time
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from backend.cache import GATE
+from backend.cache import sqlite_connection
 from backend.identity import ROLES, Identity
 
 HASHER = PasswordHasher()
@@ -74,7 +74,7 @@ class Users:
     @contextmanager
     def _connect(self):
         """A connection for one block, opened, used and closed inside the fork gate (backend/cache.py)."""
-        with GATE.shared(), closing(sqlite3.connect(self.path, timeout=10)) as db:
+        with sqlite_connection(self.path, 10) as db:
             db.row_factory = sqlite3.Row
             yield db
 
